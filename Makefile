@@ -1,0 +1,18 @@
+# Shop Floor MES — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.PHONY: run test stop setup clean-db lint
+
+run:            ## set up, build the demo database once, serve Odoo and the terminal
+	@bash scripts/run.sh
+
+test:           ## set up what is missing, run the whole suite, fail loudly
+	@bash scripts/test.sh
+
+stop:           ## stop the private PostgreSQL cluster
+	@bash scripts/pg.sh stop
+
+setup:          ## only install (venv, pins, lessc, Debian packages when root)
+	@bash scripts/setup.sh
+
+clean-db:       ## drop the demo and test databases (they are rebuilt on demand)
+	@bash scripts/clean_db.sh

@@ -1,0 +1,242 @@
+"""Terminal contract v1 over plain JSON (not JSON-RPC), see DESIGN.md.
+
+Routes are ``type='http'`` with ``csrf=False``: the credential is the terminal's bearer token,
+never a browser cookie, so there is no cross-site request to forge. Each request runs in its
+own cursor, retried on serialization conflicts, so concurrent terminals never see a 500.
+"""
+import json
+import logging
+import random
+import time
+from datetime import datetime
+
+import psycopg2
+from psycopg2 import errorcodes
+
+import odoo
+from odoo import SUPERUSER_ID, api, http
+from odoo.http import request
+
+from ..services import contract, errors, ordering
+
+_logger = logging.getLogger(__name__)
+
+RETRYABLE_PGCODES = {errorcodes.SERIALIZATION_FAILURE, errorcodes.DEADLOCK_DETECTED,
+                     errorcodes.UNIQUE_VIOLATION, errorcodes.LOCK_NOT_AVAILABLE}
+MAX_ATTEMPTS = 8
+
+
+def json_response(body, status=200):
+    return http.Response(json.dumps(body, ensure_ascii=False), status=status, headers=[
+        ('Content-Type', 'application/json; charset=utf-8'), ('Cache-Control', 'no-store'),
+        ('X-Content-Type-Options', 'nosniff')])
+
+
+def error_response(exc):
+    return json_response({'error': exc.as_dict()}, exc.http_status)
+
+
+def bearer_token():
+    header = request.httprequest.headers.get('Authorization', '')
+    scheme, _sep, token = header.partition(' ')
+    return token.strip() if scheme.lower() == 'bearer' else ''
+
+
+def in_transaction(work):
+    """Run ``work(env)`` in a fresh transaction as the superuser, committing on success.
+    Conflicts between concurrent terminals are retried; a database that cannot be reached
+    answers 503 with a retryable code. ``work`` returns a Response."""
+    db = request.db or odoo.tools.config.get('db_name')
+    if not db:
+        return error_response(errors.ServiceUnavailable(detail='no database selected'))
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            registry = odoo.registry(db)
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                response = work(env)
+                if response.status_code >= 400:
+                    cr.rollback()
+                return response
+        except psycopg2.Error as exc:
+            if exc.pgcode in RETRYABLE_PGCODES and attempt < MAX_ATTEMPTS:
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+                continue
+            _logger.warning('MES API: database error (%s), answered 503', exc.pgcode or exc)
+            detail = 'conflicting updates' if exc.pgcode in RETRYABLE_PGCODES else 'database unavailable'
+            return error_response(errors.ServiceUnavailable(detail=detail))
+    raise AssertionError('unreachable')
+
+
+def authenticated(handler):
+    """Resolve the bearer token to an active terminal before calling ``handler(env, terminal)``."""
+    def work(env):
+        terminal = env['mes.terminal'].find_by_token(bearer_token())
+        if not terminal:
+            return error_response(errors.Unauthorized())
+        return handler(env, terminal)
+    return work
+
+
+def read_json_body(max_bytes=contract.MAX_BODY_BYTES):
+    length = request.httprequest.content_length
+    if length is not None and length > max_bytes:
+        raise errors.BodyTooLarge(size=length, limit=max_bytes)
+    return request.httprequest.get_data(cache=False)[:max_bytes + 1]
+
+
+class MesApi(http.Controller):
+
+    @http.route('/mes/api/versions', type='http', auth='none', methods=['GET'], csrf=False)
+    def versions(self):
+        return json_response({'versions': list(contract.SUPPORTED_SCHEMAS), 'current': max(contract.SUPPORTED_SCHEMAS),
+                              'paths': {'1': '/mes/api/v1/'}})
+
+    @http.route('/mes/api/v1/events', type='http', auth='none', methods=['POST'], csrf=False)
+    def events(self):
+        received_at = datetime.utcnow()
+        try:
+            body = read_json_body()
+        except errors.MesError as exc:
+            return error_response(exc)
+        content_type = request.httprequest.headers.get('Content-Type')
+
+        def work(env, terminal):
+            try:
+                batch = contract.parse_request(body, content_type)
+            except errors.MesError as exc:
+                return error_response(exc)
+            results = env['mes.event'].ingest(terminal, batch.events, batch.sent_at, received_at)
+            offset = ordering.clock_offset(received_at, batch.sent_at)
+            return json_response({'server_time': contract.format_time(received_at),
+                                  'clock_offset_ms': ordering.offset_ms(offset), 'results': results})
+        return in_transaction(authenticated(work))
+
+    @http.route('/mes/api/v1/login', type='http', auth='none', methods=['POST'], csrf=False)
+    def login(self):
+        try:
+            body = read_json_body(64 * 1024)
+        except errors.MesError as exc:
+            return error_response(exc)
+        content_type = request.httprequest.headers.get('Content-Type')
+
+        def work(env, terminal):
+            if (content_type or '').split(';')[0].strip().lower() != 'application/json':
+                return error_response(errors.NotJson())
+            try:
+                payload = json.loads(body.decode('utf-8'))
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                return error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'))
+            if not isinstance(payload, dict):
+                return error_response(errors.MalformedBody(detail='send {"badge": ...} or {"employee_id": ..., "pin": ...}'))
+            employee, failure = self._identify(env, terminal, payload)
+            if failure:
+                # A failed PIN must count even though the answer is an error: commit it.
+                env.cr.commit()
+                return error_response(failure)
+            allowed = terminal.workcenter_ids.filtered(lambda wc: employee.mes_may_work_at(wc))
+            return json_response({
+                'employee': {'id': employee.id, 'name': employee.name, 'badge': employee.barcode},
+                'workcenters': [{'id': wc.id, 'name': wc.name} for wc in allowed],
+                'server_time': contract.format_time(datetime.utcnow())})
+        return in_transaction(authenticated(work))
+
+    @staticmethod
+    def _identify(env, terminal, payload):
+        Employee = env['hr.employee']
+        badge, pin, employee_id = payload.get('badge'), payload.get('pin'), payload.get('employee_id')
+        if isinstance(badge, str) and badge.strip() and pin is None:
+            employee = Employee.mes_find_by_badge(badge.strip()[:64])
+            return (employee, None) if employee else (None, errors.LoginFailed())
+        if pin is None or (employee_id is None and not badge):
+            return None, errors.MalformedBody(detail='send {"badge": "..."} or {"employee_id": N, "pin": "...."}')
+        if isinstance(employee_id, int) and not isinstance(employee_id, bool):
+            employee = Employee.browse(employee_id).exists()
+        elif isinstance(badge, str):
+            employee = Employee.mes_find_by_badge(badge.strip()[:64])
+        else:
+            employee = Employee.browse()
+        if not employee:
+            return None, errors.LoginFailed()
+        if employee.mes_is_locked():
+            return None, errors.EmployeeLocked(employee=employee.name, until=employee.mes_locked_until)
+        if not employee.mes_check_pin(pin if isinstance(pin, str) else None):
+            if employee.mes_is_locked():
+                return None, errors.EmployeeLocked(employee=employee.name, until=employee.mes_locked_until)
+            return None, errors.LoginFailed()
+        return employee, None
+
+    @http.route('/mes/api/v1/terminal', type='http', auth='none', methods=['GET'], csrf=False)
+    def terminal_info(self):
+        def work(env, terminal):
+            reasons = env['mes.reason'].search([('is_category', '=', False)])
+            employees = env['hr.employee'].search([]).filtered(
+                lambda e: any(e.mes_may_work_at(wc) for wc in terminal.workcenter_ids))
+            return json_response({
+                'terminal': {'id': terminal.id, 'name': terminal.name},
+                'workcenters': [{'id': wc.id, 'name': wc.name} for wc in terminal.workcenter_ids],
+                'employees': [{'id': e.id, 'name': e.name} for e in employees],
+                'reasons': [{'code': r.code, 'name': r.name, 'kind': r.kind,
+                             'category': r.parent_id.name or None} for r in reasons],
+                'server_time': contract.format_time(datetime.utcnow())})
+        return in_transaction(authenticated(work))
+
+    @http.route('/mes/api/v1/workcenters/<int:workcenter_id>/queue', type='http', auth='none',
+                methods=['GET'], csrf=False)
+    def queue(self, workcenter_id):
+        def work(env, terminal):
+            wc = terminal.workcenter_ids.filtered(lambda w: w.id == workcenter_id)
+            if not wc:
+                return error_response(errors.Forbidden(what='work center %s' % workcenter_id))
+            orders = env['mrp.workorder'].search(
+                [('workcenter_id', '=', wc.id), ('state', 'in', ('pending', 'ready', 'progress'))])
+            rank = {'progress': 0, 'ready': 1, 'pending': 2}
+            orders = orders.sorted(lambda w: (rank[w.state], w.date_planned_start or '9999', w.id))
+            return json_response({'workcenter': {'id': wc.id, 'name': wc.name},
+                                  'workorders': [_workorder_summary(w) for w in orders[:50]]})
+        return in_transaction(authenticated(work))
+
+    @http.route('/mes/api/v1/workorders/<int:workorder_id>', type='http', auth='none',
+                methods=['GET'], csrf=False)
+    def workorder(self, workorder_id):
+        def work(env, terminal):
+            wo = env['mrp.workorder'].browse(workorder_id).exists()
+            if not wo:
+                return error_response(errors.NotFound(what='Work order %s' % workorder_id))
+            if wo.workcenter_id not in terminal.workcenter_ids:
+                return error_response(errors.Forbidden(what='work center %s' % wo.workcenter_id.name))
+            return json_response(_workorder_detail(env, wo))
+        return in_transaction(authenticated(work))
+
+
+def _workorder_summary(wo):
+    production = wo.production_id
+    return {
+        'id': wo.id, 'name': wo.name, 'state': wo.state, 'production': production.name,
+        'product': production.product_id.display_name, 'qty_planned': wo.qty_production,
+        'qty_produced': wo.qty_produced, 'uom': production.product_uom_id.name,
+        'due': wo.date_planned_start and contract.format_time(odoo.fields.Datetime.from_string(wo.date_planned_start)),
+        'standard_minutes': wo.duration_expected,
+    }
+
+
+def _workorder_detail(env, wo):
+    detail = _workorder_summary(wo)
+    points = env['mes.quality.point'].search([]).filtered(lambda p: p.applies_to(wo))
+    detail.update({
+        'instructions': wo.operation_id.note or '',
+        'tracking': wo.production_id.product_id.tracking,
+        'scrap_qty': wo.mes_scrap_qty,
+        'labor_minutes': wo.mes_labor_minutes,
+        'machine_minutes': wo.mes_machine_minutes,
+        'operators': [{'id': l.employee_id.id, 'name': l.employee_id.name,
+                       'since': contract.format_time(odoo.fields.Datetime.from_string(l.date_start))}
+                      for l in wo.mes_labor_log_ids if not l.date_stop],
+        'components': [{'product_id': m.product_id.id, 'name': m.product_id.display_name,
+                        'qty_planned': m.product_uom_qty, 'uom': m.product_uom.name}
+                       for m in wo.production_id.move_raw_ids if m.state != 'cancel'],
+        'checks': [{'point_id': p.id, 'name': p.name, 'kind': p.kind, 'nominal': p.nominal,
+                    'min': p.tolerance_min, 'max': p.tolerance_max, 'unit': p.unit or '',
+                    'instructions': p.instructions or ''} for p in points],
+    })
+    return detail

@@ -1,0 +1,240 @@
+"""How each event type lands on Odoo's own records. One method per type, each called by
+``mes.event._apply`` inside the event's savepoint, so an error leaves nothing half-written."""
+from datetime import timedelta
+
+from odoo import fields, models
+
+from ..services import contract, errors, ordering
+
+FUTURE_TOLERANCE_PARAM = 'shopfloor_mes.future_tolerance_seconds'
+DEFAULT_FUTURE_TOLERANCE = 120
+
+
+class MesEventApply(models.Model):
+    _inherit = 'mes.event'
+
+    def _resolve_refs(self, parsed):
+        """Link the event to its work order, work center and employee before judging it, so
+        that a rejected event is still found by those filters in the dead-letter queue."""
+        env = self.sudo().env
+        wo = env['mrp.workorder'].browse(parsed.workorder_id).exists()
+        employee = env['hr.employee'].mes_find_by_badge(parsed.employee)
+        at = ordering.corrected_time(parsed.at, timedelta(milliseconds=self.clock_offset_ms))
+        self.with_context(mes_event_internal=True).sudo().write({
+            'workorder_id': wo.id, 'workcenter_id': wo.workcenter_id.id, 'employee_id': employee.id,
+            'qty': parsed.data.get('qty') or 0.0, 'corrected_at': fields.Datetime.to_string(at)})
+        return wo, employee, at
+
+    def _apply(self, parsed, terminal):
+        wo, employee, at = self._resolve_refs(parsed)
+        received = fields.Datetime.from_string(self.received_at)
+        tolerance = int(self.env['ir.config_parameter'].sudo().get_param(
+            FUTURE_TOLERANCE_PARAM, DEFAULT_FUTURE_TOLERANCE))
+        ahead = ordering.seconds_in_future(at, received)
+        if ahead > tolerance:
+            raise errors.TimeInFuture(at=contract.format_time(at), ahead=int(ahead), tolerance=tolerance)
+        if not wo:
+            raise errors.WorkorderUnknown(id=parsed.workorder_id)
+        if wo.workcenter_id not in terminal.workcenter_ids:
+            raise errors.WorkcenterNotOnTerminal(wo=wo.name, wc=wo.workcenter_id.name)
+        if not employee:
+            raise errors.EmployeeUnknown(badge=parsed.employee)
+        if not employee.mes_may_work_at(wo.workcenter_id):
+            raise errors.EmployeeNotAllowed(employee=employee.name, wc=wo.workcenter_id.name)
+        if wo.state == 'cancel':
+            raise errors.WorkorderCancelled(wo=_wo_name(wo))
+        handler = getattr(self, '_apply_' + parsed.type)
+        handler(wo, employee, at, parsed.data)
+
+    def _refuse_if_finished(self, wo, at, etype):
+        if wo.state == 'done':
+            raise errors.WorkorderFinished(wo=_wo_name(wo), finished=wo.date_finished or '?',
+                                           type=etype, at=fields.Datetime.to_string(at))
+
+    # -- time --------------------------------------------------------------------------------
+    def _apply_start(self, wo, employee, at, data):
+        self._refuse_if_finished(wo, at, 'start')
+        Labor = self.env['mes.labor.log'].sudo()
+        mine = Labor.search([('workorder_id', '=', wo.id), ('employee_id', '=', employee.id)])
+        verdict, key = ordering.pair_start(_intervals(mine, 'date_start', 'date_stop'), at)
+        if verdict == 'overlap':
+            raise errors.AlreadyStarted(employee=employee.name, wo=_wo_name(wo),
+                                        since=Labor.browse(key).date_start)
+        Labor.create({'employee_id': employee.id, 'workorder_id': wo.id,
+                      'date_start': fields.Datetime.to_string(at), 'start_event_id': self.id,
+                      'hourly_rate': employee.sudo().timesheet_cost})
+        _mark_started(wo, at)
+        wo._mes_sync_machine_time()
+
+    def _apply_stop(self, wo, employee, at, data):
+        Labor = self.env['mes.labor.log'].sudo()
+        mine = Labor.search([('workorder_id', '=', wo.id), ('employee_id', '=', employee.id)])
+        verdict, key = ordering.pair_stop(_intervals(mine, 'date_start', 'date_stop'), at)
+        if verdict == 'none':
+            closed_by_finish = mine.filtered(lambda l: l.closed_by_finish and l.date_start <= fields.Datetime.to_string(at))
+            if closed_by_finish:
+                # The order finished while this operator was on it; a stop before the finish
+                # puts the end of the interval back where it truly was.
+                log = closed_by_finish.sorted('date_start')[-1]
+                if fields.Datetime.to_string(at) < log.date_stop:
+                    log.write({'date_stop': fields.Datetime.to_string(at), 'stop_event_id': self.id})
+                    wo._mes_sync_machine_time()
+                return
+            raise errors.NotStarted(employee=employee.name, wo=_wo_name(wo), at=fields.Datetime.to_string(at))
+        Labor.browse(key).write({'date_stop': fields.Datetime.to_string(at), 'stop_event_id': self.id})
+        wo._mes_sync_machine_time()
+
+    def _apply_downtime_start(self, wo, employee, at, data):
+        reason = self._reason(data['reason'], 'downtime')
+        Productivity = self.env['mrp.workcenter.productivity'].sudo()
+        downs = Productivity.search([('workcenter_id', '=', wo.workcenter_id.id), ('mes_reason_id', '!=', False)])
+        verdict, key = ordering.pair_start(_intervals(downs, 'date_start', 'date_end'), at)
+        if verdict == 'overlap':
+            open_down = Productivity.browse(key)
+            raise errors.DowntimeAlreadyOpen(wc=wo.workcenter_id.name, since=open_down.date_start,
+                                             reason=open_down.mes_reason_id.name)
+        loss = reason.loss_id or self.env['mrp.workcenter.productivity.loss'].search(
+            [('loss_type', '=', 'availability')], limit=1)
+        Productivity.create({
+            'workcenter_id': wo.workcenter_id.id, 'workorder_id': wo.id, 'loss_id': loss.id,
+            'mes_reason_id': reason.id, 'mes_event_id': self.id, 'description': reason.name,
+            'date_start': fields.Datetime.to_string(at), 'user_id': self.env.uid})
+        self._sync_workcenter(wo, fields.Datetime.to_string(at))
+
+    def _apply_downtime_end(self, wo, employee, at, data):
+        Productivity = self.env['mrp.workcenter.productivity'].sudo()
+        downs = Productivity.search([('workcenter_id', '=', wo.workcenter_id.id), ('mes_reason_id', '!=', False)])
+        verdict, key = ordering.pair_stop(_intervals(downs, 'date_start', 'date_end'), at)
+        if verdict == 'none':
+            raise errors.NoOpenDowntime(wc=wo.workcenter_id.name, at=fields.Datetime.to_string(at))
+        down = Productivity.browse(key)
+        down.write({'date_end': fields.Datetime.to_string(at)})
+        self._sync_workcenter(wo, down.date_start)
+
+    def _sync_workcenter(self, wo, since):
+        """Downtime cuts the run time of every order with operators on that work center
+        during it, not only the order the downtime was reported on."""
+        logs = self.env['mes.labor.log'].sudo().search([
+            ('workcenter_id', '=', wo.workcenter_id.id), '|', ('date_stop', '=', False),
+            ('date_stop', '>', since)])
+        for each in logs.mapped('workorder_id') | wo:
+            each._mes_sync_machine_time()
+
+    # -- quantities --------------------------------------------------------------------------
+    def _apply_produce(self, wo, employee, at, data):
+        self._refuse_if_finished(wo, at, 'produce')
+        product = wo.production_id.product_id
+        values = {'qty_producing': data['qty']}
+        if product.tracking != 'none':
+            if not data.get('lot'):
+                raise errors.LotRequired(product=product.display_name, type='produce')
+            values['final_lot_id'] = self._lot(product, data['lot']).id
+        wo.write(values)
+        wo.with_context(mes_no_autofinish=True).record_production()
+        _mark_started(wo, at)
+
+    def _apply_scrap(self, wo, employee, at, data):
+        self._refuse_if_finished(wo, at, 'scrap')
+        reason = self._reason(data['reason'], 'scrap')
+        production = wo.production_id
+        if data.get('product_id'):
+            product = self._component(wo, data['product_id'])
+            location = production.location_src_id     # a component spoilt: lost from stock
+        else:
+            product = production.product_id
+            # The part being made is work in progress: it leaves production, not the shelf.
+            location = product.property_stock_production
+        scrap = self.env['stock.scrap'].sudo().create({
+            'product_id': product.id, 'product_uom_id': product.uom_id.id, 'scrap_qty': data['qty'],
+            'location_id': location.id, 'production_id': production.id, 'workorder_id': wo.id,
+            'mes_reason_id': reason.id, 'mes_event_id': self.id, 'origin': production.name,
+            'date_expected': fields.Datetime.to_string(at)})
+        scrap.do_scrap()
+
+    def _apply_consume(self, wo, employee, at, data):
+        self._refuse_if_finished(wo, at, 'consume')
+        product = self._component(wo, data['product_id'])
+        move = wo.production_id.move_raw_ids.filtered(
+            lambda m: m.product_id == product and m.state not in ('done', 'cancel'))[:1]
+        values = {
+            'move_id': move.id, 'product_id': product.id, 'product_uom_id': move.product_uom.id,
+            'product_uom_qty': 0, 'qty_done': data['qty'], 'workorder_id': wo.id,
+            'production_id': wo.production_id.id, 'done_wo': False,
+            'location_id': move.location_id.id, 'location_dest_id': move.location_dest_id.id}
+        if product.tracking != 'none':
+            if not data.get('lot'):
+                raise errors.LotRequired(product=product.display_name, type='consume')
+            values['lot_id'] = self._lot(product, data['lot']).id
+        # Odoo's own tablet mechanism: a consumed line on the work order, which
+        # record_production() takes instead of the theoretical (BOM ratio) quantity.
+        self.env['stock.move.line'].sudo().create(values)
+
+    # -- quality and finish ------------------------------------------------------------------
+    def _apply_check(self, wo, employee, at, data):
+        self._refuse_if_finished(wo, at, 'check')
+        point = self.env['mes.quality.point'].sudo().browse(data['point_id']).exists()
+        if not point or not point.applies_to(wo):
+            raise errors.CheckPointUnknown(id=data['point_id'], wo=_wo_name(wo))
+        self.env['mes.quality.check'].sudo().create({
+            'point_id': point.id, 'workorder_id': wo.id, 'employee_id': employee.id,
+            'result': data['result'], 'value': data.get('value') or 0.0,
+            'has_value': data.get('value') is not None, 'note': data.get('note'),
+            'checked_at': fields.Datetime.to_string(at), 'event_id': self.id})
+
+    def _apply_finish(self, wo, employee, at, data):
+        self._refuse_if_finished(wo, at, 'finish')
+        stamp = fields.Datetime.to_string(at)
+        running = wo.mes_labor_log_ids.filtered(lambda l: not l.date_stop)
+        later = running.filtered(lambda l: l.date_start > stamp)
+        if later:
+            raise errors.AlreadyStarted(employee=later[0].employee_id.name, wo=_wo_name(wo), since=later[0].date_start)
+        running.write({'date_stop': stamp, 'closed_by_finish': True, 'stop_event_id': self.id})
+        wo._mes_sync_machine_time()
+        wo.button_finish()   # Odoo's own finish: state done, its own time logs closed
+        wo.write({'date_finished': stamp})
+
+    # -- lookups -----------------------------------------------------------------------------
+    def _reason(self, code, kind):
+        reason = self.env['mes.reason'].sudo().search(
+            [('code', '=', code), ('kind', '=', kind), ('is_category', '=', False)], limit=1)
+        if not reason:
+            raise errors.ReasonUnknown(kind=kind, code=code)
+        return reason
+
+    def _component(self, wo, product_id):
+        product = self.env['product.product'].sudo().browse(product_id).exists()
+        if not product:
+            raise errors.ProductUnknown(id=product_id)
+        if product not in wo.production_id.move_raw_ids.mapped('product_id'):
+            raise errors.ComponentNotOnOrder(product=product.display_name, mo=wo.production_id.name)
+        return product
+
+    def _lot(self, product, name):
+        Lot = self.env['stock.production.lot'].sudo()
+        return Lot.search([('product_id', '=', product.id), ('name', '=', name)], limit=1) \
+            or Lot.create({'product_id': product.id, 'name': name})
+
+
+def _intervals(records, start_field, end_field):
+    return [(r.id, fields.Datetime.from_string(r[start_field]), fields.Datetime.from_string(r[end_field])
+             if r[end_field] else None) for r in records]
+
+
+def _mark_started(wo, at):
+    """Odoo's own start, at the event's time: the work order and its manufacturing order go
+    in progress; their start dates are the earliest reported."""
+    stamp = fields.Datetime.to_string(at)
+    values = {}
+    if wo.state in ('pending', 'ready'):
+        values['state'] = 'progress'
+    if not wo.date_start or stamp < wo.date_start:
+        values['date_start'] = stamp
+    if values:
+        wo.write(values)
+    production = wo.production_id
+    if production.state in ('confirmed', 'planned'):
+        production.write({'state': 'progress', 'date_start': stamp})
+
+
+def _wo_name(wo):
+    return '%s (%s)' % (wo.name, wo.production_id.name)

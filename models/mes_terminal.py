@@ -1,0 +1,78 @@
+import hashlib
+import secrets
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+def token_hash(token):
+    # Tokens are 256 random bits: a fast hash is enough, and lets the API find the terminal
+    # by an indexed lookup.
+    return hashlib.sha256(token.encode('utf-8')).hexdigest()
+
+
+class MesTerminal(models.Model):
+    """A tablet at one or more work centers. Its bearer token is shown once and stored hashed."""
+    _name = 'mes.terminal'
+    _description = 'Shop-floor terminal'
+    _order = 'name'
+
+    name = fields.Char(required=True)
+    workcenter_ids = fields.Many2many('mrp.workcenter', 'mes_terminal_workcenter_rel', 'terminal_id',
+                                      'workcenter_id', 'Work centers', required=True)
+    active = fields.Boolean(default=True, help='Archiving a terminal revokes its token at once.')
+    token_hash = fields.Char(copy=False, index=True, groups='base.group_system')
+    token_issued_at = fields.Datetime(copy=False, readonly=True)
+    token_issued_by = fields.Many2one('res.users', copy=False, readonly=True)
+    has_token = fields.Boolean(compute='_compute_has_token')
+    last_seen_at = fields.Datetime(readonly=True)
+    clock_offset_ms = fields.Integer('Last clock offset (ms)', readonly=True,
+                                     help='Server time minus the terminal clock at its last request.')
+    event_ids = fields.One2many('mes.event', 'terminal_id')
+    dead_count = fields.Integer('Rejected events', compute='_compute_dead_count')
+
+    def _compute_has_token(self):
+        for terminal in self:
+            terminal.has_token = bool(terminal.sudo().token_hash)
+
+    def _compute_dead_count(self):
+        groups = self.env['mes.event'].read_group(
+            [('terminal_id', 'in', self.ids), ('state', '=', 'dead')], ['terminal_id'], ['terminal_id'])
+        counts = {g['terminal_id'][0]: g['terminal_id_count'] for g in groups}
+        for terminal in self:
+            terminal.dead_count = counts.get(terminal.id, 0)
+
+    def issue_token(self):
+        """Return a fresh token (shown once); only its hash is kept, the previous one stops
+        working at once. Callable over XML-RPC by a supervisor to provision fleets."""
+        self.ensure_one()
+        if not self.env.user.has_group('shopfloor_mes.group_mes_supervisor'):
+            raise UserError(_('Only an MES supervisor can issue terminal tokens.'))
+        token = secrets.token_urlsafe(32)
+        self.sudo().write({'token_hash': token_hash(token), 'token_issued_at': fields.Datetime.now(),
+                           'token_issued_by': self.env.uid})
+        return token
+
+    def action_issue_token(self):
+        token = self.issue_token()
+        wizard = self.env['mes.terminal.token'].create({'terminal_id': self.id, 'token': token})
+        return {'type': 'ir.actions.act_window', 'res_model': 'mes.terminal.token', 'res_id': wizard.id,
+                'view_mode': 'form', 'target': 'new', 'name': _('Terminal token')}
+
+    def action_revoke_token(self):
+        self.sudo().write({'token_hash': False})
+
+    @api.model
+    def find_by_token(self, token):
+        if not token or len(token) > 200:
+            return self.browse()
+        return self.sudo().search([('token_hash', '=', token_hash(token)), ('active', '=', True)], limit=1)
+
+
+class MesTerminalToken(models.TransientModel):
+    """Shows a freshly issued token once; transient records are purged by Odoo."""
+    _name = 'mes.terminal.token'
+    _description = 'Terminal token, shown once'
+
+    terminal_id = fields.Many2one('mes.terminal', readonly=True)
+    token = fields.Char(readonly=True)

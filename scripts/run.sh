@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make run: set up, build the demo database once, serve Odoo and the terminal.
+source "$(dirname "$0")/common.sh"
+bash "$ROOT/scripts/setup.sh"
+bash "$ROOT/scripts/pg.sh" start
+export PATH="$LOCAL/node/node_modules/.bin:$PATH"
+if ! db_exists "$DEMO_DB"; then
+  say "building database $DEMO_DB with the demo factory (about 3 minutes, once)"
+  "$VENV/bin/odoo" -c "$CONF" -d "$DEMO_DB" -i shopfloor_mes,l10n_generic_coa --stop-after-init \
+    --log-level=warn >"$LOGS/demo-build.log" 2>&1 || { pg dropdb --if-exists "$DEMO_DB"; die "building $DEMO_DB failed; see $LOGS/demo-build.log"; }
+fi
+say "starting Odoo on http://127.0.0.1:$PORT (log: $LOGS/odoo.log)"
+"$VENV/bin/odoo" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$PORT" >"$LOGS/odoo.log" 2>&1 &
+ODOO_PID=$!
+trap 'kill $ODOO_PID 2>/dev/null; wait $ODOO_PID 2>/dev/null; echo; say "Odoo stopped (the database keeps running: make stop)"' EXIT INT TERM
+# Requests during the registry preload can break it (Odoo 11's loader is not thread-safe).
+for _ in $(seq 1 600); do
+  grep -q 'Modules loaded\.' "$LOGS/odoo.log" && break
+  kill -0 $ODOO_PID 2>/dev/null || die "Odoo exited; see $LOGS/odoo.log"
+  sleep 0.2
+done
+TOKEN=$("$VENV/bin/python" "$ROOT/scripts/demo_token.py" "http://127.0.0.1:$PORT" "$DEMO_DB" 2>>"$LOGS/odoo.log" || echo "(could not issue: see $LOGS/odoo.log)")
+cat <<MSG
+
+  Shop Floor MES is running.
+    Odoo backend     http://127.0.0.1:$PORT/web      admin / admin (administrator)
+    Operator tablet  http://127.0.0.1:$PORT/mes/terminal
+                     terminal token for "Saw tablet" (issued now, shown once):
+                     $TOKEN
+    Demo logins      operator / operator      supervisor / supervisor      finance / finance
+    Tablet operators badge MES-0001 … or pick a name and PIN 1111, 2222, … (see README)
+    API              http://127.0.0.1:$PORT/mes/api/versions
+
+  Ctrl-C stops Odoo; 'make stop' stops the database.
+MSG
+wait $ODOO_PID

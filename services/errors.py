@@ -1,0 +1,110 @@
+"""The one catalogue of MES errors.
+
+Every refusal, whether of a whole request or of one terminal event, is a ``MesError`` with a
+stable ``code`` (what the terminal API returns and the dead-letter queue stores) and a message
+that says what was wrong and what to do.
+"""
+
+
+class MesError(Exception):
+    """Base of every coded MES error."""
+
+    code = 'mes_error'
+    http_status = 422
+    template = 'The shop-floor event could not be applied.'
+    retryable = False
+
+    def __init__(self, message=None, **params):
+        self.params = params
+        self.message = message or (self.template % params if params else self.template)
+        super().__init__(self.message)
+
+    def as_dict(self):
+        return {'code': self.code, 'message': self.message}
+
+
+def _error(code, template, http_status=422, retryable=False):
+    return type(''.join(p.title() for p in code.split('_')) + 'Error', (MesError,), {
+        'code': code, 'template': template, 'http_status': http_status, 'retryable': retryable,
+    })
+
+
+# -- whole-request errors (answered with the HTTP status, nothing applied) ---------------------
+NotJson = _error('not_json', 'Send the body as JSON with Content-Type: application/json.', 415)
+MalformedBody = _error('malformed_body', 'The request body is not valid: %(detail)s', 400)
+TooManyEvents = _error(
+    'too_many_events', 'A request carries at most %(limit)s events; this one has %(count)s. '
+    'Split the batch and send the rest in further requests.', 413)
+BodyTooLarge = _error(
+    'body_too_large', 'The request body is %(size)s bytes; the limit is %(limit)s bytes. '
+    'Send smaller batches.', 413)
+Unauthorized = _error(
+    'unauthorized', 'The terminal token is missing, unknown or revoked. Ask a supervisor to '
+    'issue a new token for this terminal and enter it in the terminal set-up.', 401)
+Forbidden = _error('forbidden', 'This terminal is not bound to %(what)s.', 403)
+NotFound = _error('not_found', '%(what)s does not exist.', 404)
+ServiceUnavailable = _error(
+    'service_unavailable', 'The server is briefly unavailable (%(detail)s). Retry the same '
+    'request; nothing was applied twice.', 503, retryable=True)
+LoginFailed = _error('login_failed', 'Unknown badge or wrong PIN. Try again or ask a supervisor.', 401)
+EmployeeLocked = _error(
+    'employee_locked', 'Too many wrong PINs: %(employee)s is locked until %(until)s UTC. '
+    'Wait, or ask a supervisor to unlock.', 423)
+
+# -- event errors (the event is stored as dead, the request still answers 200) -----------------
+FieldMissing = _error('field_missing', 'Field "%(field)s" is required for a %(type)s event.')
+FieldInvalid = _error('field_invalid', 'Field "%(field)s" %(problem)s.')
+SchemaUnsupported = _error(
+    'schema_unsupported', 'Event schema %(schema)s is not supported; this server speaks '
+    'schema %(supported)s. Update the terminal.')
+TypeUnknown = _error(
+    'type_unknown', 'Event type "%(type)s" is unknown; known types: %(known)s.')
+QtyNotPositive = _error(
+    'qty_not_positive', 'Quantity must be greater than zero; got %(qty)s. Report a correction '
+    'to a supervisor instead of a negative quantity.')
+TimeInFuture = _error(
+    'time_in_future', 'The event time %(at)s is %(ahead)s s ahead of the server after clock '
+    'correction (tolerance %(tolerance)s s). Check the terminal clock.')
+WorkorderUnknown = _error('workorder_unknown', 'Work order %(id)s does not exist.')
+WorkcenterNotOnTerminal = _error(
+    'workcenter_not_on_terminal', 'Work order %(wo)s runs on %(wc)s, which this terminal is '
+    'not bound to. Use the terminal at that work center or ask a supervisor to bind it.')
+WorkorderFinished = _error(
+    'workorder_finished', 'Work order %(wo)s was finished at %(finished)s UTC; a %(type)s at '
+    '%(at)s UTC cannot be applied after that. A supervisor can correct the order.')
+WorkorderCancelled = _error(
+    'workorder_cancelled', 'Work order %(wo)s is cancelled; nothing can be reported on it.')
+WorkorderNotReady = _error(
+    'workorder_not_ready', 'Work order %(wo)s is %(state)s; it can start once the previous '
+    'operation has produced or the components are available.')
+EmployeeUnknown = _error(
+    'employee_unknown', 'No active employee has badge "%(badge)s". Check the badge or ask a '
+    'supervisor to register it.')
+EmployeeNotAllowed = _error(
+    'employee_not_allowed', '%(employee)s is not qualified for work center %(wc)s. A '
+    'supervisor can add it to the employee\'s MES work centers.')
+ReasonUnknown = _error(
+    'reason_unknown', 'No active %(kind)s reason has code "%(code)s". Pick a reason from the '
+    'list or ask a supervisor to add it.')
+ProductUnknown = _error('product_unknown', 'Product %(id)s does not exist.')
+ComponentNotOnOrder = _error(
+    'component_not_on_order', '%(product)s is not a component of %(mo)s. A planner can add '
+    'it to the order\'s components first.')
+LotRequired = _error(
+    'lot_required', '%(product)s is tracked by lot/serial: send "lot" with the %(type)s event.')
+AlreadyStarted = _error(
+    'already_started', '%(employee)s is already on work order %(wo)s since %(since)s UTC; '
+    'stop first.')
+NotStarted = _error(
+    'not_started', '%(employee)s has no running time on work order %(wo)s before %(at)s UTC.')
+DowntimeAlreadyOpen = _error(
+    'downtime_already_open', 'Work center %(wc)s is already down since %(since)s UTC '
+    '(%(reason)s); end that downtime first.')
+NoOpenDowntime = _error(
+    'no_open_downtime', 'Work center %(wc)s has no downtime open before %(at)s UTC.')
+CheckPointUnknown = _error(
+    'check_point_unknown', 'Quality point %(id)s does not exist or does not apply to work '
+    'order %(wo)s.')
+InternalError = _error(
+    'internal_error', 'The server could not apply this event (%(detail)s). It is kept in the '
+    'dead-letter queue; a supervisor can retry it.')
