@@ -1,2 +1,3 @@
+from . import plain_json
 from . import api
 from . import terminal_page

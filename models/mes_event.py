@@ -163,9 +163,10 @@ class MesEvent(models.Model):
         """Apply one parsed event inside a savepoint: either all of its effects land with the
         state 'applied', or none do and the event is dead with a coded error."""
         self.ensure_one()
+        refs = self._resolve_refs(parsed)
         try:
             with self.env.cr.savepoint():
-                self._apply(parsed, terminal)
+                self._apply(parsed, terminal, *refs)
         except errors.MesError as exc:
             self._reject(exc)
         except (psycopg2.OperationalError, psycopg2.InterfaceError):

@@ -25,8 +25,7 @@ class MesEventApply(models.Model):
             'qty': parsed.data.get('qty') or 0.0, 'corrected_at': fields.Datetime.to_string(at)})
         return wo, employee, at
 
-    def _apply(self, parsed, terminal):
-        wo, employee, at = self._resolve_refs(parsed)
+    def _apply(self, parsed, terminal, wo, employee, at):
         received = fields.Datetime.from_string(self.received_at)
         tolerance = int(self.env['ir.config_parameter'].sudo().get_param(
             FUTURE_TOLERANCE_PARAM, DEFAULT_FUTURE_TOLERANCE))
