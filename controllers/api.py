@@ -93,7 +93,7 @@ class MesApi(http.Controller):
                               'paths': {'1': '/mes/api/v1/'}})
 
     @http.route('/mes/api/v1/events', type='http', auth='none', methods=['POST'], csrf=False)
-    def events(self):
+    def events(self, **_form):
         received_at = datetime.utcnow()
         try:
             body = read_json_body()
@@ -113,7 +113,7 @@ class MesApi(http.Controller):
         return in_transaction(authenticated(work))
 
     @http.route('/mes/api/v1/login', type='http', auth='none', methods=['POST'], csrf=False)
-    def login(self):
+    def login(self, **_form):
         try:
             body = read_json_body(64 * 1024)
         except errors.MesError as exc:

@@ -67,6 +67,7 @@ class HrEmployee(models.Model):
 
     def action_mes_unlock(self):
         self.sudo().write({'mes_pin_failures': 0, 'mes_locked_until': False})
+        return True
 
     @api.model
     def mes_find_by_badge(self, badge):

@@ -61,6 +61,7 @@ class MesTerminal(models.Model):
 
     def action_revoke_token(self):
         self.sudo().write({'token_hash': False})
+        return True
 
     @api.model
     def find_by_token(self, token):

@@ -25,6 +25,9 @@ pg createdb -T "$TEMPLATE" "$TEST_DB"
 "$VENV/bin/odoo" -c "$CONF" -d "$TEST_DB" -u shopfloor_mes --stop-after-init --log-level=warn >"$LOGS/test-update.log" 2>&1 \
   || { tail -30 "$LOGS/test-update.log"; die "updating the addon in $TEST_DB failed; see $LOGS/test-update.log"; }
 if grep -E ' (ERROR|CRITICAL) ' "$LOGS/test-update.log"; then die "the addon update logged errors (above)"; fi
+# The HTTP and browser tests run a real server on their own copy (it commits what it does).
+pg dropdb --if-exists "${TEST_DB}_http"
+pg createdb -T "$TEST_DB" "${TEST_DB}_http"
 say "setup took $(( $(date +%s) - T0 )) s; running the suite"
 
 cd "$ROOT"
@@ -32,7 +35,7 @@ rc=0
 say "plain tests of services/ (no Odoo)"
 "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo --import-mode=importlib -q services/tests || rc=1
 say "Odoo tests (pytest-odoo on $TEST_DB, real PostgreSQL)"
-MES_TEST_DB=$TEST_DB MES_ROOT=$ROOT MES_CONF=$CONF "$VENV/bin/python" -m pytest -p no:cacheprovider \
+MES_TEST_DB=$TEST_DB MES_HTTP_DB=${TEST_DB}_http MES_ROOT=$ROOT MES_CONF=$CONF "$VENV/bin/python" -m pytest -p no:cacheprovider \
   -W ignore::DeprecationWarning --odoo-config="$CONF" --odoo-database="$TEST_DB" -q -rfE \
   "$ADDONS/shopfloor_mes/tests" || rc=1
 if [ $rc -ne 0 ]; then printf '\033[31mFAILED: see the failures above\033[0m\n'; exit 1; fi

@@ -143,7 +143,7 @@ class TestParseRequest:
         exc = refused(errors.MalformedBody, contract.parse_request, raw, JSON)
         assert exc.http_status == 400
 
-    @pytest.mark.xfail(strict=True, reason='BUG: parse_time lets OverflowError escape for a '
+    @pytest.mark.xfail(strict=True, raises=OverflowError, reason='BUG: parse_time lets OverflowError escape for a '
                        'year-1/9999 time with an offset, so the request fails with 500, not 400')
     @pytest.mark.parametrize('sent_at', ['0001-01-01T00:00:00+01:00', '9999-12-31T23:59:59-01:00'])
     def test_sent_at_at_the_edge_of_datetime_is_400(self, sent_at):
@@ -472,7 +472,7 @@ class TestParseEventRefused:
         exc = refused(errors.FieldInvalid, contract.parse_event, make_event(workorder_id=list(range(5000))))
         assert len(exc.message) < 400
 
-    @pytest.mark.xfail(strict=True, reason='BUG: a whitespace-only required text (employee, '
+    @pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason='BUG: a whitespace-only required text (employee, '
                        'reason) passes the emptiness check and is then stripped to ""')
     @pytest.mark.parametrize('etype,data,field', [
         ('start', {}, 'employee'),
@@ -486,7 +486,7 @@ class TestParseEventRefused:
         exc = refused(errors.FieldMissing, contract.parse_event, raw)
         assert exc.params['field'] == field
 
-    @pytest.mark.xfail(strict=True, reason='BUG: _short() json.dumps the whole value, so a '
+    @pytest.mark.xfail(strict=True, raises=RecursionError, reason='BUG: _short() json.dumps the whole value, so a '
                        'deeply nested value that json.loads accepted raises RecursionError when '
                        'parse_event runs deeper in the stack (as in mes.event.ingest)')
     def test_deeply_nested_value_accepted_by_the_request_is_refused_not_a_crash(self):
@@ -562,7 +562,7 @@ class TestTimes:
     def test_range_bounds_accepted(self, text, expected):
         assert contract.parse_time(text, 'at') == expected
 
-    @pytest.mark.xfail(strict=True, reason='BUG: astimezone() raises OverflowError (not '
+    @pytest.mark.xfail(strict=True, raises=OverflowError, reason='BUG: astimezone() raises OverflowError (not '
                        'FieldInvalid) when the offset moves the time outside datetime\'s range')
     @pytest.mark.parametrize('text', ['0001-01-01T00:00:00+01:00', '9999-12-31T23:59:59-01:00'])
     def test_out_of_datetime_range_after_offset_refused(self, text):
