@@ -19,6 +19,17 @@ if ! db_exists "$TEMPLATE"; then
     --stop-after-init --log-level=warn >"$LOGS/template-build.log" 2>&1 \
     || { pg dropdb --if-exists "$TEMPLATE"; tail -30 "$LOGS/template-build.log"; die "template build failed; see $LOGS/template-build.log"; }
 fi
+# The demo factory, built once per hash too, for the test that demo data loads.
+DEMO_TEMPLATE=mes_demotpl_$hash
+if ! db_exists "$DEMO_TEMPLATE"; then
+  say "building demo database $DEMO_TEMPLATE (addon + demo factory; about 3 minutes, once)"
+  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'mes\_demotpl\_%'"); do
+    pg dropdb "$old"
+  done
+  "$VENV/bin/odoo" -c "$CONF" -d "$DEMO_TEMPLATE" -i shopfloor_mes,l10n_generic_coa \
+    --stop-after-init --log-level=warn >"$LOGS/demo-template-build.log" 2>&1 \
+    || { pg dropdb --if-exists "$DEMO_TEMPLATE"; tail -30 "$LOGS/demo-template-build.log"; die "demo database build failed; see $LOGS/demo-template-build.log"; }
+fi
 say "copying $TEMPLATE to $TEST_DB and updating the addon"
 pg dropdb --if-exists "$TEST_DB"
 pg createdb -T "$TEMPLATE" "$TEST_DB"
@@ -35,7 +46,7 @@ rc=0
 say "plain tests of services/ (no Odoo)"
 "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo --import-mode=importlib -q services/tests || rc=1
 say "Odoo tests (pytest-odoo on $TEST_DB, real PostgreSQL)"
-MES_TEST_DB=$TEST_DB MES_HTTP_DB=${TEST_DB}_http MES_ROOT=$ROOT MES_CONF=$CONF "$VENV/bin/python" -m pytest -p no:cacheprovider \
+MES_TEST_DB=$TEST_DB MES_DEMO_DB=$DEMO_TEMPLATE MES_HTTP_DB=${TEST_DB}_http MES_ROOT=$ROOT MES_CONF=$CONF "$VENV/bin/python" -m pytest -p no:cacheprovider \
   -W ignore::DeprecationWarning --odoo-config="$CONF" --odoo-database="$TEST_DB" -q -rfE \
   "$ADDONS/shopfloor_mes/tests" || rc=1
 if [ $rc -ne 0 ]; then printf '\033[31mFAILED: see the failures above\033[0m\n'; exit 1; fi
