@@ -122,6 +122,7 @@ class MesEventApply(models.Model):
     # -- quantities --------------------------------------------------------------------------
     def _apply_produce(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'produce')
+        wo._mes_quality_gate('produce')
         product = wo.production_id.product_id
         values = {'qty_producing': data['qty']}
         if product.tracking != 'none':
@@ -182,6 +183,7 @@ class MesEventApply(models.Model):
 
     def _apply_finish(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'finish')
+        wo._mes_quality_gate('finish')
         stamp = fields.Datetime.to_string(at)
         running = wo.mes_labor_log_ids.filtered(lambda l: not l.date_stop)
         later = running.filtered(lambda l: l.date_start > stamp)

@@ -29,6 +29,11 @@ class MrpWorkorder(models.Model):
             return True
         return super().button_finish()
 
+    def _mes_quality_gate(self, transition):
+        """Refuse ``transition`` ('produce' or 'finish') while a blocking quality check is
+        due; raises a coded MesError. The quality module fills this in."""
+        return True
+
     def _mes_sync_machine_time(self):
         """Make the work order's MES run-time records equal to the union of its operators'
         intervals minus the work center's downtime: machine time counts once however many
