@@ -4,6 +4,7 @@
     'summary': 'Manufacturing execution on Odoo\'s own work orders: operator terminals, '
                'event inbox, labor and machine time, scrap, downtime',
     'version': '11.0.1.0.0',
+    'description': 'Operator terminals, an event inbox and real-time cost on Odoo\'s own work orders. See README.md.',
     'category': 'Manufacturing',
     'license': 'LGPL-3',
     'author': 'shopfloor_mes developers',
@@ -24,12 +25,16 @@
         'views/mrp_workorder_views.xml',
         'views/hr_employee_views.xml',
         'views/menus.xml',
+        'views/mes_cost_views.xml',
+        'views/mes_wip_views.xml',
+        'report/mes_cost_sheet_report.xml',
     ],
     'demo': [
         'demo/mes_demo_factory.xml',
         'demo/mes_demo_people.xml',
         'demo/mes_demo_orders.xml',
     ],
+    'post_init_hook': 'post_init_hook',
     'installable': True,
     'application': True,
 }

@@ -10,3 +10,10 @@ from . import mes_quality_point
 from . import mes_quality_check
 from . import mes_event
 from . import mes_event_apply
+from . import res_company
+from . import account_move_line
+from . import stock_move
+from . import mrp_production
+from . import mes_cost_line
+from . import mrp_workorder_execution
+from . import mes_wip_report

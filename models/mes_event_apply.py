@@ -52,18 +52,25 @@ class MesEventApply(models.Model):
 
     # -- time --------------------------------------------------------------------------------
     def _apply_start(self, wo, employee, at, data):
-        self._refuse_if_finished(wo, at, 'start')
+        stamp = fields.Datetime.to_string(at)
+        if wo.state == 'done' and stamp >= wo.date_finished:
+            self._refuse_if_finished(wo, at, 'start')
         Labor = self.env['mes.labor.log'].sudo()
         mine = Labor.search([('workorder_id', '=', wo.id), ('employee_id', '=', employee.id)])
         verdict, key = ordering.pair_start(_intervals(mine, 'date_start', 'date_stop'), at)
         if verdict == 'overlap':
             raise errors.AlreadyStarted(employee=employee.name, wo=_wo_name(wo),
                                         since=Labor.browse(key).date_start)
-        Labor.create({'employee_id': employee.id, 'workorder_id': wo.id,
-                      'date_start': fields.Datetime.to_string(at), 'start_event_id': self.id,
-                      'hourly_rate': employee.sudo().timesheet_cost})
+        values = {'employee_id': employee.id, 'workorder_id': wo.id, 'date_start': stamp,
+                  'start_event_id': self.id, 'hourly_rate': employee.sudo().timesheet_cost}
+        if wo.state == 'done':
+            # A start replayed late, from before the finish: the interval lands in its true
+            # place, closed at the finish like any interval still running then.
+            values.update(date_stop=wo.date_finished, closed_by_finish=True)
+        Labor.create(values)
         _mark_started(wo, at)
         wo._mes_sync_machine_time()
+        wo.production_id._mes_post_conversion()
 
     def _apply_stop(self, wo, employee, at, data):
         Labor = self.env['mes.labor.log'].sudo()
@@ -78,10 +85,12 @@ class MesEventApply(models.Model):
                 if fields.Datetime.to_string(at) < log.date_stop:
                     log.write({'date_stop': fields.Datetime.to_string(at), 'stop_event_id': self.id})
                     wo._mes_sync_machine_time()
+                    wo.production_id._mes_post_conversion()
                 return
             raise errors.NotStarted(employee=employee.name, wo=_wo_name(wo), at=fields.Datetime.to_string(at))
         Labor.browse(key).write({'date_stop': fields.Datetime.to_string(at), 'stop_event_id': self.id})
         wo._mes_sync_machine_time()
+        wo.production_id._mes_post_conversion()
 
     def _apply_downtime_start(self, wo, employee, at, data):
         reason = self._reason(data['reason'], 'downtime')
@@ -118,56 +127,52 @@ class MesEventApply(models.Model):
             ('date_stop', '>', since)])
         for each in logs.mapped('workorder_id') | wo:
             each._mes_sync_machine_time()
+        for production in (logs.mapped('workorder_id') | wo).mapped('production_id'):
+            production._mes_post_conversion()
 
     # -- quantities --------------------------------------------------------------------------
     def _apply_produce(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'produce')
         wo._mes_quality_gate('produce')
         product = wo.production_id.product_id
-        values = {'qty_producing': data['qty']}
+        lot = None
         if product.tracking != 'none':
             if not data.get('lot'):
                 raise errors.LotRequired(product=product.display_name, type='produce')
-            values['final_lot_id'] = self._lot(product, data['lot']).id
-        wo.write(values)
-        wo.with_context(mes_no_autofinish=True).record_production()
+            if product.tracking == 'serial' and data['qty'] != 1:
+                raise errors.FieldInvalid(field='data.qty', problem='must be 1 for a serial-tracked product: '
+                                          'report one serial number per produce event')
+            lot = self._lot(product, data['lot'])
         _mark_started(wo, at)
+        wo._mes_produce(data['qty'], lot, self)
 
     def _apply_scrap(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'scrap')
         reason = self._reason(data['reason'], 'scrap')
         production = wo.production_id
-        if data.get('product_id'):
-            product = self._component(wo, data['product_id'])
-            location = production.location_src_id     # a component spoilt: lost from stock
-        else:
-            product = production.product_id
-            # The part being made is work in progress: it leaves production, not the shelf.
-            location = product.property_stock_production
+        if not data.get('product_id') or data['product_id'] == production.product_id.id:
+            wo._mes_scrap_wip(data['qty'], reason, self, at)
+            return
+        # a component spoilt at the machine: it is lost from stock
+        product = self._component(wo, data['product_id'])
         scrap = self.env['stock.scrap'].sudo().create({
             'product_id': product.id, 'product_uom_id': product.uom_id.id, 'scrap_qty': data['qty'],
-            'location_id': location.id, 'production_id': production.id, 'workorder_id': wo.id,
+            'location_id': production.location_src_id.id, 'production_id': production.id, 'workorder_id': wo.id,
             'mes_reason_id': reason.id, 'mes_event_id': self.id, 'origin': production.name,
             'date_expected': fields.Datetime.to_string(at)})
+        production.company_id._mes_costing_setup()
         scrap.do_scrap()
+        production._mes_refresh_cost_lines()
 
     def _apply_consume(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'consume')
         product = self._component(wo, data['product_id'])
-        move = wo.production_id.move_raw_ids.filtered(
-            lambda m: m.product_id == product and m.state not in ('done', 'cancel'))[:1]
-        values = {
-            'move_id': move.id, 'product_id': product.id, 'product_uom_id': move.product_uom.id,
-            'product_uom_qty': 0, 'qty_done': data['qty'], 'workorder_id': wo.id,
-            'production_id': wo.production_id.id, 'done_wo': False,
-            'location_id': move.location_id.id, 'location_dest_id': move.location_dest_id.id}
+        lot = None
         if product.tracking != 'none':
             if not data.get('lot'):
                 raise errors.LotRequired(product=product.display_name, type='consume')
-            values['lot_id'] = self._lot(product, data['lot']).id
-        # Odoo's own tablet mechanism: a consumed line on the work order, which
-        # record_production() takes instead of the theoretical (BOM ratio) quantity.
-        self.env['stock.move.line'].sudo().create(values)
+            lot = self._lot(product, data['lot'])
+        wo._mes_consume(product, data['qty'], lot, self)
 
     # -- quality and finish ------------------------------------------------------------------
     def _apply_check(self, wo, employee, at, data):
@@ -193,6 +198,7 @@ class MesEventApply(models.Model):
         wo._mes_sync_machine_time()
         wo.button_finish()   # Odoo's own finish: state done, its own time logs closed
         wo.write({'date_finished': stamp})
+        wo.production_id._mes_post_conversion()
 
     # -- lookups -----------------------------------------------------------------------------
     def _reason(self, code, kind):

@@ -8,6 +8,9 @@ class MrpWorkcenter(models.Model):
     # Odoo 12+ has this field on mrp.workcenter with the same meaning; 11 lacks it.
     costs_hour = fields.Float('Cost per hour', digits=(16, 2), default=0.0,
                               help='Machine and overhead cost of one hour of run time.')
+    mes_labor_rate = fields.Float('Standard labor rate', digits=(16, 2), default=0.0,
+                                  help='Standard cost of one operator hour here: the basis of labor variances.')
+    mes_crew = fields.Float('Standard crew', default=1.0, help='Operators the routing times assume.')
     mes_state = fields.Selection(
         [('running', 'Running'), ('down', 'Down'), ('idle', 'Idle')], 'Live state',
         compute='_compute_mes_board',

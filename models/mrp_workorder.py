@@ -56,6 +56,7 @@ class MrpWorkorder(models.Model):
             Productivity.create({
                 'workorder_id': self.id, 'workcenter_id': self.workcenter_id.id, 'loss_id': loss.id,
                 'mes_machine_time': True, 'description': 'Run time (MES)',
+                'mes_hourly_rate': self.workcenter_id.costs_hour,
                 'date_start': _str(start), 'date_end': _str(end)})
         existing[len(wanted):].unlink()
 

@@ -48,12 +48,15 @@ class TestEventTypes(ShopFloorCase):
         self.stool.tracking = 'lot'
         mo = self.make_order(2)
         cut = mo.workorder_ids.filtered(lambda w: w.workcenter_id == self.saw)
+        paint = mo.workorder_ids - cut
         self.send_ok([self.event('produce', 5, wo=cut, data={'qty': 2, 'lot': 'LOT-A'})])
         lot = self.env['stock.production.lot'].search([('product_id', '=', self.stool.id), ('name', '=', 'LOT-A')])
-        self.assertTrue(lot)
+        self.assertEqual(cut.final_lot_id, lot)
         self.assertEqual(cut.qty_produced, 2)
-        self.assertIn(lot, cut.move_line_ids.mapped('lot_produced_id') | mo.move_finished_ids.mapped('move_line_ids.lot_id')
-                      | self.env['stock.production.lot'].search([('use_next_on_work_order_id', '!=', False)]))
+        # at the last operation the lot enters stock
+        paint_terminal = self.env['mes.terminal'].create({'name': 'Paint', 'workcenter_ids': [(6, 0, [self.paint.id])]})
+        self.send_ok([self.event('produce', 9, wo=paint, data={'qty': 2, 'lot': 'LOT-A'})], terminal=paint_terminal)
+        self.assertEqual(self.stool.with_context(lot_id=lot.id, location=self.stock.id).qty_available, 2)
 
     def test_scrap_creates_a_stock_scrap_with_its_reason(self):
         self.send_ok([self.event('scrap', 12, data={'qty': 2, 'reason': 'DIM'})])
@@ -73,14 +76,16 @@ class TestEventTypes(ShopFloorCase):
         self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 3)
 
     def test_consume_records_component_use_on_the_work_order(self):
+        before = self.tube.with_context(location=self.stock.id).qty_available
         self.send_ok([self.event('consume', 5, data={'product_id': self.tube.id, 'qty': 4})])
-        lines = self.env['stock.move.line'].search([('workorder_id', '=', self.wo_cut.id),
-                                                    ('product_id', '=', self.tube.id), ('qty_done', '>', 0)])
-        self.assertEqual(sum(lines.mapped('qty_done')), 4)
+        done = self.env['stock.move'].search([('workorder_id', '=', self.wo_cut.id), ('product_id', '=', self.tube.id),
+                                              ('state', '=', 'done')])
+        self.assertEqual(done.mapped('mes_consumption'), ['explicit'])
+        self.assertEqual(done.product_uom_qty, 4)
+        self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 4)
         # the reported quantity replaces the BOM ratio for that component when producing
         self.send_ok([self.event('produce', 10, data={'qty': 1})])
-        tube_move = self.mo.move_raw_ids.filtered(lambda m: m.product_id == self.tube)
-        self.assertEqual(tube_move.quantity_done, 4)
+        self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 4)
 
     def test_downtime_is_an_availability_loss_and_cuts_run_time(self):
         self.send_ok([self.event('start', 0), self.event('downtime_start', 20, data={'reason': 'BRK-MECH'})])

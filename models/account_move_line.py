@@ -1,0 +1,31 @@
+from odoo import api, fields, models
+
+COST_ELEMENTS = [
+    ('material', 'Material'), ('labor', 'Labor'), ('machine', 'Machine'), ('rework', 'Rework'),
+    ('scrap', 'Scrap'), ('finished', 'Finished goods'), ('variance', 'Variance'),
+]
+VARIANCE_KINDS = [
+    ('material_usage', 'Material usage'), ('material_price', 'Material price'),
+    ('labor_rate', 'Labor rate'), ('labor_efficiency', 'Labor efficiency'),
+    ('machine_efficiency', 'Machine efficiency'), ('rework', 'Rework'),
+    ('lot_size', 'Lot size and standard'),
+]
+
+
+class AccountMoveLine(models.Model):
+    """Journal items carry the manufacturing order and cost element they belong to, so WIP,
+    the cost sheet and the cost of quality read straight from the ledger."""
+    _inherit = 'account.move.line'
+
+    mes_production_id = fields.Many2one('mrp.production', 'Manufacturing order', index=True, readonly=True)
+    mes_workorder_id = fields.Many2one('mrp.workorder', 'Work order', index=True, readonly=True)
+    mes_cost_element = fields.Selection(COST_ELEMENTS, 'Cost element', index=True, readonly=True)
+    mes_variance_kind = fields.Selection(VARIANCE_KINDS, 'Variance kind', index=True, readonly=True)
+    mes_workcenter_id = fields.Many2one(related='mes_workorder_id.workcenter_id', store=True, readonly=True,
+                                        string='Work center')
+    mes_on_wip = fields.Boolean('On the WIP account', compute='_compute_mes_on_wip', store=True, index=True)
+
+    @api.depends('account_id', 'company_id.mes_wip_account_id')
+    def _compute_mes_on_wip(self):
+        for line in self:
+            line.mes_on_wip = bool(line.account_id) and line.account_id == line.company_id.sudo().mes_wip_account_id

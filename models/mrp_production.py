@@ -1,0 +1,194 @@
+"""Actual cost of a manufacturing order in real time: conversion absorbed as time closes, the
+standard for what was made, and at close the WIP residual split into variances by kind."""
+from odoo import _, api, fields, models
+
+from ..services import costing
+from .account_move_line import VARIANCE_KINDS
+from .res_company import VARIANCE_ACCOUNT_FIELD
+
+# (account field on the company, cost element) of each conversion absorption
+CONVERSION = [('mes_applied_labor_account_id', 'labor'), ('mes_applied_overhead_account_id', 'machine'),
+              ('mes_applied_labor_account_id', 'rework'), ('mes_applied_overhead_account_id', 'rework')]
+
+
+class MrpProduction(models.Model):
+    _inherit = 'mrp.production'
+
+    mes_cost_line_ids = fields.One2many('mes.cost.line', 'production_id', 'Cost sheet')
+    mes_wip_balance = fields.Monetary('WIP now', compute='_compute_mes_wip', currency_field='mes_currency_id')
+    mes_currency_id = fields.Many2one(related='company_id.currency_id', readonly=True)
+    mes_variance_line_ids = fields.One2many('account.move.line', 'mes_production_id', 'Variances posted',
+                                            domain=[('mes_cost_element', '=', 'variance')])
+    mes_good_qty = fields.Float('Good quantity', compute='_compute_mes_wip')
+
+    def _compute_mes_wip(self):
+        for production in self:
+            wip = production.company_id.sudo().mes_wip_account_id
+            lines = self.env['account.move.line'].sudo().search(
+                [('mes_production_id', '=', production.id), ('account_id', '=', wip.id)]) if wip else []
+            production.mes_wip_balance = sum(l.debit - l.credit for l in lines)
+            production.mes_good_qty = production._mes_good_qty()
+
+    # -- standards ---------------------------------------------------------------------------
+    def _mes_good_qty(self):
+        done = self.move_finished_ids.filtered(lambda m: m.state == 'done' and m.product_id == self.product_id)
+        return sum(m.product_uom._compute_quantity(m.product_uom_qty, self.product_uom_id) for m in done)
+
+    def _mes_bom_factor(self):
+        """How many times the BOM is needed for one unit of this order's product."""
+        bom = self.bom_id
+        return self.product_uom_id._compute_quantity(1.0, bom.product_uom_id) / (bom.product_qty or 1.0)
+
+    def _mes_material_per_unit(self, workorders=None):
+        """Standard material of one unit; with ``workorders``, only the components consumed at
+        those operations."""
+        factor = self._mes_bom_factor()
+        total = 0.0
+        for line in self.bom_id.bom_line_ids:
+            if workorders is not None:
+                moves = self.move_raw_ids.filtered(lambda m: m.bom_line_id == line)
+                if not moves or moves[0].workorder_id not in workorders:
+                    continue
+            qty = line.product_uom_id._compute_quantity(line.product_qty * factor, line.product_id.uom_id)
+            total += qty * line.product_id.standard_price
+        return total
+
+    def _mes_operations(self, workorders=None):
+        operations = []
+        for wo in (workorders if workorders is not None else self.workorder_ids):
+            if getattr(wo, 'mes_is_rework', False) or not wo.operation_id:
+                continue
+            wc = wo.workcenter_id
+            # the standard, not Odoo's learned average of past orders (time_cycle in 'auto' mode)
+            per_unit = wo.operation_id.time_cycle_manual * 100.0 / (wc.time_efficiency or 100.0) / (wc.capacity or 1.0)
+            operations.append(costing.Operation(wc.id, per_unit, wc.time_start + wc.time_stop,
+                                                wc.mes_labor_rate, wc.mes_crew or 1.0, wc.costs_hour))
+        return operations
+
+    def _mes_standard(self):
+        """Standard cost by element for the good quantity made, plus what scrapped units took
+        out of WIP at their standard so far."""
+        good = self._mes_good_qty()
+        standard = costing.standard_cost(self._mes_material_per_unit(), self._mes_operations(), good)
+        for scrap in self.env['stock.scrap'].sudo().search([('production_id', '=', self.id), ('state', '=', 'done')]):
+            standard['material'] += scrap.mes_std_material
+            standard['labor'] += scrap.mes_std_labor
+            standard['machine'] += scrap.mes_std_machine
+        return standard
+
+    # -- actuals from the ledger ---------------------------------------------------------------
+    def _mes_ledger(self, account=None, element=None):
+        domain = [('mes_production_id', '=', self.id)]
+        if account:
+            domain.append(('account_id', '=', account.id))
+        if element:
+            domain.append(('mes_cost_element', '=', element))
+        return self.env['account.move.line'].sudo().search(domain)
+
+    def _mes_actual(self):
+        company = self.company_id.sudo()
+        wip = self._mes_ledger(company.mes_wip_account_id)
+        actual = {}
+        for element in ('material', 'labor', 'machine', 'rework'):
+            actual[element] = sum(l.debit - l.credit for l in wip if l.mes_cost_element == element)
+        scrap_lines = self._mes_ledger(company.mes_scrap_account_id, 'scrap')
+        actual['scrap'] = sum(l.debit - l.credit for l in scrap_lines)
+        return actual
+
+    # -- conversion absorption -----------------------------------------------------------------
+    def _mes_conversion_target(self):
+        """What labor and machine time closed so far costs, at the rates captured then."""
+        target = {key: 0.0 for key in CONVERSION}
+        labor = self.env['mes.labor.log'].sudo().search([('production_id', '=', self.id), ('date_stop', '!=', False)])
+        for log in labor:
+            element = 'rework' if getattr(log.workorder_id, 'mes_is_rework', False) else 'labor'
+            target[('mes_applied_labor_account_id', element)] += log.duration / 60.0 * log.hourly_rate
+        machine = self.env['mrp.workcenter.productivity'].sudo().search([
+            ('workorder_id', 'in', self.workorder_ids.ids), ('mes_machine_time', '=', True), ('date_end', '!=', False)])
+        for record in machine:
+            element = 'rework' if getattr(record.workorder_id, 'mes_is_rework', False) else 'machine'
+            start, end = fields.Datetime.from_string(record.date_start), fields.Datetime.from_string(record.date_end)
+            target[('mes_applied_overhead_account_id', element)] += (end - start).total_seconds() / 3600.0 * record.mes_hourly_rate
+        return target
+
+    def _mes_post_conversion(self):
+        """Post the difference between what closed time costs and what was absorbed so far:
+        Dr WIP / Cr applied labor or overhead. A correction (a stop moved earlier, a retried
+        event) is a new compensating entry, never an edit of a posted one."""
+        self.ensure_one()
+        company = self.company_id._mes_costing_setup()
+        currency = company.currency_id
+        lines = []
+        for (account_field, element), amount in self._mes_conversion_target().items():
+            account = company[account_field]
+            posted = sum(l.credit - l.debit for l in self._mes_ledger(account, element))
+            delta = currency.round(amount - posted)
+            if not currency.is_zero(delta):
+                name = '%s: %s absorbed' % (self.name, element)
+                lines += self._mes_pair(company.mes_wip_account_id, account, delta, element, name)
+        if lines:
+            self._mes_post(lines, _('%s conversion cost') % self.name)
+        self._mes_refresh_cost_lines()
+
+    def _mes_pair(self, debit_account, credit_account, amount, element, name, kind=False, workorder=None):
+        """Two balanced journal item values: ``amount`` debited to one account and credited to
+        the other (a negative amount swaps the sides)."""
+        common = {'name': name, 'mes_production_id': self.id, 'mes_cost_element': element,
+                  'mes_variance_kind': kind, 'product_id': self.product_id.id,
+                  'mes_workorder_id': workorder.id if workorder else False}
+        debit, credit = (amount, 0.0) if amount > 0 else (0.0, -amount)
+        return [(0, 0, dict(common, account_id=debit_account.id, debit=debit, credit=credit)),
+                (0, 0, dict(common, account_id=credit_account.id, debit=credit, credit=debit))]
+
+    def _mes_post(self, lines, ref):
+        company = self.company_id.sudo()
+        move = self.env['account.move'].sudo().create({
+            'journal_id': company.mes_production_journal_id.id, 'ref': ref, 'line_ids': lines,
+            'date': fields.Date.context_today(self)})
+        move.post()
+        return move
+
+    # -- close ---------------------------------------------------------------------------------
+    def button_mark_done(self):
+        result = super().button_mark_done()
+        for production in self:
+            production._mes_post_conversion()
+            production._mes_close_variances()
+        return result
+
+    def _mes_close_variances(self):
+        """Split what remains in WIP for this order into variances by kind, leaving it at zero."""
+        company = self.company_id._mes_costing_setup()
+        wip = company.mes_wip_account_id
+        residual = company.currency_id.round(sum(l.debit - l.credit for l in self._mes_ledger(wip)))
+        if company.currency_id.is_zero(residual):
+            self._mes_refresh_cost_lines()
+            return
+        labor_hours = [costing.LaborHours(log.workcenter_id.id, log.duration / 60.0, log.hourly_rate)
+                       for log in self.env['mes.labor.log'].sudo().search([('production_id', '=', self.id)])
+                       if not getattr(log.workorder_id, 'mes_is_rework', False)]
+        variances = costing.split_variances(residual, self._mes_actual(), self._mes_standard(), labor_hours,
+                                            self._mes_operations())
+        lines = []
+        for variance in variances:
+            account = company[VARIANCE_ACCOUNT_FIELD[variance.kind]]
+            name = '%s: %s (%s)' % (self.name, dict(VARIANCE_KINDS)[variance.kind], variance.explanation)
+            lines += self._mes_pair(account, wip, variance.amount, 'variance', name, kind=variance.kind)
+        self._mes_post(lines, _('%s variances at close') % self.name)
+        self._mes_refresh_cost_lines()
+
+    # -- cost sheet ----------------------------------------------------------------------------
+    def _mes_refresh_cost_lines(self):
+        self.ensure_one()
+        standard, actual = self._mes_standard(), self._mes_actual()
+        standard.update(scrap=0.0, rework=0.0)
+        existing = {line.element: line for line in self.mes_cost_line_ids}
+        for element in ('material', 'labor', 'machine', 'scrap', 'rework'):
+            values = {'standard': standard.get(element, 0.0), 'actual': actual.get(element, 0.0)}
+            if element in existing:
+                existing[element].sudo().write(values)
+            else:
+                self.env['mes.cost.line'].sudo().create(dict(values, production_id=self.id, element=element))
+
+    def action_mes_print_cost_sheet(self):
+        return self.env.ref('shopfloor_mes.action_report_cost_sheet').report_action(self)

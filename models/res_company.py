@@ -1,0 +1,97 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+# (field, code to start from, name, account type xml id)
+COSTING_ACCOUNTS = [
+    ('mes_wip_account_id', 139100, 'Work in progress (MES)', 'account.data_account_type_current_assets'),
+    ('mes_applied_labor_account_id', 519100, 'Applied labor (MES)', 'account.data_account_type_direct_costs'),
+    ('mes_applied_overhead_account_id', 519200, 'Applied machine overhead (MES)', 'account.data_account_type_direct_costs'),
+    ('mes_scrap_account_id', 519300, 'Scrap expense (MES)', 'account.data_account_type_direct_costs'),
+    ('mes_var_material_usage_account_id', 519400, 'Material usage variance', 'account.data_account_type_direct_costs'),
+    ('mes_var_material_price_account_id', 519410, 'Material price variance', 'account.data_account_type_direct_costs'),
+    ('mes_var_labor_rate_account_id', 519420, 'Labor rate variance', 'account.data_account_type_direct_costs'),
+    ('mes_var_labor_efficiency_account_id', 519430, 'Labor efficiency variance', 'account.data_account_type_direct_costs'),
+    ('mes_var_machine_efficiency_account_id', 519440, 'Machine efficiency variance', 'account.data_account_type_direct_costs'),
+    ('mes_var_rework_account_id', 519450, 'Rework cost', 'account.data_account_type_direct_costs'),
+    ('mes_var_lot_size_account_id', 519460, 'Lot size and standard variance', 'account.data_account_type_direct_costs'),
+]
+VARIANCE_ACCOUNT_FIELD = {
+    'material_usage': 'mes_var_material_usage_account_id',
+    'material_price': 'mes_var_material_price_account_id',
+    'labor_rate': 'mes_var_labor_rate_account_id',
+    'labor_efficiency': 'mes_var_labor_efficiency_account_id',
+    'machine_efficiency': 'mes_var_machine_efficiency_account_id',
+    'rework': 'mes_var_rework_account_id',
+    'lot_size': 'mes_var_lot_size_account_id',
+}
+
+
+class ResCompany(models.Model):
+    """Where the shop floor's cost lands in the ledger, per company."""
+    _inherit = 'res.company'
+
+    mes_wip_account_id = fields.Many2one('account.account', 'WIP account')
+    mes_applied_labor_account_id = fields.Many2one('account.account', 'Applied labor account')
+    mes_applied_overhead_account_id = fields.Many2one('account.account', 'Applied overhead account')
+    mes_scrap_account_id = fields.Many2one('account.account', 'Scrap expense account')
+    mes_var_material_usage_account_id = fields.Many2one('account.account', 'Material usage variance')
+    mes_var_material_price_account_id = fields.Many2one('account.account', 'Material price variance')
+    mes_var_labor_rate_account_id = fields.Many2one('account.account', 'Labor rate variance')
+    mes_var_labor_efficiency_account_id = fields.Many2one('account.account', 'Labor efficiency variance')
+    mes_var_machine_efficiency_account_id = fields.Many2one('account.account', 'Machine efficiency variance')
+    mes_var_rework_account_id = fields.Many2one('account.account', 'Rework account')
+    mes_var_lot_size_account_id = fields.Many2one('account.account', 'Lot size variance')
+    mes_production_journal_id = fields.Many2one('account.journal', 'Production journal')
+
+    def _mes_costing_setup(self):
+        """Make sure the accounts, the journal and the WIP valuation of the production and scrap
+        locations exist; create sensible defaults where missing. Cheap when all is set."""
+        self.ensure_one()
+        company = self.sudo()
+        if all(company[f] for f, *_ in COSTING_ACCOUNTS) and company.mes_production_journal_id \
+                and company._mes_locations_valued():
+            return company
+        Account = self.env['account.account'].sudo()
+        if not Account.search_count([('company_id', '=', company.id)]):
+            raise UserError(_('Company %s has no chart of accounts: install one (Invoicing > '
+                              'Configuration) before running production with costing.') % company.name)
+        values = {}
+        for field, start, name, type_xmlid in COSTING_ACCOUNTS:
+            if not company[field]:
+                code = start
+                while Account.search_count([('code', '=', str(code)), ('company_id', '=', company.id)]):
+                    code += 1
+                values[field] = Account.create({
+                    'code': str(code), 'name': name, 'company_id': company.id,
+                    'user_type_id': self.env.ref(type_xmlid).id, 'reconcile': False}).id
+        if not company.mes_production_journal_id:
+            values['mes_production_journal_id'] = self.env['account.journal'].sudo().create({
+                'name': 'Production (MES)', 'code': 'MES', 'type': 'general', 'company_id': company.id,
+                'show_on_dashboard': False}).id
+        if values:
+            company.write(values)
+        company._mes_value_locations()
+        return company
+
+    def _mes_production_location(self):
+        return self.env['stock.location'].sudo().search(
+            [('usage', '=', 'production'), ('company_id', 'in', (self.id, False))], limit=1, order='company_id')
+
+    def _mes_scrap_locations(self):
+        return self.env['stock.location'].sudo().search(
+            [('scrap_location', '=', True), ('company_id', 'in', (self.id, False))])
+
+    def _mes_locations_valued(self):
+        production = self._mes_production_location()
+        return production.valuation_in_account_id == self.mes_wip_account_id \
+            and production.valuation_out_account_id == self.mes_wip_account_id \
+            and all(loc.valuation_in_account_id for loc in self._mes_scrap_locations())
+
+    def _mes_value_locations(self):
+        # Components leaving stock for production debit WIP; finished goods entering stock
+        # from production credit it (stock_account reads these location accounts).
+        self._mes_production_location().write({
+            'valuation_in_account_id': self.mes_wip_account_id.id,
+            'valuation_out_account_id': self.mes_wip_account_id.id})
+        for location in self._mes_scrap_locations().filtered(lambda l: not l.valuation_in_account_id):
+            location.valuation_in_account_id = self.mes_scrap_account_id

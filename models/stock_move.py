@@ -1,0 +1,52 @@
+from odoo import fields, models
+
+
+class StockMove(models.Model):
+    _inherit = 'stock.move'
+
+    mes_production_id = fields.Many2one('mrp.production', 'Returned from order', index=True, copy=False,
+                                        help='A component returned from an order to stock.')
+    mes_consumption = fields.Selection(
+        [('backflush', 'Backflush at BOM ratio'), ('explicit', 'Reported by the operator'),
+         ('return', 'Backflush reversed'), ('finished', 'Finished as produced'),
+         ('scrap', 'Consumed by scrapped units')],
+        'Shop-floor consumption', index=True, readonly=True, copy=False)
+    mes_event_id = fields.Many2one('mes.event', 'Reported by event', index=True, readonly=True, copy=False)
+
+    def _mes_cost_tag(self):
+        """(order, work order, element) that this move's valuation belongs to, or None."""
+        production = self.raw_material_production_id or self.production_id or self.mes_production_id
+        if self.scrapped:
+            scrap = self.env['stock.scrap'].search([('move_id', '=', self.id)], limit=1)
+            production = production or scrap.production_id
+            return (production, scrap.workorder_id, 'scrap') if production else None
+        if not production:
+            return None
+        workorder = self.workorder_id
+        if self.production_id:
+            return production, workorder, 'finished'
+        element = 'rework' if workorder and getattr(workorder, 'mes_is_rework', False) else 'material'
+        return production, workorder, element
+
+    def _prepare_account_move_line(self, qty, cost, credit_account_id, debit_account_id):
+        lines = super()._prepare_account_move_line(qty, cost, credit_account_id, debit_account_id)
+        tag = self._mes_cost_tag()
+        if tag:
+            production, workorder, element = tag
+            for _command, _id, values in lines:
+                values.update({'mes_production_id': production.id, 'mes_workorder_id': workorder.id,
+                               'mes_cost_element': element})
+        return lines
+
+    def _mes_done_now(self, qty, kind, event=None, lot=None):
+        """Do ``qty`` (product UoM) of this open move at once, so stock_account values it now
+        (components: Dr WIP / Cr stock; finished goods: Dr stock / Cr WIP). Odoo splits the rest
+        into a new open move. Returns the done move."""
+        self.ensure_one()
+        self.write({'mes_consumption': kind, 'mes_event_id': event.id if event else False})
+        if lot:
+            self.env['stock.move.line'].create(dict(self._prepare_move_line_vals(quantity=0), qty_done=qty, lot_id=lot.id))
+        else:
+            self._set_quantity_done(qty)
+        self._action_done()
+        return self

@@ -1,0 +1,232 @@
+"""Overall equipment effectiveness from the terminal's records, without the ORM.
+
+OEE = availability x performance x quality, the usual definition (not Odoo 11's productive
+time / logged time):
+
+- planned production time = working calendar within the period, minus planned stops
+  (breaks, changeover, planned maintenance);
+- availability = run time / planned production time;
+- performance = ideal cycle time x total count / run time;
+- quality = good count / total count.
+
+Intervals follow ``ordering``: (start, end) naive-UTC datetimes, ``end`` None = still open.
+All durations are minutes (floats); the ideal cycle time is minutes per unit.
+"""
+from collections import namedtuple
+from datetime import datetime, time, timedelta, timezone
+
+from . import ordering
+
+OeeResult = namedtuple('OeeResult', [
+    'planned_minutes',        # calendar minus planned stops, within the period
+    'run_minutes',            # run time inside planned time (the A numerator)
+    'downtime_minutes',       # planned time not running: the unplanned stops (availability loss)
+    'unplanned_run_minutes',  # running outside planned time: reported, counted nowhere else
+    'availability',           # None when there is no planned time
+    'performance',            # raw; above 1.0 means the ideal cycle time is set too slow
+    'performance_capped',     # min(performance, 1.0), for displays that must stay within 100 %
+    'quality',                # None when nothing was counted
+    'oee',                    # availability x raw performance x quality
+    'good',
+    'total',
+])
+
+MicroStops = namedtuple('MicroStops', 'intervals minutes')
+Reliability = namedtuple('Reliability', 'failures operating_minutes repair_minutes mtbf mttr')
+
+
+def compute_oee(period, calendar, planned_stops, runs, ideal_cycle_minutes,
+                good, scrap=0, rejected=0, now=None):
+    """OEE of one work center over ``period`` (a closed (start, end) interval).
+
+    ``calendar``: working intervals already expanded to datetimes by the caller;
+    ``planned_stops``: breaks, changeovers, planned maintenance; ``runs``: run intervals.
+    ``good``, ``scrap`` and ``rejected`` (failed checks' rejected units) are the counts for the
+    period; total = good + scrap + rejected. The caller should pass the counts made within
+    planned time if it wants performance to match run time exactly.
+    ``now``: for a period still in progress, everything (planned time too) is counted up to
+    ``now``, and open intervals end there; otherwise they end at the period's end.
+
+    Run time outside planned time (overtime, running through a break) is clipped out of
+    availability and reported as ``unplanned_run_minutes``: counting it would let overtime
+    push availability above 100 %.
+
+    OEE uses the raw performance, so OEE = ideal cycle time x good / planned time exactly;
+    capping would hide a wrong ideal cycle time. With planned time but no units counted, OEE
+    is 0 (nothing good was made) although quality is undefined.
+    """
+    period_start, period_end = period
+    if period_end is None or period_end <= period_start:
+        raise ValueError('period must be a closed interval with end after start')
+    if ideal_cycle_minutes is None or ideal_cycle_minutes <= 0:
+        raise ValueError('ideal cycle time must be positive minutes per unit')
+    if min(good, scrap, rejected) < 0:
+        raise ValueError('counts must not be negative')
+
+    horizon = period_end if now is None else max(period_start, min(period_end, now))
+    planned = ordering.subtract(_clip(calendar, period_start, horizon),
+                                _clip(planned_stops, period_start, horizon))
+    run_all = ordering.union(_clip(runs, period_start, horizon))
+    run_planned = intersect(run_all, planned)
+
+    planned_minutes = ordering.minutes(planned)
+    run_minutes = ordering.minutes(run_planned)
+    unplanned_run_minutes = ordering.minutes(ordering.subtract(run_all, planned))
+    total = good + scrap + rejected
+
+    availability = run_minutes / planned_minutes if planned_minutes > 0 else None
+    if total == 0:
+        performance = 0.0
+    elif run_minutes > 0:
+        performance = ideal_cycle_minutes * total / run_minutes
+    else:
+        performance = None          # units counted without run time: cannot be judged
+    quality = good / total if total else None
+
+    if availability is None or performance is None:
+        oee = None
+    elif total == 0:
+        oee = 0.0
+    else:
+        oee = availability * performance * quality
+
+    return OeeResult(
+        planned_minutes=planned_minutes,
+        run_minutes=run_minutes,
+        downtime_minutes=planned_minutes - run_minutes,
+        unplanned_run_minutes=unplanned_run_minutes,
+        availability=availability,
+        performance=performance,
+        performance_capped=None if performance is None else min(performance, 1.0),
+        quality=quality,
+        oee=oee,
+        good=good,
+        total=total,
+    )
+
+
+def intersect(intervals, others):
+    """The parts of ``intervals`` that lie inside ``others`` (closed intervals)."""
+    return ordering.subtract(intervals, ordering.subtract(intervals, others))
+
+
+def _clip(intervals, start, end):
+    """Intervals cut to [start, end]; open ones end at ``end``."""
+    clipped = []
+    for i_start, i_end in intervals:
+        i_start = max(i_start, start)
+        i_end = end if i_end is None else min(i_end, end)
+        if i_end > i_start:
+            clipped.append((i_start, i_end))
+    return clipped
+
+
+# -- splitting by shift and by local day -------------------------------------------------------
+
+def split_by_shifts(intervals, shifts, now=None):
+    """``{label: pieces}`` of ``intervals`` cut along ``shifts``, an iterable of
+    (label, start, end); a label may repeat (the same shift on several days) and collects
+    all its pieces. Parts outside every shift are left out. Open intervals end at ``now``
+    (or are left out, as ``ordering.minutes`` does)."""
+    closed = _close(intervals, now)
+    result = {}
+    for label, start, end in shifts:
+        pieces = intersect(closed, [(start, end)])
+        result.setdefault(label, []).extend(pieces)
+    return result
+
+
+def split_by_day(intervals, tz, now=None):
+    """``{local date: pieces}`` of ``intervals`` cut at local midnights of ``tz``.
+
+    ``tz`` is a tzinfo (``datetime.timezone`` for a fixed offset, or a pytz zone, whose
+    ``localize`` is used so daylight saving days get their 23 or 25 hours) or a timedelta
+    offset. Pieces stay naive UTC. Open intervals end at ``now`` (or are left out)."""
+    if isinstance(tz, timedelta):
+        tz = timezone(tz)
+    result = {}
+    for start, end in ordering.union(_close(intervals, now)):
+        while start < end:
+            day = _to_local(start, tz).date()
+            next_midnight = _local_midnight_utc(day + timedelta(days=1), tz)
+            piece_end = min(end, next_midnight)
+            result.setdefault(day, []).append((start, piece_end))
+            start = piece_end
+    return result
+
+
+def _close(intervals, now):
+    return [(start, now if end is None else end) for start, end in intervals
+            if end is not None or now is not None]
+
+
+def _to_local(naive_utc, tz):
+    return naive_utc.replace(tzinfo=timezone.utc).astimezone(tz)
+
+
+def _local_midnight_utc(day, tz):
+    local = datetime.combine(day, time())
+    if hasattr(tz, 'localize'):     # pytz: replace(tzinfo=) would use the zone's LMT offset
+        aware = tz.localize(local)
+    else:
+        aware = local.replace(tzinfo=tz)
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+# -- micro-stops -------------------------------------------------------------------------------
+
+def micro_stops(cycle_times, ideal_cycle_minutes, threshold_minutes, runs=None):
+    """Short unreported stops between consecutive completed cycles.
+
+    Between two completions, only the time while running counts (``runs``; None = always
+    running), so a reported downtime is not counted twice. When that running time exceeds
+    ``threshold_minutes``, all of it but the last ideal cycle (the time the next unit needed)
+    is a micro-stop. Micro-stops explain part of the performance loss; they are already
+    inside ``performance`` and must not be subtracted again. The time before the first
+    completion is not judged (its cycle start is unknown).
+    """
+    if ideal_cycle_minutes is None or ideal_cycle_minutes <= 0:
+        raise ValueError('ideal cycle time must be positive minutes per unit')
+    if threshold_minutes < ideal_cycle_minutes:
+        raise ValueError('micro-stop threshold must not be shorter than the ideal cycle time')
+    times = sorted(cycle_times)
+    stops = []
+    for previous, current in zip(times, times[1:]):
+        gap = [(previous, current)]
+        running = gap if runs is None else intersect(gap, _close(runs, current))
+        if ordering.minutes(running) > threshold_minutes:
+            stops.extend(_trim_end(running, timedelta(minutes=ideal_cycle_minutes)))
+    return MicroStops(intervals=stops, minutes=ordering.minutes(stops))
+
+
+def _trim_end(pieces, length):
+    """Sorted closed ``pieces`` with ``length`` of time removed from their end."""
+    kept = list(pieces)
+    while kept and length > timedelta(0):
+        start, end = kept.pop()
+        if end - start > length:
+            kept.append((start, end - length))
+        length -= end - start
+    return kept
+
+
+# -- reliability -------------------------------------------------------------------------------
+
+def mtbf_mttr(breakdowns, operating_minutes, now=None):
+    """MTBF = operating time / failures, MTTR = total repair time / failures (minutes).
+
+    ``breakdowns`` are repair intervals, one per failure; one still open is repaired up to
+    ``now``, which is then required. Both figures are None without failures."""
+    if operating_minutes < 0:
+        raise ValueError('operating time must not be negative')
+    if now is None and any(end is None for _, end in breakdowns):
+        raise ValueError('a breakdown is still open: pass now to count its repair time')
+    failures = len(breakdowns)
+    repair = sum(ordering.minutes([b], now) for b in breakdowns)
+    return Reliability(
+        failures=failures,
+        operating_minutes=operating_minutes,
+        repair_minutes=repair,
+        mtbf=operating_minutes / failures if failures else None,
+        mttr=repair / failures if failures else None,
+    )

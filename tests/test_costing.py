@@ -1,0 +1,197 @@
+"""Actual cost in real time, to the cent, with the ledger agreeing at every step.
+
+The order: 5 stools. Standard per stool (routing: Cut on the saw 3 min, Paint 2 min):
+  material  3 tube x 4.00 + 1 seat x 10.00 + 8 screws x 0.10      = 22.80
+  labor     3 min x 30.00/h (saw) + 2 min x 24.00/h (paint)          =  2.30
+  machine   3 min x 60.00/h (saw) + 2 min x 30.00/h (paint)          =  4.00
+  total (the stool's standard price)                                 = 29.10
+The seat is a sub-assembly made in-house (its own BOM: a second level).
+"""
+from datetime import timedelta
+
+from .common import ShopFloorCase, T0
+
+
+class TestCosting(ShopFloorCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.env.user.company_id._mes_costing_setup()
+        cls.company = cls.env.user.company_id
+        cls.saw.write({'costs_hour': 60.0, 'mes_labor_rate': 30.0})
+        cls.paint.write({'costs_hour': 30.0, 'mes_labor_rate': 24.0})
+        categ = cls.tube.categ_id
+        cls.seat = env['product.product'].create({'name': 'Seat', 'type': 'product', 'categ_id': categ.id,
+                                                  'standard_price': 10.0, 'uom_id': cls.uom.id, 'uom_po_id': cls.uom.id})
+        board = env['product.product'].create({'name': 'Board', 'type': 'product', 'categ_id': categ.id,
+                                               'standard_price': 6.0, 'uom_id': cls.uom.id, 'uom_po_id': cls.uom.id})
+        env['mrp.bom'].create({'product_tmpl_id': cls.seat.product_tmpl_id.id, 'product_qty': 1.0,
+                               'bom_line_ids': [(0, 0, {'product_id': board.id, 'product_qty': 1.0})]})
+        env['stock.quant']._update_available_quantity(cls.seat, cls.stock, 20)
+        cut_op = cls.routing.operation_ids.filtered(lambda o: o.workcenter_id == cls.saw)
+        paint_op = cls.routing.operation_ids - cut_op
+        cls.bom.bom_line_ids.unlink()
+        cls.bom.write({'bom_line_ids': [
+            (0, 0, {'product_id': cls.tube.id, 'product_qty': 3.0, 'operation_id': cut_op.id}),
+            (0, 0, {'product_id': cls.seat.id, 'product_qty': 1.0, 'operation_id': paint_op.id}),
+            (0, 0, {'product_id': cls.screw.id, 'product_qty': 8.0, 'operation_id': paint_op.id})]})
+        cls.stool.standard_price = 29.10
+        cls.mo = cls.make_order(5)
+        cls.wo_cut = cls.mo.workorder_ids.filtered(lambda w: w.workcenter_id == cls.saw)
+        cls.wo_paint = cls.mo.workorder_ids - cls.wo_cut
+        cls.paint_terminal = env['mes.terminal'].create({'name': 'Paint tablet', 'workcenter_ids': [(6, 0, [cls.paint.id])]})
+
+    # -- the ledger ------------------------------------------------------------------------------
+    def wip_lines(self, production=None):
+        domain = [('account_id', '=', self.company.mes_wip_account_id.id)]
+        if production:
+            domain.append(('mes_production_id', '=', production.id))
+        return self.env['account.move.line'].search(domain)
+
+    def balance(self, lines):
+        return round(sum(l.debit - l.credit for l in lines), 2)
+
+    def sheet(self):
+        self.mo.invalidate_cache()
+        return {l.element: (round(l.standard, 2), round(l.actual, 2)) for l in self.mo.mes_cost_line_ids}
+
+    def assert_invariants(self):
+        """GL WIP = sum of open orders' WIP; every WIP item belongs to an order; cost lines =
+        journal items; a closed order's WIP is zero."""
+        self.env['mrp.production'].invalidate_cache()
+        all_wip = self.wip_lines()
+        self.assertFalse(all_wip.filtered(lambda l: not l.mes_production_id), 'WIP items without an order')
+        open_orders = all_wip.mapped('mes_production_id').filtered(lambda p: p.state != 'done')
+        self.assertEqual(self.balance(all_wip), round(sum(self.balance(self.wip_lines(p)) for p in open_orders), 2))
+        for production in all_wip.mapped('mes_production_id').filtered(lambda p: p.state == 'done'):
+            self.assertEqual(self.balance(self.wip_lines(production)), 0.0)
+        wip = self.wip_lines(self.mo)
+        lines = {l.element: l for l in self.mo.mes_cost_line_ids}
+        for element in ('material', 'labor', 'machine', 'rework'):
+            ledger = self.balance(wip.filtered(lambda l: l.mes_cost_element == element))
+            self.assertAlmostEqual(lines[element].actual if element in lines else 0.0, ledger, places=2, msg=element)
+        scrap = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
+                                                      ('account_id', '=', self.company.mes_scrap_account_id.id)])
+        self.assertAlmostEqual(lines['scrap'].actual, self.balance(scrap), places=2)
+        self.assertAlmostEqual(self.mo.mes_wip_balance, self.balance(wip), places=2)
+
+    def step(self, events, terminal=None, received_minute=200):
+        self.send_ok(events, terminal=terminal, received_at=T0 + timedelta(minutes=received_minute))
+        self.assert_invariants()
+
+    # -- the scenario ----------------------------------------------------------------------------
+    def test_order_cost_to_the_cent_with_two_operators_rate_change_scrap_downtime_and_late_interval(self):
+        e = self.event
+        # Anna (30.00/h) and Ben (36.00/h) cut; Anna reports 2 good
+        self.step([e('start', 0), e('start', 10, badge='B-BEN'), e('produce', 20, data={'qty': 2})])
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00)             # 6 tube x 4.00
+        # the saw breaks down from minute 30 to 40: run time 0-30 closes, 30 min x 60.00 absorbed
+        self.step([e('downtime_start', 30, data={'reason': 'BRK-MECH'}), e('downtime_end', 40)])
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00 + 30.00)
+        # a bad cut: 1 scrapped. Its tube (3 x 4.00) is consumed, and its standard through the
+        # cut (12.00 material + 1.50 labor + 3.00 machine) leaves WIP for the scrap expense
+        self.step([e('scrap', 45, data={'qty': 1, 'reason': 'DIM'})])
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00 + 30.00 + 12.00 - 16.50)
+        # Anna stops: 50 min x 30.00 = 25.00 labor; the machine ran 0-30 (30 min x 60.00 = 30.00)
+        self.step([e('stop', 50)])
+        self.assertEqual(self.sheet()['labor'][1], 25.00)
+        self.assertEqual(self.sheet()['machine'][1], 30.00)
+        # Ben cuts 3 more and stops: 60 min x 36.00 = 36.00; machine 40-70 = 30.00
+        self.step([e('produce', 60, badge='B-BEN', data={'qty': 3}), e('stop', 70, badge='B-BEN')])
+        self.step([e('finish', 90)])
+        # Anna's rate rises to 33.00; her tablet 2 was offline and replays 75-85 on the cut
+        self.anna.timesheet_cost = 33.0
+        # Carl paints: he reports 6 seats used (one broke), the screws are backflushed
+        self.step([e('start', 100, wo=self.wo_paint, badge='B-CARL'),
+                   e('consume', 110, wo=self.wo_paint, badge='B-CARL', data={'product_id': self.seat.id, 'qty': 6}),
+                   e('produce', 120, wo=self.wo_paint, badge='B-CARL', data={'qty': 5}),
+                   e('stop', 130, wo=self.wo_paint, badge='B-CARL'), e('finish', 130, wo=self.wo_paint, badge='B-CARL')],
+                  terminal=self.paint_terminal)
+        # finished goods entered stock at standard: 5 x 29.10
+        self.assertEqual(self.stool.with_context(location=self.stock.id).qty_available, 5)
+        self.step([e('start', 75), e('stop', 85)], terminal=self.terminal2, received_minute=300)
+        self.assertAlmostEqual(self.labor_minutes(self.anna), 60.0)
+
+        # Actuals:  material 24 + 12 + 36 (cut) + 60 (seats) + 4 (screws)        = 136.00
+        #           labor    25 + 36 + 10 min x 33.00 = 5.50 + 30 min x 24.00 = 12 = 78.50
+        #           machine  saw 70 min x 60.00 = 70 + paint 30 min x 30.00 = 15  = 85.00
+        # Standard for 5 good + the scrapped unit through the cut:
+        #           material 5 x 22.80 + 12.00 = 126.00; labor 5 x 2.30 + 1.50 = 13.00;
+        #           machine 5 x 4.00 + 3.00 = 23.00
+        self.assertEqual(self.sheet(), {
+            'material': (126.00, 136.00), 'labor': (13.00, 78.50), 'machine': (23.00, 85.00),
+            'scrap': (0.0, 16.50), 'rework': (0.0, 0.0)})
+        # WIP = 136 + 78.50 + 85 - 16.50 scrap - 145.50 finished = 137.50
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 137.50)
+
+        # Close: the 137.50 left in WIP is split into variances by kind
+        self.mo.button_mark_done()
+        self.assert_invariants()
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 0.0)
+        variances = self.env['account.move.line'].search([
+            ('mes_production_id', '=', self.mo.id), ('mes_cost_element', '=', 'variance'), ('mes_on_wip', '=', False)])
+        by_kind = {l.mes_variance_kind: round(l.debit - l.credit, 2) for l in variances}
+        # material usage: 136 - 126 = 10.00 (one seat too many)
+        # labor rate: Ben 1 h x (36 - 30) + Anna 1/6 h x (33 - 30) = 6.50
+        # labor efficiency: saw (2 h - 0.3 h) x 30 + paint (0.5 h - 1/6 h) x 24 = 51 + 8 = 59.00
+        # machine efficiency: 85 - 23 = 62.00
+        self.assertEqual(by_kind, {'material_usage': 10.00, 'labor_rate': 6.50, 'labor_efficiency': 59.00,
+                                   'machine_efficiency': 62.00})
+        self.assertEqual(round(sum(by_kind.values()), 2), 137.50)
+        # each variance went to its own account
+        for line in variances:
+            self.assertNotEqual(line.account_id, self.company.mes_wip_account_id)
+        self.assertEqual(len(variances.mapped('account_id')), 4)
+
+    def test_consumption_is_valued_at_once_and_stock_drops(self):
+        before = self.tube.with_context(location=self.stock.id).qty_available
+        self.step([self.event('produce', 5, data={'qty': 1})])
+        self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 3)
+        valuation = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
+                                                          ('mes_on_wip', '=', False), ('mes_cost_element', '=', 'material')])
+        self.assertEqual(self.balance(valuation), -12.00)     # stock valuation credited 3 x 4.00
+
+    def test_explicit_consumption_after_backflush_returns_the_backflushed_quantity(self):
+        before = self.tube.with_context(location=self.stock.id).qty_available
+        self.step([self.event('produce', 5, data={'qty': 2})])          # backflush 6 tube
+        self.step([self.event('consume', 6, data={'product_id': self.tube.id, 'qty': 7})])
+        # the 6 backflushed come back; the 7 reported are what was used
+        self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 7)
+        self.assertEqual(self.sheet()['material'][1], 28.00)
+        self.step([self.event('produce', 7, data={'qty': 1})])          # no more backflush of tube here
+        self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 7)
+
+    def test_a_stop_corrected_later_is_a_compensating_entry_not_an_edit(self):
+        self.step([self.event('start', 0), self.event('finish', 60)])
+        entries = self.env['account.move'].search([('line_ids.mes_production_id', '=', self.mo.id),
+                                                   ('line_ids.mes_cost_element', '=', 'labor')])
+        self.assertEqual(self.sheet()['labor'][1], 30.00)                # closed at the finish: 60 min
+        posted = [(m.id, m.amount) for m in entries]
+        # Anna's tablet was offline: she had stopped at minute 20
+        self.step([self.event('stop', 20)], terminal=self.terminal2, received_minute=300)
+        self.assertEqual(self.sheet()['labor'][1], 10.00)
+        self.assertEqual(self.sheet()['machine'][1], 20.00)
+        for move_id, amount in posted:                                   # the first entry is untouched
+            self.assertEqual(self.env['account.move'].browse(move_id).amount, amount)
+        self.assertEqual(self.env['account.move'].browse(posted[0][0]).state, 'posted')
+
+    def test_a_retried_event_completes_its_postings(self):
+        row = self.assert_rejected(self.event('scrap', 5, data={'qty': 1, 'reason': 'WARPED'}), 'reason_unknown')
+        self.assertEqual(self.sheet().get('scrap', (0, 0))[1], 0.0)
+        self.env['mes.reason'].create({'code': 'WARPED', 'name': 'Warped', 'kind': 'scrap'})
+        row.action_retry()
+        self.assertEqual(row.state, 'applied')
+        self.assertEqual(self.sheet()['scrap'][1], 16.50)
+        self.assert_invariants()
+
+    def test_operators_cannot_read_cost(self):
+        from odoo.exceptions import AccessError
+        operator = self.env['res.users'].create({
+            'name': 'Op', 'login': 'op_cost', 'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
+        self.step([self.event('produce', 5, data={'qty': 1})])
+        with self.assertRaises(AccessError):
+            self.env['mes.cost.line'].sudo(operator).search([]).read(['actual'])
+        with self.assertRaises(AccessError):
+            self.env['account.move.line'].sudo(operator).search([], limit=1).read(['debit'])
