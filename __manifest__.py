@@ -28,6 +28,7 @@
         'views/mes_cost_views.xml',
         'views/mes_wip_views.xml',
         'report/mes_cost_sheet_report.xml',
+        'views/res_company_views.xml',
     ],
     'demo': [
         'demo/mes_demo_factory.xml',

@@ -12,7 +12,7 @@ from datetime import timedelta
 from .common import ShopFloorCase, T0
 
 
-class TestCosting(ShopFloorCase):
+class CostingCase(ShopFloorCase):
 
     @classmethod
     def setUpClass(cls):
@@ -81,7 +81,10 @@ class TestCosting(ShopFloorCase):
         self.send_ok(events, terminal=terminal, received_at=T0 + timedelta(minutes=received_minute))
         self.assert_invariants()
 
-    # -- the scenario ----------------------------------------------------------------------------
+
+
+class TestCosting(CostingCase):
+
     def test_order_cost_to_the_cent_with_two_operators_rate_change_scrap_downtime_and_late_interval(self):
         e = self.event
         # Anna (30.00/h) and Ben (36.00/h) cut; Anna reports 2 good
@@ -195,3 +198,22 @@ class TestCosting(ShopFloorCase):
             self.env['mes.cost.line'].sudo(operator).search([]).read(['actual'])
         with self.assertRaises(AccessError):
             self.env['account.move.line'].sudo(operator).search([], limit=1).read(['debit'])
+
+
+class TestCostReports(CostingCase):
+
+    def test_live_wip_report_reads_the_ledger(self):
+        self.step([self.event('start', 0), self.event('produce', 5, data={'qty': 2}), self.event('stop', 30)])
+        self.env['mes.wip.report'].invalidate_cache()
+        row = self.env['mes.wip.report'].search([('production_id', '=', self.mo.id)])
+        # 6 tube x 4.00 in; 30 min x 30.00 labor + 30 min x 60.00 machine
+        self.assertEqual((round(row.material, 2), round(row.conversion, 2), round(row.wip, 2)), (24.00, 45.00, 69.00))
+        self.assertEqual(round(row.wip, 2), round(self.mo.mes_wip_balance, 2))
+
+    def test_cost_sheet_report_renders(self):
+        self.step([self.event('produce', 5, data={'qty': 1})])
+        html, _kind = self.env.ref('shopfloor_mes.action_report_cost_sheet').render_qweb_html(self.mo.ids)
+        html = html.decode() if isinstance(html, bytes) else html
+        self.assertIn('Cost sheet', html)
+        self.assertIn(self.mo.name, html)
+        self.assertIn('12.00', html)          # material actual: 3 tube x 4.00
