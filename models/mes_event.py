@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..services import contract, errors, ordering
+from .mes_batch import MesBatch
 
 _logger = logging.getLogger(__name__)
 
@@ -105,6 +106,8 @@ class MesEvent(models.Model):
         in request order. Must run in its own transaction: serialization failures propagate so
         the caller can retry the whole request."""
         received_at = received_at or datetime.utcnow()
+        batch = MesBatch()
+        self = self.with_context(mes_batch=batch)
         offset = ordering.clock_offset(received_at, sent_at)
         results = [None] * len(raw_events)
         uids = [contract.raw_event_id(raw) for raw in raw_events]
@@ -124,10 +127,21 @@ class MesEvent(models.Model):
                 parsed.append((index, event, contract.parse_event(raw_events[index])))
             except errors.MesError as exc:
                 event._reject(exc)
-        order = ordering.application_order([p[2] for p in parsed])
-        for position in order:
-            index, event, parsed_event = parsed[position]
-            event._judge(parsed_event, terminal)
+        judged = [parsed[position] for position in ordering.application_order([p[2] for p in parsed])]
+        try:
+            # Fast path: judge every event, then rebuild run time and cost once per order.
+            with self.env.cr.savepoint():
+                for index, event, parsed_event in judged:
+                    event._judge(parsed_event, terminal)
+                batch.flush(self.env)
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
+            raise
+        except Exception:  # noqa: BLE001 - a failure in the deferred work must not lose events
+            _logger.exception('MES batch of %s events failed as a whole; judging them one by one', len(judged))
+            batch.__init__()
+            single = self.with_context(mes_batch=None)
+            for index, event, parsed_event in judged:
+                single.browse(event.id)._judge(parsed_event, terminal)
         for index, event in fresh:
             results[index] = event._result()
         terminal.sudo().write({'last_seen_at': fields.Datetime.to_string(received_at),
@@ -190,6 +204,8 @@ class MesEvent(models.Model):
         """Re-apply rejected events through the same code path as on receipt, with the times
         measured then."""
         self._check_supervisor()
+        batch = MesBatch()
+        self = self.with_context(mes_batch=batch)
         for event in self.sorted(lambda e: (e.seq, e.id)):
             if event.state != 'dead':
                 raise UserError(_('Only rejected events can be retried; %s is %s.') % (event.event_uid, event.state))
@@ -202,6 +218,7 @@ class MesEvent(models.Model):
                 event._reject(exc)
                 continue
             event._judge(parsed, event.terminal_id)
+        batch.flush(self.env)
         return True
 
     def action_discard(self, reason):
@@ -234,7 +251,11 @@ _OUTCOME = {'applied': 'applied', 'dead': 'rejected', 'discarded': 'rejected', '
 
 
 def _dump(raw):
-    return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+    try:
+        return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+    except (RecursionError, ValueError, TypeError):
+        # deeper than json can write back: keep what can be kept, never lose the event
+        return json.dumps({'unstorable_event': repr(raw)[:10000]})
 
 
 def _best_effort_fields(raw, offset):

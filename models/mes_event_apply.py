@@ -69,8 +69,7 @@ class MesEventApply(models.Model):
             values.update(date_stop=wo.date_finished, closed_by_finish=True)
         Labor.create(values)
         _mark_started(wo, at)
-        wo._mes_sync_machine_time()
-        wo.production_id._mes_post_conversion()
+        wo._mes_time_changed()
 
     def _apply_stop(self, wo, employee, at, data):
         Labor = self.env['mes.labor.log'].sudo()
@@ -84,13 +83,11 @@ class MesEventApply(models.Model):
                 log = closed_by_finish.sorted('date_start')[-1]
                 if fields.Datetime.to_string(at) < log.date_stop:
                     log.write({'date_stop': fields.Datetime.to_string(at), 'stop_event_id': self.id})
-                    wo._mes_sync_machine_time()
-                    wo.production_id._mes_post_conversion()
+                    wo._mes_time_changed()
                 return
             raise errors.NotStarted(employee=employee.name, wo=_wo_name(wo), at=fields.Datetime.to_string(at))
         Labor.browse(key).write({'date_stop': fields.Datetime.to_string(at), 'stop_event_id': self.id})
-        wo._mes_sync_machine_time()
-        wo.production_id._mes_post_conversion()
+        wo._mes_time_changed()
 
     def _apply_downtime_start(self, wo, employee, at, data):
         reason = self._reason(data['reason'], 'downtime')
@@ -125,10 +122,7 @@ class MesEventApply(models.Model):
         logs = self.env['mes.labor.log'].sudo().search([
             ('workcenter_id', '=', wo.workcenter_id.id), '|', ('date_stop', '=', False),
             ('date_stop', '>', since)])
-        for each in logs.mapped('workorder_id') | wo:
-            each._mes_sync_machine_time()
-        for production in (logs.mapped('workorder_id') | wo).mapped('production_id'):
-            production._mes_post_conversion()
+        (logs.mapped('workorder_id') | wo)._mes_time_changed()
 
     # -- quantities --------------------------------------------------------------------------
     def _apply_produce(self, wo, employee, at, data):
@@ -162,7 +156,7 @@ class MesEventApply(models.Model):
             'date_expected': fields.Datetime.to_string(at)})
         production.company_id._mes_costing_setup()
         scrap.do_scrap()
-        production._mes_refresh_cost_lines()
+        production._mes_cost_changed()
 
     def _apply_consume(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'consume')
@@ -198,7 +192,7 @@ class MesEventApply(models.Model):
         wo._mes_sync_machine_time()
         wo.button_finish()   # Odoo's own finish: state done, its own time logs closed
         wo.write({'date_finished': stamp})
-        wo.production_id._mes_post_conversion()
+        wo.production_id._mes_cost_changed()
 
     # -- lookups -----------------------------------------------------------------------------
     def _reason(self, code, kind):

@@ -111,6 +111,16 @@ class MrpProduction(models.Model):
             target[('mes_applied_overhead_account_id', element)] += (end - start).total_seconds() / 3600.0 * record.mes_hourly_rate
         return target
 
+    def _mes_cost_changed(self):
+        """A fact with a cost landed: absorb closed time and refresh the cost sheet, now or
+        once at the end of the terminal's batch (see MesBatch)."""
+        batch = self.env.context.get('mes_batch')
+        if batch is not None:
+            batch.productions.update(self.ids)
+            return
+        for production in self:
+            production._mes_post_conversion()
+
     def _mes_post_conversion(self):
         """Post the difference between what closed time costs and what was absorbed so far:
         Dr WIP / Cr applied labor or overhead. A correction (a stop moved earlier, a retried

@@ -34,6 +34,17 @@ class MrpWorkorder(models.Model):
         due; raises a coded MesError. The quality module fills this in."""
         return True
 
+    def _mes_time_changed(self):
+        """Operators' or downtime intervals changed: bring run time and its cost up to date,
+        now, or once at the end of the terminal's batch (see MesBatch)."""
+        batch = self.env.context.get('mes_batch')
+        if batch is not None:
+            batch.workorders.update(self.ids)
+            return
+        for wo in self:
+            wo._mes_sync_machine_time()
+        self.mapped('production_id')._mes_cost_changed()
+
     def _mes_sync_machine_time(self):
         """Make the work order's MES run-time records equal to the union of its operators'
         intervals minus the work center's downtime: machine time counts once however many

@@ -53,7 +53,7 @@ class MrpWorkorderExecution(models.Model):
         self.write(values)
         if self.next_work_order_id.state == 'pending':
             self.next_work_order_id.state = 'ready'
-        self.production_id._mes_refresh_cost_lines()
+        self.production_id._mes_cost_changed()
 
     def _mes_consume(self, product, qty, lot, event):
         """The operator reports a component's actual use: it replaces the backflush of that
@@ -79,7 +79,7 @@ class MrpWorkorderExecution(models.Model):
             move._action_confirm()
         move.workorder_id = self
         move._mes_done_now(qty, 'explicit', event, lot=lot)
-        production._mes_refresh_cost_lines()
+        production._mes_cost_changed()
 
     def _mes_return_component(self, product, qty, event):
         production = self.production_id
@@ -119,5 +119,5 @@ class MrpWorkorderExecution(models.Model):
                                          '%s: %s scrapped at %s (%s)' % (production.name, qty, self.name, reason.name),
                                          workorder=self)
             production._mes_post(lines, '%s scrap' % production.name)
-        production._mes_refresh_cost_lines()
+        production._mes_cost_changed()
         return scrap

@@ -26,6 +26,11 @@ VARIANCE_ACCOUNT_FIELD = {
 }
 
 
+# Companies whose locations were seen valued into WIP, per database: the check costs two
+# searches and runs before every valued fact.
+_SETUP_CHECKED = set()
+
+
 class ResCompany(models.Model):
     """Where the shop floor's cost lands in the ledger, per company."""
     _inherit = 'res.company'
@@ -48,8 +53,12 @@ class ResCompany(models.Model):
         locations exist; create sensible defaults where missing. Cheap when all is set."""
         self.ensure_one()
         company = self.sudo()
-        if all(company[f] for f, *_ in COSTING_ACCOUNTS) and company.mes_production_journal_id \
-                and company._mes_locations_valued():
+        configured = all(company[f] for f, *_ in COSTING_ACCOUNTS) and company.mes_production_journal_id
+        key = (self.env.cr.dbname, company.id, company.mes_wip_account_id.id)
+        if configured and key in _SETUP_CHECKED:
+            return company
+        if configured and company._mes_locations_valued():
+            _SETUP_CHECKED.add(key)
             return company
         Account = self.env['account.account'].sudo()
         if not Account.search_count([('company_id', '=', company.id)]):

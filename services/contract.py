@@ -35,7 +35,7 @@ def _opt_text(name):
 
 def _req_text(name):
     def parse(data, etype):
-        if data.get(name) in (None, ''):
+        if _blank(data.get(name)):
             raise errors.FieldMissing(field='data.' + name, type=etype)
         return _text(data[name], 'data.' + name)
     return parse
@@ -137,7 +137,7 @@ def parse_event(raw):
     if raw.get('workorder_id') is None:
         raise errors.FieldMissing(field='workorder_id', type=etype)
     workorder_id = _int(raw['workorder_id'], 'workorder_id')
-    if raw.get('employee') in (None, ''):
+    if _blank(raw.get('employee')):
         raise errors.FieldMissing(field='employee', type=etype)
     employee = _text(raw['employee'], 'employee')
     if raw.get('at') is None:
@@ -175,7 +175,10 @@ def parse_time(value, field):
         raise errors.FieldInvalid(field=field, problem='is not an ISO 8601 time: %s' % _short(value))
     if moment.tzinfo is None:
         raise errors.FieldInvalid(field=field, problem='needs a time zone ("Z" for UTC): %s' % _short(value))
-    moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise errors.FieldInvalid(field=field, problem='is out of range: %s' % _short(value))
     if not datetime(2000, 1, 1) <= moment <= datetime(2200, 1, 1):
         raise errors.FieldInvalid(field=field, problem='is out of range: %s' % _short(value))
     return moment
@@ -222,8 +225,18 @@ def _text_or(value, default):
     return value if isinstance(value, str) and len(value) <= 40 else default
 
 
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _short(value):
-    text = json.dumps(value) if not isinstance(value, str) else value
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value)
+        except (RecursionError, ValueError, TypeError):
+            text = '<%s>' % type(value).__name__
     return text if len(text) <= 60 else text[:57] + '...'
 
 
