@@ -18,7 +18,6 @@ class MesBatch:
             wo._mes_sync_machine_time()
         productions = env['mrp.production'].sudo().browse(sorted(self.productions)).exists() \
             | workorders.mapped('production_id')
-        for production in productions:
-            production._mes_post_conversion()
+        productions._mes_post_conversion()
         self.workorders.clear()
         self.productions.clear()

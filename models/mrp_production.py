@@ -123,22 +123,34 @@ class MrpProduction(models.Model):
 
     def _mes_post_conversion(self):
         """Post the difference between what closed time costs and what was absorbed so far:
-        Dr WIP / Cr applied labor or overhead. A correction (a stop moved earlier, a retried
-        event) is a new compensating entry, never an edit of a posted one."""
-        self.ensure_one()
+        Dr WIP / Cr applied labor or overhead, one journal entry for all of ``self`` (per
+        company). A correction (a stop moved earlier, a retried event) is a new compensating
+        entry, never an edit of a posted one."""
+        for company in self.mapped('company_id'):
+            productions = self.filtered(lambda p: p.company_id == company)
+            lines = []
+            for production in productions:
+                lines += production._mes_conversion_lines()
+            if lines:
+                productions[:1]._mes_post(lines, _('Conversion cost: %s') % ', '.join(productions.mapped('name'))[:200])
+        for production in self:
+            production._mes_refresh_cost_lines()
+
+    def _mes_conversion_lines(self):
         company = self.company_id._mes_costing_setup()
         currency = company.currency_id
+        posted = {}
+        for line in self._mes_ledger(element=None).filtered(lambda l: l.mes_cost_element in ('labor', 'machine', 'rework')):
+            key = (line.account_id.id, line.mes_cost_element)
+            posted[key] = posted.get(key, 0.0) + line.credit - line.debit
         lines = []
         for (account_field, element), amount in self._mes_conversion_target().items():
             account = company[account_field]
-            posted = sum(l.credit - l.debit for l in self._mes_ledger(account, element))
-            delta = currency.round(amount - posted)
+            delta = currency.round(amount - posted.get((account.id, element), 0.0))
             if not currency.is_zero(delta):
-                name = '%s: %s absorbed' % (self.name, element)
-                lines += self._mes_pair(company.mes_wip_account_id, account, delta, element, name)
-        if lines:
-            self._mes_post(lines, _('%s conversion cost') % self.name)
-        self._mes_refresh_cost_lines()
+                lines += self._mes_pair(company.mes_wip_account_id, account, delta, element,
+                                        '%s: %s absorbed' % (self.name, element))
+        return lines
 
     def _mes_pair(self, debit_account, credit_account, amount, element, name, kind=False, workorder=None):
         """Two balanced journal item values: ``amount`` debited to one account and credited to
@@ -193,10 +205,14 @@ class MrpProduction(models.Model):
         standard, actual = self._mes_standard(), self._mes_actual()
         standard.update(scrap=0.0, rework=0.0)
         existing = {line.element: line for line in self.mes_cost_line_ids}
+        currency = self.company_id.currency_id
         for element in ('material', 'labor', 'machine', 'scrap', 'rework'):
             values = {'standard': standard.get(element, 0.0), 'actual': actual.get(element, 0.0)}
             if element in existing:
-                existing[element].sudo().write(values)
+                line = existing[element]
+                if currency.compare_amounts(line.standard, values['standard']) \
+                        or currency.compare_amounts(line.actual, values['actual']):
+                    line.sudo().write(values)
             else:
                 self.env['mes.cost.line'].sudo().create(dict(values, production_id=self.id, element=element))
 
