@@ -10,9 +10,18 @@ class MesBatch:
     def __init__(self):
         self.workorders = set()
         self.productions = set()
+        self.produced = {}      # (work order id, last event id) -> good quantity to move
 
     def flush(self, env):
         env = env(context=dict(env.context, mes_batch=None))
+        totals, last_event = {}, {}
+        for (workorder_id, event_id), qty in self.produced.items():
+            totals[workorder_id] = totals.get(workorder_id, 0.0) + qty
+            last_event[workorder_id] = max(event_id, last_event.get(workorder_id, 0))
+        for workorder_id in sorted(totals):
+            wo = env['mrp.workorder'].sudo().browse(workorder_id)
+            wo._mes_move_produced(totals[workorder_id], None, env['mes.event'].sudo().browse(last_event[workorder_id]))
+            self.productions.add(wo.production_id.id)
         workorders = env['mrp.workorder'].sudo().browse(sorted(self.workorders)).exists()
         for wo in workorders:
             wo._mes_sync_machine_time()
@@ -21,3 +30,4 @@ class MesBatch:
         productions._mes_post_conversion()
         self.workorders.clear()
         self.productions.clear()
+        self.produced.clear()

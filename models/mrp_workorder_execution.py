@@ -37,13 +37,12 @@ class MrpWorkorderExecution(models.Model):
         finished goods into stock at the last operation."""
         self.ensure_one()
         self.production_id.company_id._mes_costing_setup()
-        self._mes_backflush(qty, 'backflush', event)
-        if not self.next_work_order_id:
-            finished = self.production_id.move_finished_ids.filtered(
-                lambda m: m.product_id == self.production_id.product_id and m.state not in ('done', 'cancel'))[:1]
-            if finished:
-                finished_qty = self.production_id.product_uom_id._compute_quantity(qty, finished.product_id.uom_id)
-                finished._mes_done_now(finished_qty, 'finished', event, lot=lot)
+        batch = self.env.context.get('mes_batch')
+        if batch is not None and not lot:
+            # several produce events of one batch move stock once (same quantities, same value)
+            batch.produced[(self.id, event.id)] = qty
+        else:
+            self._mes_move_produced(qty, lot, event)
         values = {'qty_produced': self.qty_produced + qty}
         rounding = self.production_id.product_uom_id.rounding
         remaining = self.production_id.product_qty - values['qty_produced']
@@ -54,6 +53,17 @@ class MrpWorkorderExecution(models.Model):
         if self.next_work_order_id.state == 'pending':
             self.next_work_order_id.state = 'ready'
         self.production_id._mes_cost_changed()
+
+    def _mes_move_produced(self, qty, lot, event):
+        """The stock side of good quantity: this operation's components consumed, and at the
+        last operation the finished goods into stock at standard."""
+        self._mes_backflush(qty, 'backflush', event)
+        if not self.next_work_order_id:
+            finished = self.production_id.move_finished_ids.filtered(
+                lambda m: m.product_id == self.production_id.product_id and m.state not in ('done', 'cancel'))[:1]
+            if finished:
+                finished_qty = self.production_id.product_uom_id._compute_quantity(qty, finished.product_id.uom_id)
+                finished._mes_done_now(finished_qty, 'finished', event, lot=lot)
 
     def _mes_consume(self, product, qty, lot, event):
         """The operator reports a component's actual use: it replaces the backflush of that
