@@ -29,6 +29,7 @@
         'views/mes_wip_views.xml',
         'report/mes_cost_sheet_report.xml',
         'views/res_company_views.xml',
+        'views/assets.xml',
     ],
     'demo': [
         'demo/mes_demo_factory.xml',
