@@ -65,6 +65,11 @@ def in_transaction(work):
             _logger.warning('MES API: database error (%s), answered 503', exc.pgcode or exc)
             detail = 'conflicting updates' if exc.pgcode in RETRYABLE_PGCODES else 'database unavailable'
             return error_response(errors.ServiceUnavailable(detail=detail))
+        except Exception:  # noqa: BLE001 - a bug answers JSON the terminal understands, never HTML
+            _logger.exception('MES API: unexpected error; nothing was committed')
+            return json_response({'error': {'code': 'internal_error', 'message': 'The server failed '
+                                            'and applied nothing; retry the same request later. '
+                                            'The failure is logged for the administrator.'}}, 500)
     raise AssertionError('unreachable')
 
 
