@@ -242,6 +242,9 @@ def _workorder_detail(env, wo):
                        for m in wo.production_id.move_raw_ids if m.state != 'cancel'],
         'checks': [{'point_id': p.id, 'name': p.name, 'kind': p.kind, 'nominal': p.nominal,
                     'min': p.tolerance_min, 'max': p.tolerance_max, 'unit': p.unit or '',
-                    'instructions': p.instructions or ''} for p in points],
+                    'instructions': p.instructions or '', 'blocking': p.blocking,
+                    'frequency': p.frequency} for p in points],
+        'checks_due': wo.mes_quality_checks_due(),
+        'quality_hold': wo.mes_quality_hold or None,
     })
     return detail

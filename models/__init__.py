@@ -17,3 +17,16 @@ from . import mrp_production
 from . import mes_cost_line
 from . import mrp_workorder_execution
 from . import mes_wip_report
+from . import mes_quality_point_spc
+from . import mes_nonconformance
+from . import mes_quality_alert
+from . import mrp_workorder_quality
+from . import mes_cost_of_quality
+from . import mrp_workcenter_oee
+from . import mes_oee_record
+from . import mes_oee_loss
+from . import mes_oee_recompute
+from . import mes_workcenter_timeline
+from . import mes_downtime_maintenance
+from . import maintenance_request
+from . import maintenance_equipment

@@ -174,11 +174,7 @@ class MesEventApply(models.Model):
         point = self.env['mes.quality.point'].sudo().browse(data['point_id']).exists()
         if not point or not point.applies_to(wo):
             raise errors.CheckPointUnknown(id=data['point_id'], wo=_wo_name(wo))
-        self.env['mes.quality.check'].sudo().create({
-            'point_id': point.id, 'workorder_id': wo.id, 'employee_id': employee.id,
-            'result': data['result'], 'value': data.get('value') or 0.0,
-            'has_value': data.get('value') is not None, 'note': data.get('note'),
-            'checked_at': fields.Datetime.to_string(at), 'event_id': self.id})
+        self.env['mes.quality.check'].sudo().record_from_event(self, point, wo, employee, at, data)
 
     def _apply_finish(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'finish')

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class MesReason(models.Model):
@@ -13,6 +14,7 @@ class MesReason(models.Model):
     _parent_store = False
 
     code = fields.Char(required=True, index=True, help='What the terminal sends; unique.')
+    complete_name = fields.Char('Full name', compute='_compute_complete_name', store=True)
     name = fields.Char(required=True, translate=True)
     kind = fields.Selection([('scrap', 'Scrap'), ('downtime', 'Downtime')], required=True)
     parent_id = fields.Many2one('mes.reason', 'Category', ondelete='restrict',
@@ -33,3 +35,32 @@ class MesReason(models.Model):
     @api.depends('code', 'name')
     def name_get(self):
         return [(r.id, '%s — %s' % (r.code, r.name)) for r in self]
+
+    @api.depends('name', 'parent_id.name')
+    def _compute_complete_name(self):
+        for reason in self:
+            names = [reason.parent_id.name, reason.name] if reason.parent_id else [reason.name]
+            reason.complete_name = ' / '.join(n for n in names if n)
+
+    @api.constrains('parent_id', 'kind', 'is_category', 'loss_id', 'is_planned', 'is_breakdown')
+    def _check_tree(self):
+        """Two levels: categories, then reasons of the same kind; a downtime maps onto a loss,
+        never onto productive time; a planned stop is not a breakdown."""
+        for reason in self:
+            parent = reason.parent_id
+            if parent and (not parent.is_category or parent.kind != reason.kind or reason.is_category):
+                raise ValidationError(_('Reason %s: its category must be a %s category, and a category '
+                                        'cannot sit inside another.') % (reason.code, reason.kind))
+            if reason.loss_id.loss_type == 'productive':
+                raise ValidationError(_('Reason %s: a downtime cannot be booked on productive time; pick '
+                                        'an availability, performance or quality loss.') % reason.code)
+            if reason.is_planned and reason.is_breakdown:
+                raise ValidationError(_('Reason %s: a planned stop is not a breakdown; untick one of '
+                                        'the two.') % reason.code)
+
+    @api.onchange('parent_id')
+    def _onchange_parent_id(self):
+        """A new reason takes its category's planned flag and the loss of its siblings."""
+        if self.parent_id and not self.loss_id:
+            self.is_planned = self.parent_id.is_planned
+            self.loss_id = self.parent_id.child_ids.filtered('loss_id')[:1].loss_id

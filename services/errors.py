@@ -108,3 +108,23 @@ CheckPointUnknown = _error(
 InternalError = _error(
     'internal_error', 'The server could not apply this event (%(detail)s). It is kept in the '
     'dead-letter queue; a supervisor can retry it.')
+
+# -- quality (control points, checks, nonconformance, alerts) ----------------------------------
+CheckBlocking = _error(
+    'quality_check_blocking', 'To %(transition)s work order %(wo)s, the check %(check)s must '
+    'pass first: %(status)s.')
+CheckValueMissing = _error(
+    'check_value_missing', 'Quality point %(point)s is a measurement: send the measured value '
+    '(%(unit)s) with the check.')
+QualityPointLimits = _error(
+    'quality_point_limits', 'The lower limit of %(point)s (%(lower)s) must be below its upper '
+    'limit (%(upper)s). Correct the limits on the control point.')
+StateRefused = _error(
+    'state_refused', '%(record)s is %(state)s; it cannot become %(target)s.')
+SupervisorRequired = _error(
+    'supervisor_required', 'Only an MES supervisor can %(action)s %(record)s. Ask a supervisor.', 403)
+NonconformanceIncomplete = _error(
+    'nonconformance_incomplete', 'To approve %(nc)s, set %(missing)s first.')
+ReworkOrderClosed = _error(
+    'rework_order_closed', 'Manufacturing order %(mo)s is %(state)s: a rework work order cannot '
+    'be added to it. Rework the pieces on a new manufacturing order.')

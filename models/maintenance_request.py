@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class MaintenanceRequest(models.Model):
+    """A request opened from a shop-floor breakdown keeps its downtime: the repair time MTTR
+    counts is that downtime, from the stop to the machine running again."""
+    _inherit = 'maintenance.request'
+
+    mes_productivity_id = fields.Many2one('mrp.workcenter.productivity', 'Shop floor downtime',
+                                          readonly=True, copy=False, ondelete='set null', index=True)
+    mes_workcenter_id = fields.Many2one(related='mes_productivity_id.workcenter_id', readonly=True)
+    mes_down_from = fields.Datetime(related='mes_productivity_id.date_start', readonly=True, string='Down from')
+    mes_down_until = fields.Datetime(related='mes_productivity_id.date_end', readonly=True, string='Running again at')

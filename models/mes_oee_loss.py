@@ -1,0 +1,68 @@
+"""Where a period's planned time went, one line per loss: the downtime Pareto.
+
+Lines are written with their ``mes.oee.record`` by its refresh. Stops with a reason are the
+minutes of that reason's downtime inside planned production time; the other lines are the
+losses nobody reported (unreported stops, micro-stops, unexplained speed loss) and the ideal
+time of scrapped and rejected units. Planned stops are listed too, flagged, but are no loss.
+"""
+from odoo import api, fields, models
+
+from .mes_oee_record import PERIOD_KINDS
+
+LOSS_KINDS = [
+    ('planned', 'Planned stop'), ('downtime', 'Stop with a reason'), ('idle', 'Stop without a reason'),
+    ('slowdown', 'Slowdown with a reason'), ('micro', 'Micro-stops'), ('speed', 'Speed loss'),
+    ('scrap', 'Scrap'), ('rejected', 'Failed checks'),
+]
+
+
+class MesOeeLoss(models.Model):
+    _name = 'mes.oee.loss'
+    _description = 'OEE loss of a work center over a period'
+    _order = 'minutes desc, id'
+
+    record_id = fields.Many2one('mes.oee.record', 'OEE record', required=True, index=True, ondelete='cascade')
+    workcenter_id = fields.Many2one(related='record_id.workcenter_id', store=True, readonly=True)
+    period_kind = fields.Selection(PERIOD_KINDS, related='record_id.period_kind', store=True, readonly=True)
+    date = fields.Date(related='record_id.date', store=True, readonly=True)
+    shift_label = fields.Char(related='record_id.shift_label', store=True, readonly=True)
+    kind = fields.Selection(LOSS_KINDS, required=True)
+    label = fields.Char('Loss', required=True, help='The reason, or what the loss is when nobody reported one.')
+    reason_id = fields.Many2one('mes.reason', 'Reason', ondelete='set null')
+    category_id = fields.Many2one('mes.reason', 'Category', ondelete='set null')
+    loss_type = fields.Selection([('availability', 'Availability'), ('performance', 'Performance'),
+                                  ('quality', 'Quality')], 'Loss type', required=True)
+    is_planned = fields.Boolean('Planned stop')
+    minutes = fields.Float()
+    stops = fields.Integer('Occurrences')
+
+    @api.model
+    def _prepare_values(self, loss):
+        reason = self.env['mes.reason'].browse(loss.reason_id) if loss.reason_id else self.env['mes.reason']
+        return {'kind': loss.kind, 'label': loss.label or reason.name, 'reason_id': reason.id,
+                'category_id': reason.parent_id.id, 'loss_type': loss.loss_type, 'is_planned': loss.planned,
+                'minutes': loss.minutes, 'stops': loss.stops}
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """With ``mes_pareto`` in the context and no explicit order, groups come largest first,
+        so a bar chart grouped by loss is a Pareto chart."""
+        groups = super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
+        if self.env.context.get('mes_pareto') and not orderby and 'minutes' in [f.split(':')[0] for f in fields]:
+            groups.sort(key=lambda g: -(g.get('minutes') or 0.0))
+        return groups
+
+    def action_view_records(self):
+        """The downtime records behind a stop or slowdown; the OEE record otherwise."""
+        self.ensure_one()
+        record = self.record_id
+        if self.reason_id:
+            return self.env['mrp.workcenter.productivity']._mes_downtime_action(
+                record._time_log_domain() + [('mes_reason_id', '=', self.reason_id.id)],
+                '%s: %s' % (self.label, record.name))
+        if self.kind == 'scrap':
+            return record.action_view_scrap()
+        if self.kind == 'rejected':
+            return record.action_view_failed_checks()
+        return {'type': 'ir.actions.act_window', 'res_model': 'mes.oee.record', 'res_id': record.id,
+                'view_mode': 'form', 'views': [(False, 'form')]}

@@ -1,0 +1,242 @@
+"""OEE per work center and period (day, shift, week), stored for graph and pivot views.
+
+Records are derived data: ``refresh`` recomputes them from what the terminal wrote (time logs,
+events, scrap, checks) whenever asked (button, hourly cron); nobody edits them by hand.
+"""
+from datetime import datetime, timedelta
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
+
+from . import mes_oee_facts, mes_oee_measure
+
+PERIOD_KINDS = [('day', 'Day'), ('shift', 'Shift'), ('week', 'Week')]
+PERCENT = ('availability', 'performance', 'quality', 'oee')
+SUPERVISOR = 'shopfloor_mes.group_mes_supervisor'
+
+
+class MesOeeRecord(models.Model):
+    _name = 'mes.oee.record'
+    _description = 'OEE of a work center over a day, shift or week'
+    _order = 'period_start desc, workcenter_id, period_kind'
+
+    name = fields.Char(compute='_compute_name')
+    workcenter_id = fields.Many2one('mrp.workcenter', 'Work center', required=True, index=True, ondelete='cascade')
+    period_kind = fields.Selection(PERIOD_KINDS, 'Period', required=True, index=True)
+    date = fields.Date(required=True, index=True,
+                       help='Local date the period starts on (for a week: its Monday).')
+    shift_label = fields.Char('Shift', help='Local hours of the shift, from the working calendar.')
+    period_start = fields.Datetime(required=True, index=True)
+    period_end = fields.Datetime(required=True)
+    in_progress = fields.Boolean(help='Computed before the period ended: counted up to that time.')
+    computed_at = fields.Datetime(readonly=True)
+    note = fields.Char()
+    # minutes
+    calendar_minutes = fields.Float('Scheduled (min)', help='Working calendar time.')
+    planned_stop_minutes = fields.Float('Planned stops (min)', help='Breaks, changeovers, planned maintenance.')
+    planned_minutes = fields.Float('Planned production (min)', help='Scheduled minus planned stops.')
+    run_minutes = fields.Float('Run (min)', help='Machine run time inside planned production time.')
+    downtime_minutes = fields.Float('Stopped (min)', help='Planned production time not running.')
+    reported_downtime_minutes = fields.Float('Reported downtime (min)', help='Stops with a reason.')
+    idle_minutes = fields.Float('Unreported stop (min)', help='Stopped without a reported reason.')
+    micro_stop_minutes = fields.Float('Micro-stops (min)', help='Short unreported stops between cycles; '
+                                      'part of the performance loss.')
+    unplanned_run_minutes = fields.Float('Run outside plan (min)', help='Overtime and running through '
+                                         'breaks: reported, not part of OEE.')
+    ideal_minutes = fields.Float('Ideal time of units (min)', help='Ideal cycle time x units counted.')
+    good_ideal_minutes = fields.Float('Ideal time of good units (min)', help='Fully productive time.')
+    # units
+    good_qty = fields.Float('Good')
+    scrap_qty = fields.Float('Scrap')
+    rejected_qty = fields.Float('Failed checks', help='One rejected unit per failed quality check.')
+    total_qty = fields.Float('Total count')
+    outside_qty = fields.Float('Units outside plan', help='Completed outside planned time: not counted.')
+    # ratios, in percent; in grouped views they are recomputed from the sums (see read_group)
+    availability = fields.Float('Availability (%)', group_operator='avg')
+    performance = fields.Float('Performance (%)', group_operator='avg')
+    quality = fields.Float('Quality (%)', group_operator='avg')
+    oee = fields.Float('OEE (%)', group_operator='avg')
+    oee_target = fields.Float(related='workcenter_id.oee_target', readonly=True)
+    below_target = fields.Boolean(compute='_compute_below_target')
+    loss_ids = fields.One2many('mes.oee.loss', 'record_id', 'Losses', readonly=True)
+    timeline_html = fields.Html('Timeline', compute='_compute_timeline_html', sanitize=False)
+
+    _sql_constraints = [('period_uniq', 'unique (workcenter_id, period_kind, period_start)',
+                         'One OEE record per work center and period.')]
+
+    def _compute_name(self):
+        kinds = dict(PERIOD_KINDS)
+        for record in self:
+            parts = [record.workcenter_id.name, kinds.get(record.period_kind), record.date]
+            if record.shift_label:
+                parts.append(record.shift_label)
+            record.name = ' · '.join(p for p in parts if p)
+
+    def _compute_below_target(self):
+        for record in self:
+            record.below_target = record.oee < record.oee_target
+
+    def _compute_timeline_html(self):
+        for record in self:
+            record.timeline_html = record.workcenter_id._mes_timeline_html(
+                _dt(record.period_start), _dt(record.period_end), datetime.utcnow())
+
+    # -- grouped views: ratios of sums, not averages of ratios ------------------------------
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """In a pivot or graph, a group's ratios are recomputed from its sums, as for one
+        record: availability = Σ run / Σ planned, performance = Σ ideal / Σ run, quality =
+        Σ good / Σ total, OEE = their product. The shifts of a day give the day's figures, and
+        a week weighs each day by its time."""
+        names = [f.split(':')[0] for f in fields]
+        if not any(name in PERCENT for name in names):
+            return super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
+        sums = ['planned_minutes', 'run_minutes', 'ideal_minutes', 'good_qty', 'total_qty']
+        groups = super().read_group(domain, fields + [s for s in sums if s not in names], groupby,
+                                    offset, limit, orderby, lazy)
+        for group in groups:
+            planned, run, ideal, good, total = (group.get(s) or 0.0 for s in sums)
+            ratios = {'availability': _ratio(run, planned), 'performance': _ratio(ideal, run),
+                      'quality': _ratio(good, total)}
+            ratios['oee'] = ratios['availability'] * ratios['performance'] * ratios['quality']
+            group.update({name: 100.0 * ratios[name] for name in PERCENT if name in names})
+        return groups
+
+    # -- refresh -------------------------------------------------------------------------------
+    def action_recompute(self):
+        """Recompute these records' periods (the whole weeks they fall in)."""
+        for workcenter in self.mapped('workcenter_id'):
+            dates = [fields.Date.from_string(r.date) for r in self if r.workcenter_id == workcenter]
+            self.refresh(workcenter, min(dates), max(dates))
+        return {'type': 'ir.actions.client', 'tag': 'reload'}
+
+    @api.model
+    def _cron_refresh(self):
+        """Hourly: yesterday and today (the weeks they fall in) for every work center."""
+        self.sudo().refresh()
+
+    @api.model
+    def refresh(self, workcenters=None, date_from=None, date_to=None, now=None):
+        """Recompute the OEE records of ``workcenters`` (default: all active ones with a
+        calendar) for the whole weeks (Monday to Sunday, local) containing the local dates
+        ``date_from`` to ``date_to`` (default: yesterday and today). Periods not begun by
+        ``now`` (default: the current time) are not written; records of periods that no
+        longer have planned time are removed. Returns the records written."""
+        self._check_supervisor()
+        now = now or datetime.utcnow()
+        if workcenters is None:
+            workcenters = self.env['mrp.workcenter'].search([('resource_calendar_id', '!=', False)])
+        written = self.browse()
+        for workcenter in workcenters.sudo():
+            local_today = workcenter._mes_local_date(now)
+            first = _date(date_from) if date_from else local_today - timedelta(days=1)
+            last = _date(date_to) if date_to else local_today
+            monday = first - timedelta(days=first.weekday())
+            while monday <= last:
+                written |= self.sudo()._refresh_week(workcenter, monday, now)
+                monday += timedelta(days=7)
+        return written.sudo(self.env.uid)
+
+    def _refresh_week(self, workcenter, monday, now):
+        week = (workcenter._mes_utc(monday), workcenter._mes_utc(monday + timedelta(days=7)))
+        facts = mes_oee_facts.collect(workcenter, week[0], week[1], now)
+        periods = [('week', monday, False, week)]
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            next_day = day + timedelta(days=1)
+            periods.append(('day', day, False, (workcenter._mes_utc(day), workcenter._mes_utc(next_day))))
+            periods += [('shift', day, label, (start, end)) for label, start, end in workcenter._mes_shifts(day)]
+        existing = self.search([('workcenter_id', '=', workcenter.id), ('period_start', '>=', _str(week[0])),
+                                ('period_start', '<', _str(week[1]))])
+        by_key = {(r.period_kind, r.period_start): r for r in existing}
+        written = self.browse()
+        for kind, day, label, period in periods:
+            measured = mes_oee_measure.measure(period, facts, now)
+            if measured is None:
+                continue
+            values = self._prepare_values(workcenter, kind, day, label, period, *measured)
+            record = by_key.pop((kind, _str(period[0])), None)
+            if record:
+                record.write(values)
+            else:
+                record = self.create(values)
+            written |= record
+        for stale in by_key.values():
+            stale.unlink()
+        return written
+
+    @api.model
+    def _prepare_values(self, workcenter, kind, day, label, period, figures, losses):
+        values = dict(figures, workcenter_id=workcenter.id, period_kind=kind, date=fields.Date.to_string(day),
+                      shift_label=label or False, period_start=_str(period[0]), period_end=_str(period[1]),
+                      computed_at=fields.Datetime.now())
+        for name in PERCENT:
+            values[name] = 100.0 * values[name]
+        values['loss_ids'] = [(5, 0, 0)] + [(0, 0, self.env['mes.oee.loss']._prepare_values(loss)) for loss in losses]
+        return values
+
+    def _check_supervisor(self):
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_group(SUPERVISOR):
+            raise AccessError(_('Only an MES supervisor can recompute OEE.'))
+
+    # -- drill-down to the records the figures come from ---------------------------------------
+    def _window_domain(self, field, half_open=True):
+        self.ensure_one()
+        return [(field, '>' if half_open else '>=', self.period_start), (field, '<=', self.period_end)]
+
+    def _time_log_domain(self):
+        self.ensure_one()
+        return self.workcenter_id._mes_time_log_domain(self.period_start, self.period_end)
+
+    def _open(self, model, domain, name, views=None):
+        action = {'type': 'ir.actions.act_window', 'res_model': model, 'name': '%s: %s' % (name, self.name),
+                  'view_mode': 'tree,form', 'domain': domain, 'context': {'create': False}}
+        if views:
+            action['views'] = views
+        return action
+
+    def action_view_run_time(self):
+        return self._open('mrp.workcenter.productivity', self._time_log_domain() + [('mes_machine_time', '=', True)],
+                          _('Run time'))
+
+    def action_view_downtime(self):
+        return self.env['mrp.workcenter.productivity']._mes_downtime_action(
+            self._time_log_domain() + [('mes_reason_id', '!=', False)], '%s: %s' % (_('Downtime'), self.name))
+
+    def action_view_produced(self):
+        return self._open('mes.event', [('type', '=', 'produce'), ('state', '=', 'applied'),
+                                        ('workcenter_id', '=', self.workcenter_id.id)]
+                          + self._window_domain('corrected_at'), _('Produced'))
+
+    def action_view_scrap(self):
+        return self._open('stock.scrap', [('state', '=', 'done'),
+                                          ('workorder_id.workcenter_id', '=', self.workcenter_id.id)]
+                          + self._window_domain('date_expected'), _('Scrap'))
+
+    def action_view_failed_checks(self):
+        return self._open('mes.quality.check', [('result', '=', 'fail'),
+                                                ('workorder_id.workcenter_id', '=', self.workcenter_id.id)]
+                          + self._window_domain('checked_at'), _('Failed checks'))
+
+    def action_view_timeline(self):
+        self.ensure_one()
+        timeline = self.env['mes.workcenter.timeline'].create({
+            'workcenter_id': self.workcenter_id.id, 'date': self.date,
+            'days': 7 if self.period_kind == 'week' else 1})
+        return timeline._action_open()
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator if denominator else 0.0
+
+
+def _dt(value):
+    return fields.Datetime.from_string(value)
+
+
+def _str(value):
+    return fields.Datetime.to_string(value)
+
+
+def _date(value):
+    return fields.Date.from_string(value) if isinstance(value, str) else value

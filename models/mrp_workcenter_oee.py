@@ -1,0 +1,145 @@
+"""The work center's side of OEE: its local time zone, its working calendar as datetimes,
+the micro-stop threshold, its equipment for maintenance, and the screens it opens."""
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import _, fields, models
+from odoo.addons.base.res.res_partner import _tz_get
+from odoo.exceptions import UserError
+
+from ..services import ordering
+from . import mes_workcenter_timeline
+
+
+class MrpWorkcenter(models.Model):
+    _inherit = 'mrp.workcenter'
+
+    mes_tz = fields.Selection(
+        _tz_get, 'Time zone',
+        help='Where the work center is: its working calendar hours and the day, shift and week '
+             'boundaries of OEE are local times of this zone. Empty: the company\'s time zone, '
+             'else UTC.')
+    mes_micro_stop_minutes = fields.Float(
+        'Micro-stop threshold (min)',
+        help='Running time between two reported completions longer than this, beyond the time '
+             'the units needed, counts as a micro-stop. 0: the system parameter '
+             'shopfloor_mes.micro_stop_minutes (5 minutes unless set).')
+    mes_equipment_id = fields.Many2one(
+        'maintenance.equipment', 'Equipment', ondelete='set null',
+        help='The machine maintenance looks after: a breakdown here opens a maintenance '
+             'request on it, and its MTBF and MTTR come from those requests.')
+    mes_downtime_is_breakdown = fields.Boolean(related='mes_downtime_reason_id.is_breakdown', readonly=True)
+    mes_failure_count = fields.Integer(related='mes_equipment_id.mes_failure_count', readonly=True)
+    mes_mtbf_hours = fields.Float(related='mes_equipment_id.mes_mtbf_hours', readonly=True)
+    mes_mttr_hours = fields.Float(related='mes_equipment_id.mes_mttr_hours', readonly=True)
+    mes_oee_record_ids = fields.One2many('mes.oee.record', 'workcenter_id', 'OEE records')
+
+    # -- local time ----------------------------------------------------------------------------
+    def _mes_tz(self):
+        self.ensure_one()
+        name = self.mes_tz or self.company_id.partner_id.tz or self.env.user.company_id.partner_id.tz
+        return pytz.timezone(name or 'UTC')
+
+    def _mes_local_date(self, moment):
+        """The local date of a naive UTC ``moment``."""
+        return pytz.utc.localize(moment).astimezone(self._mes_tz()).date()
+
+    def _mes_local_str(self, moment, fmt='%Y-%m-%d %H:%M %Z'):
+        return pytz.utc.localize(moment).astimezone(self._mes_tz()).strftime(fmt)
+
+    def _mes_utc(self, day, hours=0.0):
+        """Naive UTC of local ``day`` at ``hours`` (a float, 24 = next midnight)."""
+        local = datetime.combine(day, time()) + timedelta(minutes=round(hours * 60))
+        aware = self._mes_tz().localize(local, is_dst=False)
+        return aware.astimezone(pytz.utc).replace(tzinfo=None)
+
+    # -- working calendar ----------------------------------------------------------------------
+    def _mes_calendar_intervals(self, start, end):
+        """The working calendar between naive-UTC ``start`` and ``end`` as (label, start, end)
+        in naive UTC, labelled by local hours ("06:00-14:00"), clipped to the window; the
+        calendar's leaves for all resources or this work center are taken out. Attendances are
+        expanded in the work center's zone, so daylight saving days keep their local hours."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return []
+        result = []
+        day, last = self._mes_local_date(start) - timedelta(days=1), self._mes_local_date(end)
+        while day <= last:
+            for attendance in _day_attendances(calendar, day):
+                s = max(self._mes_utc(day, attendance.hour_from), start)
+                e = min(self._mes_utc(day, attendance.hour_to), end)
+                if e > s:
+                    result.append((_shift_label(attendance), s, e))
+            day += timedelta(days=1)
+        leaves = self._mes_leaves(start, end)
+        return [(label, s, e) for label, s0, e0 in result for s, e in ordering.subtract([(s0, e0)], leaves)]
+
+    def _mes_leaves(self, start, end):
+        leaves = self.resource_calendar_id.leave_ids.filtered(
+            lambda l: not l.resource_id or l.resource_id == self.resource_id)
+        spans = [(fields.Datetime.from_string(l.date_from), fields.Datetime.from_string(l.date_to)) for l in leaves]
+        return [(s, e) for s, e in spans if s < end and e > start]
+
+    def _mes_shifts(self, day):
+        """The shifts of local ``day``: [(label, start, end)] in naive UTC, one per distinct
+        attendance hours (leaves are not taken out: a shift on leave simply has no planned time)."""
+        self.ensure_one()
+        shifts = {}
+        for attendance in _day_attendances(self.resource_calendar_id, day):
+            label = _shift_label(attendance)
+            shifts.setdefault(label, (label, self._mes_utc(day, attendance.hour_from),
+                                      self._mes_utc(day, attendance.hour_to)))
+        return sorted(shifts.values(), key=lambda s: s[1])
+
+    # -- screens -------------------------------------------------------------------------------
+    def _mes_time_log_domain(self, start, end):
+        """Time logs of this work center overlapping ``start``-``end`` (naive UTC or strings)."""
+        self.ensure_one()
+        start, end = (fields.Datetime.to_string(v) if isinstance(v, datetime) else v for v in (start, end))
+        return [('workcenter_id', '=', self.id), ('date_start', '<', end),
+                '|', ('date_end', '=', False), ('date_end', '>', start)]
+
+    def _mes_timeline_html(self, start, end, now):
+        self.ensure_one()
+        return mes_workcenter_timeline.render(self, start, end, now)
+
+    def action_mes_oee(self):
+        self.ensure_one()
+        action = self.env.ref('shopfloor_mes.mes_oee_record_action').read()[0]
+        action['domain'] = [('workcenter_id', '=', self.id)]
+        action['context'] = {'search_default_kind_day': 1}
+        return action
+
+    def action_mes_timeline(self):
+        self.ensure_one()
+        today = self._mes_local_date(datetime.utcnow())
+        return self.env['mes.workcenter.timeline'].create({'workcenter_id': self.id, 'date': today})._action_open()
+
+    def action_mes_breakdown_request(self):
+        """From the board: open (or show) the maintenance request of the breakdown going on."""
+        self.ensure_one()
+        down = self.env['mrp.workcenter.productivity'].search([
+            ('workcenter_id', '=', self.id), ('mes_reason_id', '!=', False), ('date_end', '=', False)], limit=1)
+        if not down:
+            raise UserError(_('%s is not down now: a maintenance request is opened from an open '
+                              'downtime with a breakdown reason.') % self.name)
+        return down.action_mes_maintenance_request()
+
+
+def _day_attendances(calendar, day):
+    weekday = str(day.weekday())
+    stamp = fields.Date.to_string(day)
+    return calendar.attendance_ids.filtered(
+        lambda a: a.dayofweek == weekday and not (a.date_from and a.date_from > stamp)
+        and not (a.date_to and a.date_to < stamp)).sorted('hour_from')
+
+
+def _shift_label(attendance):
+    return '%s-%s' % (_hours(attendance.hour_from), _hours(attendance.hour_to))
+
+
+def _hours(value):
+    minutes = int(round(value * 60))
+    return '%02d:%02d' % (minutes // 60, minutes % 60)

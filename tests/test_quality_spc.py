@@ -1,0 +1,113 @@
+"""Control charts of measurement points, from the values the terminals send: limits and
+capability against hand-computed figures, and a Western Electric rule raising an alert."""
+from .quality_common import QualityCase
+
+# Five lengths, by hand: mean 10.04; moving ranges 0.2 0.3 0.2 0.1, MR-bar 0.2;
+# UCL = 10.04 + 2.66 x 0.2 = 10.572, LCL = 9.508; sigma = 0.2 / 1.128 = 0.177305;
+# MR UCL = 3.267 x 0.2 = 0.6534. Against 9.5-10.5: Cp = 1.0 / (6 sigma) = 0.940000,
+# Cpk = (10.5 - 10.04) / (3 sigma) = 0.864800.
+LENGTHS = [10.0, 10.2, 9.9, 10.1, 10.0]
+
+
+class TestSpc(QualityCase):
+
+    def measured(self, point, values, start=10, wo=None):
+        self.send_ok([self.check(start + i, point, 'pass', value=v, wo=wo) for i, v in enumerate(values)])
+
+    def test_individuals_limits_and_capability(self):
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.5, tolerance_max=10.5, unit='mm')
+        self.measured(point, LENGTHS)
+        self.assertEqual((point.spc_chart, point.spc_points), ('imr', 5))
+        self.assertAlmostEqual(point.spc_center, 10.04, places=6)
+        self.assertAlmostEqual(point.spc_ucl, 10.572, places=6)
+        self.assertAlmostEqual(point.spc_lcl, 9.508, places=6)
+        self.assertAlmostEqual(point.spc_range_center, 0.2, places=6)
+        self.assertAlmostEqual(point.spc_range_ucl, 0.6534, places=6)
+        self.assertAlmostEqual(point.spc_sigma, 0.2 / 1.128, places=4)
+        self.assertAlmostEqual(point.spc_cp, 0.94, places=3)
+        self.assertAlmostEqual(point.spc_cpk, 0.8648, places=3)
+        self.assertEqual(point.spc_message, 'In control')
+        self.assertIn('<svg', point.spc_chart_svg)
+        self.assertIn('UCL 10.57', point.spc_chart_svg)
+        # the samples, in the order recorded, are what the graph view plots
+        samples = self.env['mes.quality.check'].search([('point_id', '=', point.id)], order='sample_no')
+        self.assertEqual(samples.mapped('sample_no'), [1, 2, 3, 4, 5])
+        self.assertEqual(samples.mapped('value'), LENGTHS)
+
+    def test_subgroup_limits(self):
+        # subgroups of 2 by hand: means 10.1 10.0 10.1 10.0, grand mean 10.05; ranges 0.2, R-bar 0.2;
+        # UCL = 10.05 + 1.880 x 0.2 = 10.426, LCL = 9.674; R UCL = 3.267 x 0.2 = 0.6534
+        point = self.length_point(name='Bore', nominal=10.0, tolerance_min=9.0, tolerance_max=11.0, subgroup_size=2)
+        self.measured(point, [10.0, 10.2, 9.9, 10.1, 10.0, 10.2, 10.1, 9.9, 10.3])   # the 9th waits
+        self.assertEqual((point.spc_chart, point.spc_points), ('xbar_r', 4))
+        self.assertAlmostEqual(point.spc_center, 10.05, places=6)
+        self.assertAlmostEqual(point.spc_ucl, 10.426, places=6)
+        self.assertAlmostEqual(point.spc_lcl, 9.674, places=6)
+        self.assertAlmostEqual(point.spc_range_ucl, 0.6534, places=6)
+        self.assertAlmostEqual(point.spc_sigma, 0.2 / 1.128, places=4)
+
+    def test_a_point_beyond_three_sigma_raises_an_alert_to_the_supervisors(self):
+        # wide specification: every piece conforms, but the process has moved
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.0, tolerance_max=12.0,
+                                  spc_min_points=5)
+        self.measured(point, LENGTHS)
+        self.assertFalse(point.alert_ids)
+        self.measured(point, [11.0], start=20)
+        alert = point.alert_ids
+        self.assertEqual(len(alert), 1)
+        self.assertEqual((alert.state, alert.chart, alert.rules), ('new', 'individuals', '1'))
+        self.assertAlmostEqual(alert.value, 11.0)
+        self.assertAlmostEqual(alert.center, 10.04, places=6)
+        self.assertAlmostEqual(alert.ucl, 10.572, places=6)
+        self.assertEqual(alert.check_id.value, 11.0)
+        self.assertEqual(alert.check_id.result, 'pass')             # in specification, out of control
+        self.assertEqual(alert.workorder_id, self.wo_cut)
+        self.assertIn('rule 1', alert.description)
+        # every supervisor follows it and has the to-do (no responsible on the point)
+        supervisors = self.supervisor_group.users.filtered(lambda u: not u.share)
+        self.assertTrue(supervisors)
+        self.assertLessEqual(set(supervisors.mapped('partner_id').ids), set(alert.message_partner_ids.ids))
+        self.assertEqual(set(alert.activity_ids.mapped('user_id').ids), set(supervisors.ids))
+        self.assertTrue(alert.message_ids.filtered(lambda m: 'rule 1' in (m.body or '')))
+        self.assertEqual(point.alert_open_count, 1)
+        # a value back near the centre raises nothing more; the supervisor closes the alert
+        self.measured(point, [10.05], start=30)
+        self.assertEqual(len(point.alert_ids), 1)
+        alert.action_acknowledge()
+        alert.action_close()
+        self.assertEqual(alert.state, 'closed')
+
+    def test_subgroup_mean_beyond_the_limits_raises_an_xbar_alert(self):
+        point = self.length_point(name='Bore', nominal=10.0, tolerance_min=9.0, tolerance_max=12.0,
+                                  subgroup_size=2, spc_min_points=4)
+        self.measured(point, [10.0, 10.2, 9.9, 10.1, 10.0, 10.2, 10.1, 9.9])
+        self.measured(point, [10.6], start=30)
+        self.assertFalse(point.alert_ids)                           # half a subgroup judges nothing
+        self.measured(point, [10.7], start=31)
+        self.assertEqual((point.alert_ids.chart, point.alert_ids.rules), ('xbar', '1'))
+        self.assertAlmostEqual(point.alert_ids.value, 10.65, places=6)
+        self.assertAlmostEqual(point.alert_ids.ucl, 10.426, places=6)
+
+    def test_no_alert_before_enough_history(self):
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.0, tolerance_max=12.0)
+        self.measured(point, LENGTHS + [11.5])                     # default: 20 points of history first
+        self.assertFalse(point.alert_ids)
+
+    def test_the_spc_report_shows_the_numbers(self):
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.5, tolerance_max=10.5)
+        self.measured(point, LENGTHS)
+        report = self.env.ref('shopfloor_mes.action_report_mes_quality_spc')
+        html = report.render_qweb_html(point.ids)[0].decode()
+        for figure in ('10.0400', '10.5720', '9.5080', '0.6534', '0.940', '0.865', '<svg'):
+            self.assertIn(figure, html)
+        action = point.action_print_spc()   # (the superuser may first be asked for a layout)
+        self.assertEqual(action.get('report_name') or action['context']['default_report_name'],
+                         'shopfloor_mes.report_mes_quality_spc')
+
+    def test_the_chart_view_plots_the_points_values(self):
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.5, tolerance_max=10.5)
+        self.measured(point, LENGTHS)
+        action = point.action_open_chart()
+        self.assertEqual(action['view_mode'].split(',')[0], 'graph')
+        groups = self.env['mes.quality.check'].read_group(action['domain'], ['value', 'sample_no'], ['sample_no'])
+        self.assertEqual([g['value'] for g in groups], LENGTHS)
