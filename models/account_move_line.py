@@ -21,6 +21,7 @@ class AccountMoveLine(models.Model):
     mes_workorder_id = fields.Many2one('mrp.workorder', 'Work order', index=True, readonly=True)
     mes_cost_element = fields.Selection(COST_ELEMENTS, 'Cost element', index=True, readonly=True)
     mes_variance_kind = fields.Selection(VARIANCE_KINDS, 'Variance kind', index=True, readonly=True)
+    mes_reason_id = fields.Many2one('mes.reason', 'Scrap or rework reason', index=True, readonly=True)
     mes_workcenter_id = fields.Many2one(related='mes_workorder_id.workcenter_id', store=True, readonly=True,
                                         string='Work center')
     mes_on_wip = fields.Boolean('On the WIP account', compute='_compute_mes_on_wip', store=True, index=True)

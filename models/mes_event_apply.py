@@ -155,7 +155,7 @@ class MesEventApply(models.Model):
             'mes_reason_id': reason.id, 'mes_event_id': self.id, 'origin': production.name,
             'date_expected': fields.Datetime.to_string(at)})
         production.company_id._mes_costing_setup()
-        scrap.do_scrap()
+        scrap.with_context(mes_scrap_id=scrap.id).do_scrap()
         production._mes_cost_changed()
 
     def _apply_consume(self, wo, employee, at, data):

@@ -134,8 +134,12 @@ class MesNonconformance(models.Model):
     # -- dispositions -------------------------------------------------------------------------
     def _dispose_scrap(self):
         production = self.production_id
+        if self.product_id == production.product_id and self.workorder_id:
+            # the part being made is work in progress: valued out of WIP like a terminal scrap
+            self.scrap_id = self.workorder_id._mes_scrap_wip(
+                self.qty, self.reason_id, self.env['mes.event'], fields.Datetime.from_string(fields.Datetime.now()))
+            return
         if self.product_id == production.product_id:
-            # the part being made is work in progress: it leaves production, not the shelf
             location = self.product_id.property_stock_production
         else:
             location = production.location_src_id
@@ -144,7 +148,7 @@ class MesNonconformance(models.Model):
             'scrap_qty': self.qty, 'location_id': location.id, 'production_id': production.id,
             'workorder_id': self.workorder_id.id, 'mes_reason_id': self.reason_id.id,
             'origin': '%s %s' % (production.name, self.name), 'date_expected': fields.Datetime.now()})
-        scrap.do_scrap()
+        scrap.with_context(mes_scrap_id=scrap.id).do_scrap()
         self.scrap_id = scrap
 
     def _dispose_rework(self):

@@ -152,12 +152,14 @@ class MrpProduction(models.Model):
                                         '%s: %s absorbed' % (self.name, element))
         return lines
 
-    def _mes_pair(self, debit_account, credit_account, amount, element, name, kind=False, workorder=None):
+    def _mes_pair(self, debit_account, credit_account, amount, element, name, kind=False, workorder=None,
+                  reason=None, quantity=0.0):
         """Two balanced journal item values: ``amount`` debited to one account and credited to
         the other (a negative amount swaps the sides)."""
         common = {'name': name, 'mes_production_id': self.id, 'mes_cost_element': element,
-                  'mes_variance_kind': kind, 'product_id': self.product_id.id,
-                  'mes_workorder_id': workorder.id if workorder else False}
+                  'mes_variance_kind': kind, 'product_id': self.product_id.id, 'quantity': quantity,
+                  'mes_workorder_id': workorder.id if workorder else False,
+                  'mes_reason_id': reason.id if reason else False}
         debit, credit = (amount, 0.0) if amount > 0 else (0.0, -amount)
         return [(0, 0, dict(common, account_id=debit_account.id, debit=debit, credit=credit)),
                 (0, 0, dict(common, account_id=credit_account.id, debit=credit, credit=debit))]

@@ -118,16 +118,21 @@ class MrpWorkorderExecution(models.Model):
         scrap = self.env['stock.scrap'].sudo().create({
             'product_id': product.id, 'product_uom_id': product.uom_id.id, 'scrap_qty': qty,
             'location_id': product.property_stock_production.id, 'production_id': production.id,
-            'workorder_id': self.id, 'mes_reason_id': reason.id, 'mes_event_id': event.id,
+            'workorder_id': self.id, 'mes_reason_id': reason.id, 'mes_event_id': event.id or False,
             'origin': production.name, 'date_expected': fields.Datetime.to_string(at),
             'mes_std_material': values['material'], 'mes_std_labor': values['labor'],
             'mes_std_machine': values['machine']})
-        scrap.do_scrap()
+        scrap.with_context(mes_scrap_id=scrap.id).do_scrap()
         total = sum(values.values())
         if not company.currency_id.is_zero(total):
             lines = production._mes_pair(company.mes_scrap_account_id, company.mes_wip_account_id, total, 'scrap',
                                          '%s: %s scrapped at %s (%s)' % (production.name, qty, self.name, reason.name),
-                                         workorder=self)
+                                         workorder=self, reason=reason, quantity=qty)
             production._mes_post(lines, '%s scrap' % production.name)
         production._mes_cost_changed()
         return scrap
+
+    def _mes_rework_reason(self):
+        """The defect reason a rework work order answers, for the cost of quality."""
+        nonconformance = getattr(self, 'mes_rework_nonconformance_id', None)
+        return nonconformance.reason_id if nonconformance else self.env['mes.reason']

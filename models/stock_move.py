@@ -14,28 +14,32 @@ class StockMove(models.Model):
     mes_event_id = fields.Many2one('mes.event', 'Reported by event', index=True, readonly=True, copy=False)
 
     def _mes_cost_tag(self):
-        """(order, work order, element) that this move's valuation belongs to, or None."""
+        """(order, work order, element, reason) that this move's valuation belongs to, or None."""
         production = self.raw_material_production_id or self.production_id or self.mes_production_id
         if self.scrapped:
-            scrap = self.env['stock.scrap'].search([('move_id', '=', self.id)], limit=1)
+            # do_scrap() links the scrap to its move only after valuing it: the scrap being done
+            # is named in the context
+            scrap = self.env['stock.scrap'].search([('move_id', '=', self.id)], limit=1) \
+                or self.env['stock.scrap'].browse(self.env.context.get('mes_scrap_id')).exists()
             production = production or scrap.production_id
-            return (production, scrap.workorder_id, 'scrap') if production else None
+            return (production, scrap.workorder_id, 'scrap', scrap.mes_reason_id) if production else None
         if not production:
             return None
         workorder = self.workorder_id
         if self.production_id:
-            return production, workorder, 'finished'
-        element = 'rework' if workorder and getattr(workorder, 'mes_is_rework', False) else 'material'
-        return production, workorder, element
+            return production, workorder, 'finished', None
+        if workorder and getattr(workorder, 'mes_is_rework', False):
+            return production, workorder, 'rework', workorder._mes_rework_reason()
+        return production, workorder, 'material', None
 
     def _prepare_account_move_line(self, qty, cost, credit_account_id, debit_account_id):
         lines = super()._prepare_account_move_line(qty, cost, credit_account_id, debit_account_id)
         tag = self._mes_cost_tag()
         if tag:
-            production, workorder, element = tag
+            production, workorder, element, reason = tag
             for _command, _id, values in lines:
                 values.update({'mes_production_id': production.id, 'mes_workorder_id': workorder.id,
-                               'mes_cost_element': element})
+                               'mes_cost_element': element, 'mes_reason_id': reason.id if reason else False})
         return lines
 
     def _mes_done_now(self, qty, kind, event=None, lot=None):

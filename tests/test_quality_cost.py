@@ -13,9 +13,11 @@ class TestCostOfQuality(QualityCase):
     def test_scrap_is_valued_at_standard_by_product_made_and_reason(self):
         self.send_ok([self.event('scrap', 12, data={'qty': 2, 'reason': 'DIM'}),
                       self.event('scrap', 14, data={'qty': 3, 'reason': 'MATL', 'product_id': self.tube.id})])
+        # the stools were scrapped at the cut: the ledger holds their standard through the cut,
+        # 3 min x 60.00/h machine each (their components are consumed at the paint operation)
         stools = self.coq(element='scrap', item_product_id=self.stool.id)
         self.assertEqual((stools.qty, stools.amount, stools.reason_id, stools.product_id),
-                         (2.0, 60.0, self.scrap_reason, self.stool))
+                         (2.0, 6.0, self.scrap_reason, self.stool))
         tubes = self.coq(element='scrap', item_product_id=self.tube.id)
         self.assertEqual((tubes.qty, tubes.amount, tubes.reason_id.code, tubes.product_id),
                          (3.0, 12.0, 'MATL', self.stool))
@@ -24,7 +26,7 @@ class TestCostOfQuality(QualityCase):
             [('production_id', '=', self.mo.id)], ['amount', 'product_id', 'date'], ['product_id', 'date:month'],
             lazy=False)
         self.assertEqual([(g['product_id'][0], g['date:month'], g['amount']) for g in groups],
-                         [(self.stool.id, 'November 2026', 72.0)])
+                         [(self.stool.id, 'November 2026', 18.0)])
 
     def test_inspection_time_at_the_inspectors_rate(self):
         point = self.point(inspection_minutes=6.0)
