@@ -161,7 +161,7 @@ class MesApi(http.Controller):
             employee = Employee.mes_find_by_badge(badge.strip()[:64])
         else:
             employee = Employee.browse()
-        if not employee:
+        if not employee or not employee.barcode:
             return None, errors.LoginFailed()
         if employee.mes_is_locked():
             return None, errors.EmployeeLocked(employee=employee.name, until=employee.mes_locked_until)
@@ -175,7 +175,8 @@ class MesApi(http.Controller):
     def terminal_info(self):
         def work(env, terminal):
             reasons = env['mes.reason'].search([('is_category', '=', False)])
-            employees = env['hr.employee'].search([]).filtered(
+            # operators are those with a badge: events name the employee by it
+            employees = env['hr.employee'].search([('barcode', '!=', False)]).filtered(
                 lambda e: any(e.mes_may_work_at(wc) for wc in terminal.workcenter_ids))
             return json_response({
                 'terminal': {'id': terminal.id, 'name': terminal.name},
@@ -214,6 +215,24 @@ class MesApi(http.Controller):
         return in_transaction(authenticated(work))
 
 
+def _open_downtime(wo):
+    down = wo.env['mrp.workcenter.productivity'].search([
+        ('workcenter_id', '=', wo.workcenter_id.id), ('mes_reason_id', '!=', False), ('date_end', '=', False)], limit=1)
+    if not down:
+        return None
+    return {'reason': down.mes_reason_id.code, 'name': down.mes_reason_id.name,
+            'since': contract.format_time(odoo.fields.Datetime.from_string(down.date_start))}
+
+
+def _last_check(wo, point):
+    check = wo.env['mes.quality.check'].search([('workorder_id', '=', wo.id), ('point_id', '=', point.id),
+                                                ('state', '=', 'done')], order='checked_at desc, id desc', limit=1)
+    if not check:
+        return None
+    return {'result': check.result, 'value': check.value if check.has_value else None,
+            'at': contract.format_time(odoo.fields.Datetime.from_string(check.checked_at))}
+
+
 def _workorder_summary(wo):
     production = wo.production_id
     return {
@@ -222,6 +241,7 @@ def _workorder_summary(wo):
         'qty_produced': wo.qty_produced, 'uom': production.product_uom_id.name,
         'due': wo.date_planned_start and contract.format_time(odoo.fields.Datetime.from_string(wo.date_planned_start)),
         'standard_minutes': wo.duration_expected,
+        'downtime': _open_downtime(wo),
     }
 
 
@@ -243,7 +263,7 @@ def _workorder_detail(env, wo):
         'checks': [{'point_id': p.id, 'name': p.name, 'kind': p.kind, 'nominal': p.nominal,
                     'min': p.tolerance_min, 'max': p.tolerance_max, 'unit': p.unit or '',
                     'instructions': p.instructions or '', 'blocking': p.blocking,
-                    'frequency': p.frequency} for p in points],
+                    'frequency': p.frequency, 'last': _last_check(wo, p)} for p in points],
         'checks_due': wo.mes_quality_checks_due(),
         'quality_hold': wo.mes_quality_hold or None,
     })

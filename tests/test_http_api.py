@@ -153,3 +153,28 @@ def test_terminal_page_answers(live_server):
 
 def test_backend_login_page_answers(live_server):
     assert live_server.get('/web/login').status_code == 200
+
+
+def test_work_order_shows_the_open_downtime_and_the_last_check(live_server, floor):
+    point = live_server.rpc('mes.quality.point', 'create', {
+        'name': 'Length %s' % floor.tag, 'kind': 'measure', 'nominal': 100, 'tolerance_min': 99,
+        'tolerance_max': 101, 'unit': 'mm', 'product_id': floor.product_id})
+    now = datetime.utcnow()
+    events = [event(floor, 'downtime_start', now - timedelta(minutes=5), {'reason': 'BRK-MECH'}, seq=1),
+              event(floor, 'check', now - timedelta(minutes=4), {'point_id': point, 'result': 'pass', 'value': 100.2}, seq=2)]
+    results = live_server.post_json('/mes/api/v1/events', batch(events), floor.token).json()['results']
+    assert [r['status'] for r in results] == ['applied', 'applied'], results
+    detail = live_server.get('/mes/api/v1/workorders/%d' % floor.workorder_id, floor.token).json()
+    assert detail['downtime']['reason'] == 'BRK-MECH'
+    check = [c for c in detail['checks'] if c['point_id'] == point][0]
+    assert check['last']['result'] == 'pass' and check['last']['value'] == 100.2
+
+
+def test_pin_login_needs_a_badge_and_the_terminal_lists_only_badged_operators(live_server, floor):
+    # hr_attendance gives new employees a random badge; this one had it removed
+    nobadge = live_server.rpc('hr.employee', 'create', {'name': 'No badge %s' % floor.tag, 'mes_pin': '1111'})
+    live_server.rpc('hr.employee', 'write', [nobadge], {'barcode': False})
+    assert_error(live_server.post_json('/mes/api/v1/login', {'employee_id': nobadge, 'pin': '1111'}, floor.token),
+                 401, 'login_failed')
+    listed = [e['id'] for e in live_server.get('/mes/api/v1/terminal', floor.token).json()['employees']]
+    assert floor.employee_id in listed and nobadge not in listed

@@ -1,0 +1,717 @@
+// The operator terminal: set-up, login, queue, work order. State lives in IndexedDB (outbox,
+// acknowledged and rejected events, cached JSON) and localStorage (token, session, settings);
+// the screens are views of that state plus the events not yet in the server's answers.
+
+import { ApiError, TOKEN_KEY, Unreachable, api, timed } from './api.js';
+import { del, get, getAll, openDb, put } from './db.js';
+import { Sender, enqueue } from './outbox.js';
+import { closeModal, confirmDialog, keypad, modalOpen, passFail, pickReason, textPrompt } from './dialogs.js';
+import { TYPE_LABEL, fmtClock, fmtDay, fmtDuration, fmtOffset, fmtQty, h, plural } from './util.js';
+import { viewLogin, viewQueue, viewSetup, viewWorkorder } from './screens.js';
+
+const IDLE_KEY = 'mes.terminal.idleMinutes';
+const SESSION_KEY = 'mes.terminal.session';
+const CLOCK_KEY = 'mes.terminal.clock';
+const DEFAULT_IDLE_MINUTES = 5;
+const REFRESH_MS = 20000;
+
+const readJson = (key) => { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (_) { return null; } };
+
+export const S = {
+  screen: 'boot',
+  terminal: null,          // last GET /terminal answer
+  session: null,           // {employee, workcenters, wc, wo, lastActivity, offline}
+  queues: {},              // wc id -> {data, fetchedAt}
+  details: {},             // work order id -> {data, fetchedAt}
+  outbox: [],
+  rejected: [],
+  sent: [],
+  online: null,            // null: not known yet
+  authError: null,         // the server refused the token
+  clock: readJson(CLOCK_KEY),   // {offsetMs, reported}
+  flash: null,
+  loginError: null,
+  loginInfo: null,
+  setupError: null,
+  setupInfo: null,
+  badgeDraft: '',
+  employeeFilter: '',
+};
+
+// ---- time -----------------------------------------------------------------------------------
+export const serverNow = () => Date.now() + (S.clock ? S.clock.offsetMs : 0);
+
+function noteClock(offsetMs, reported) {
+  if (!reported && S.clock && S.clock.reported) return;   // an estimate never replaces a report
+  S.clock = { offsetMs, reported, at: Date.now() };
+  localStorage.setItem(CLOCK_KEY, JSON.stringify(S.clock));
+}
+
+function estimateClock(serverTime, startedAt) {
+  const server = Date.parse(serverTime);
+  if (Number.isFinite(server)) noteClock(Math.round(server - (startedAt + Date.now()) / 2), false);
+}
+
+export const idleMinutes = () => {
+  const value = parseFloat(localStorage.getItem(IDLE_KEY));
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_IDLE_MINUTES;
+};
+
+// ---- derived state: the server's last answer plus what it has not seen yet ------------------
+function pendingAndUnseen(woId, since) {
+  const unseen = S.sent.filter((r) => r.wo === woId && r.doneAt > since);
+  return unseen.concat(S.outbox.filter((r) => r.wo === woId)).sort((a, b) => a.seq - b.seq);
+}
+
+function summaryFromQueues(woId) {
+  for (const entry of Object.values(S.queues)) {
+    const found = entry.data.workorders.find((w) => w.id === woId);
+    if (found) return [found, entry.fetchedAt];
+  }
+  return [null, 0];
+}
+
+/** Everything the work order screen shows, as plain data. */
+export function deriveWorkorder(woId) {
+  const entry = S.details[woId];
+  const [summary, summaryAt] = summaryFromQueues(woId);
+  const base = entry ? entry.data : summary;
+  if (!base) return null;
+  const since = entry ? entry.fetchedAt : summaryAt;
+  let good = base.qty_produced || 0;
+  let scrap = base.scrap_qty || 0;
+  let state = base.state;
+  let closedMs = (base.labor_minutes || 0) * 60000;
+  let ops = (base.operators || []).map((o) => ({ id: o.id, name: o.name, since: Date.parse(o.since) }));
+  const offset = S.clock ? S.clock.offsetMs : 0;
+  for (const record of pendingAndUnseen(woId, since)) {
+    const e = record.event;
+    const at = Date.parse(e.at) + offset;
+    if (e.type === 'produce') { good += e.data.qty; if (state !== 'done') state = 'progress'; }
+    else if (e.type === 'scrap') scrap += e.data.qty;
+    else if (e.type === 'start') {
+      if (!ops.some((o) => o.id === record.emp.id)) ops.push({ id: record.emp.id, name: record.emp.name, since: at });
+      if (state !== 'done') state = 'progress';
+    } else if (e.type === 'stop') {
+      const mine = ops.find((o) => o.id === record.emp.id);
+      if (mine) closedMs += Math.max(0, at - mine.since);
+      ops = ops.filter((o) => o.id !== record.emp.id);
+    } else if (e.type === 'finish') {
+      for (const o of ops) closedMs += Math.max(0, at - o.since);
+      ops = [];
+      state = 'done';
+    }
+  }
+  const me = S.session && S.session.employee;
+  return {
+    id: woId, name: base.name, product: base.product, production: base.production, uom: base.uom || '',
+    planned: base.qty_planned, standardMs: (base.standard_minutes || 0) * 60000, due: base.due,
+    instructions: base.instructions || '', components: base.components || [], hasDetail: !!entry,
+    tracking: base.tracking || 'none',
+    fetchedAt: since, good, scrap, state, closedMs, ops,
+    meRunning: !!(me && ops.some((o) => o.id === me.id)),
+    checks: checksOf(woId, base.checks || []),
+    pending: S.outbox.filter((r) => r.wo === woId).length,
+  };
+}
+
+function checksOf(woId, points) {
+  const done = new Map();
+  const all = S.sent.concat(S.outbox).filter((r) => r.wo === woId && r.event.type === 'check').sort((a, b) => a.seq - b.seq);
+  for (const r of all) done.set(r.event.data.point_id, { result: r.event.data.result, value: r.event.data.value, pending: !('doneAt' in r) });
+  return points.map((p) => ({ ...p, done: done.get(p.point_id) || null }));
+}
+
+/** The open downtime of a work center as this terminal knows it, or null. */
+export function downtimeOf(wc) {
+  let last = null;
+  for (const r of S.sent.concat(S.outbox)) {
+    if (r.wc === wc && r.event.type.startsWith('downtime_') && (!last || r.seq > last.seq)) last = r;
+  }
+  if (!last || last.event.type !== 'downtime_start') return null;
+  const code = last.event.data.reason;
+  const reason = reasons('downtime').find((r) => r.code === code);
+  return { code, name: reason ? reason.name : code, since: Date.parse(last.event.at) + (S.clock ? S.clock.offsetMs : 0) };
+}
+
+export function reasons(kind) {
+  return ((S.terminal && S.terminal.reasons) || []).filter((r) => r.kind === kind);
+}
+
+export function queueRows(wc) {
+  const entry = S.queues[wc];
+  if (!entry) return null;
+  return entry.data.workorders.map((w) => {
+    const extra = pendingAndUnseen(w.id, entry.fetchedAt);
+    let good = w.qty_produced;
+    let state = w.state;
+    for (const r of extra) {
+      if (r.event.type === 'produce') good += r.event.data.qty;
+      if (r.event.type === 'start' || r.event.type === 'produce') state = state === 'done' ? state : 'progress';
+      if (r.event.type === 'finish') state = 'done';
+    }
+    return { ...w, qty_produced: good, state, pending: S.outbox.filter((r) => r.wo === w.id).length };
+  }).filter((w) => w.state !== 'done');
+}
+
+// ---- persistence ----------------------------------------------------------------------------
+async function reloadStores() {
+  [S.outbox, S.rejected, S.sent] = await Promise.all([getAll('outbox'), getAll('rejected'), getAll('sent')]);
+}
+
+let sessionSavedAt = 0;
+function saveSession(force) {
+  if (!S.session) localStorage.removeItem(SESSION_KEY);
+  else if (force || Date.now() - sessionSavedAt > 5000) {
+    localStorage.setItem(SESSION_KEY, JSON.stringify(S.session));
+    sessionSavedAt = Date.now();
+  }
+}
+
+async function loadCached(key) {
+  const value = await get('cache', key).catch(() => null);
+  return value || null;
+}
+
+// ---- network --------------------------------------------------------------------------------
+let probeDelay = 2000;
+let nextProbe = 0;
+let nextRefresh = 0;
+
+function setOnline(value) {
+  if (S.online === value) return;
+  S.online = value;
+  if (value) {
+    probeDelay = 2000;
+    sender.kick();
+    nextRefresh = 0;
+  } else {
+    nextProbe = Date.now() + probeDelay;
+  }
+  render();
+}
+
+function networkFailed(err) {
+  if (err instanceof ApiError && err.status === 401) {
+    S.authError = err.message;
+    setOnline(true);
+    render();
+    return true;
+  }
+  if (err instanceof Unreachable) {
+    setOnline(false);
+    return true;
+  }
+  return false;
+}
+
+async function refreshTerminal() {
+  try {
+    const [data, startedAt] = await timed(() => api.terminal());
+    S.terminal = data;
+    S.authError = null;
+    estimateClock(data.server_time, startedAt);
+    await put('cache', data, 'terminal');
+    setOnline(true);
+    render();
+  } catch (err) {
+    if (!networkFailed(err)) console.error(err);
+  }
+}
+
+async function refreshQueue(wc) {
+  try {
+    const [data, startedAt] = await timed(() => api.queue(wc));
+    await reloadStores();   // the outbox as it was when this answer was asked for
+    S.queues[wc] = { data, fetchedAt: startedAt };
+    await put('cache', S.queues[wc], `queue:${wc}`);
+    setOnline(true);
+    render();
+  } catch (err) {
+    if (!networkFailed(err)) flash(err.message, 'error');
+  }
+}
+
+async function refreshWorkorder(id) {
+  try {
+    const [data, startedAt] = await timed(() => api.workorder(id));
+    await reloadStores();
+    S.details[id] = { data, fetchedAt: startedAt };
+    await put('cache', S.details[id], `wo:${id}`);
+    setOnline(true);
+    render();
+  } catch (err) {
+    if (networkFailed(err)) return;
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) {
+      delete S.details[id];
+      await del('cache', `wo:${id}`);
+      if (S.session && S.session.wo === id) go('queue');
+    }
+    flash(err.message, 'error');
+  }
+}
+
+function refreshCurrent() {
+  nextRefresh = Date.now() + REFRESH_MS;
+  if (!localStorage.getItem(TOKEN_KEY)) return Promise.resolve();
+  const work = [];
+  if (!S.terminal || S.screen === 'login' || S.authError) work.push(refreshTerminal());
+  if (S.session && S.session.wc) work.push(refreshQueue(S.session.wc));
+  if (S.session && S.session.wo) work.push(refreshWorkorder(S.session.wo));
+  if (!work.length) work.push(api.ping().then(() => setOnline(true), (err) => networkFailed(err)));
+  return Promise.all(work);
+}
+
+const sender = new Sender({
+  sent(outcome, answer) {
+    if (answer) {
+      setOnline(true);
+      S.authError = null;
+      if (typeof answer.clock_offset_ms === 'number') noteClock(answer.clock_offset_ms, true);
+    }
+    reloadStores().then(() => {
+      render();
+      if (outcome.rejected.length) {
+        flash(`${plural(outcome.rejected.length, 'action was', 'actions were')} refused by the server: see the red panel.`, 'error');
+      }
+      // fetch again what the acknowledged events changed, once the outbox is empty
+      if (!S.outbox.length && S.session) {
+        const touched = new Set(outcome.applied.concat(outcome.rejected).map((r) => r.wo));
+        if (S.session.wo && touched.has(S.session.wo)) refreshWorkorder(S.session.wo);
+        if (S.session.wc) refreshQueue(S.session.wc);
+      }
+    });
+  },
+  failed(err) {
+    if (!networkFailed(err)) console.error(err);
+  },
+  idle() {
+    if (S.outbox.length) reloadStores().then(render);
+  },
+});
+
+// ---- actions --------------------------------------------------------------------------------
+let flashTimer = null;
+export function flash(text, kind = 'info') {
+  S.flash = { text, kind };
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => { S.flash = null; render(); }, kind === 'error' ? 8000 : 3000);
+  render();
+}
+
+export async function saveSetup(token, minutes) {
+  token = (token || '').trim();
+  S.setupError = null;
+  S.setupInfo = null;
+  if (!token) {
+    S.setupError = 'Paste or scan the terminal token first.';
+    return render(true);
+  }
+  const idle = parseFloat(String(minutes).replace(',', '.'));
+  if (!(idle > 0)) {
+    S.setupError = 'Auto-logout needs a number of minutes greater than zero.';
+    return render(true);
+  }
+  localStorage.setItem(IDLE_KEY, String(idle));
+  try {
+    const [data, startedAt] = await timed(() => api.terminal(token));
+    localStorage.setItem(TOKEN_KEY, token);
+    S.terminal = data;
+    S.authError = null;
+    estimateClock(data.server_time, startedAt);
+    await put('cache', data, 'terminal');
+    setOnline(true);
+    S.loginInfo = `This tablet is now terminal “${data.terminal.name}”.`;
+  } catch (err) {
+    if (err instanceof ApiError) {
+      S.setupError = err.message;
+      return render(true);
+    }
+    localStorage.setItem(TOKEN_KEY, token);
+    setOnline(false);
+    S.loginInfo = 'Token saved. The server cannot be reached now; it will be checked when the network returns.';
+  }
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => undefined);
+  S.screen = 'login';
+  render(true);
+  sender.kick();
+}
+
+export function openSetup() {
+  S.setupError = null;
+  S.screen = 'setup';
+  render(true);
+}
+
+export function cancelSetup() {
+  S.screen = S.session ? 'queue' : 'login';
+  render(true);
+}
+
+export async function loginWithBadge(code) {
+  code = (code || '').trim();
+  S.badgeDraft = '';
+  if (!code) return;
+  await login({ badge: code }, code);
+}
+
+export async function loginWithPin(employee) {
+  const pin = await keypad({ title: employee.name, subtitle: 'Enter your PIN', secret: true, decimals: false, okLabel: 'Log in' });
+  if (pin === null) return render(true);
+  await login({ employee_id: employee.id, pin }, null);
+}
+
+async function login(payload, badge) {
+  S.loginError = null;
+  S.loginInfo = null;
+  render(true);
+  let answer;
+  try {
+    [answer] = await timed(() => api.login(payload));
+    setOnline(true);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      if (err.status === 401 && err.code === 'unauthorized') S.authError = err.message;
+      S.loginError = err.message;
+      return render(true);
+    }
+    setOnline(false);
+    const known = badge ? await loadCached(`badge:${badge}`) : null;
+    if (!known) {
+      S.loginError = badge
+        ? 'The server cannot be reached, and this badge was never used on this terminal: logging in needs the network once.'
+        : 'The server cannot be reached: logging in with a PIN needs the network. A badge already used on this terminal works offline.';
+      return render(true);
+    }
+    answer = known;
+    S.loginInfo = 'Logged in offline with a badge known to this terminal.';
+  }
+  if (!answer.workcenters.length) {
+    S.loginError = `${answer.employee.name} may not work at this terminal's work centers. Ask a supervisor.`;
+    return render(true);
+  }
+  if (answer.employee.badge) await put('cache', { employee: answer.employee, workcenters: answer.workcenters }, `badge:${answer.employee.badge}`);
+  S.session = {
+    employee: answer.employee, workcenters: answer.workcenters, wc: answer.workcenters[0].id, wo: null,
+    lastActivity: Date.now(),
+  };
+  saveSession(true);
+  await loadSessionCaches();
+  S.loginError = null;
+  go('queue');
+}
+
+export function logout(reason) {
+  closeModal();
+  S.session = null;
+  saveSession(true);
+  S.loginError = null;
+  S.loginInfo = reason || null;
+  S.badgeDraft = '';
+  S.screen = 'login';
+  render(true);
+  refreshTerminal();
+}
+
+async function loadSessionCaches() {
+  const s = S.session;
+  for (const wc of s.workcenters) {
+    if (!S.queues[wc.id]) {
+      const cached = await loadCached(`queue:${wc.id}`);
+      if (cached) S.queues[wc.id] = cached;
+    }
+  }
+  if (s.wo && !S.details[s.wo]) {
+    const cached = await loadCached(`wo:${s.wo}`);
+    if (cached) S.details[s.wo] = cached;
+  }
+}
+
+export async function go(screen, patch) {
+  if (S.session) {
+    Object.assign(S.session, patch || {});
+    if (screen === 'queue') S.session.wo = null;
+    saveSession(true);
+    if (S.session.wo && !S.details[S.session.wo]) {
+      const cached = await loadCached(`wo:${S.session.wo}`);
+      if (cached) S.details[S.session.wo] = cached;
+    }
+  }
+  S.screen = screen;
+  render(true);
+  window.scrollTo(0, 0);
+  refreshCurrent();
+}
+
+export const openWorkorder = (id) => go('workorder', { wo: id });
+export const selectWorkcenter = (id) => go('queue', { wc: id });
+
+/** Write the event to the outbox (durable), show it at once, then try to send it. */
+async function act(type, data) {
+  const s = S.session;
+  const wo = deriveWorkorder(s.wo);
+  if (!s.employee.badge) {
+    flash('Your employee record has no badge code, which every action needs. Ask a supervisor to set your Badge ID.', 'error');
+    return;
+  }
+  const record = await enqueue(type, { wo: wo.id, wc: s.wc, woName: wo.name, employee: s.employee, data });
+  S.outbox.push(record);
+  const qty = data && data.qty !== undefined ? ` ${fmtQty(data.qty)}` : '';
+  flash(`${TYPE_LABEL[type]}${qty} saved${S.online === false ? ' — it will be sent when the network returns' : ''}.`);
+  sender.kick();
+}
+
+export const actions = {
+  start: () => act('start', {}),
+  stop: () => act('stop', {}),
+  async produce() {
+    const wo = deriveWorkorder(S.session.wo);
+    const qty = await keypad({ title: 'Good parts made', subtitle: `${wo.name}: ${fmtQty(wo.good)} of ${fmtQty(wo.planned)} ${wo.uom} done`, unit: wo.uom });
+    if (qty === null) return;
+    if (wo.tracking === 'none') {
+      await act('produce', { qty });
+      return;
+    }
+    // a product tracked by lot or serial number: the server needs the lot with the quantity
+    const lot = await textPrompt(wo.tracking === 'serial' ? 'Serial number' : 'Lot number',
+      `Scan or type the ${wo.tracking === 'serial' ? 'serial' : 'lot'} number of these ${fmtQty(qty)} ${wo.uom}.`, 'Scan…');
+    if (lot !== null) await act('produce', { qty, lot });
+  },
+  async scrap() {
+    const wo = deriveWorkorder(S.session.wo);
+    const qty = await keypad({ title: 'Scrapped parts', subtitle: `${wo.name}: ${fmtQty(wo.scrap)} scrapped so far`, unit: wo.uom, okLabel: 'Next: reason' });
+    if (qty === null) return;
+    const reason = await pickReason(`Why were ${fmtQty(qty)} ${wo.uom} scrapped?`, reasons('scrap'));
+    if (reason) await act('scrap', { qty, reason: reason.code });
+  },
+  async downtimeStart() {
+    const reason = await pickReason('Why is the machine stopped?', reasons('downtime'));
+    if (reason) await act('downtime_start', { reason: reason.code });
+  },
+  downtimeEnd: () => act('downtime_end', {}),
+  async finish() {
+    const wo = deriveWorkorder(S.session.wo);
+    const ok = await confirmDialog(`Finish ${wo.name}?`,
+      `Good ${fmtQty(wo.good)} of ${fmtQty(wo.planned)} ${wo.uom}, scrap ${fmtQty(wo.scrap)}. The running time of everyone on it stops.`,
+      'Finish work order', 'btn-finish');
+    if (ok) await act('finish', {});
+  },
+  async check(point) {
+    let result;
+    let value;
+    if (point.kind === 'measure') {
+      const limits = point.min || point.max;
+      const inside = (v) => v >= point.min && v <= point.max;
+      value = await keypad({
+        title: point.name, unit: point.unit, signed: true, allowZero: true, okLabel: 'Record',
+        subtitle: `Nominal ${fmtQty(point.nominal)} ${point.unit}` + (limits ? ` · tolerance ${fmtQty(point.min)} – ${fmtQty(point.max)} ${point.unit}` : ''),
+        hint: limits ? (v) => (inside(v) ? h('span', { class: 'ok' }, 'Within tolerance: PASS') : h('span', { class: 'bad' }, 'Out of tolerance: FAIL')) : null,
+      });
+      if (value === null) return;
+      result = limits ? (inside(value) ? 'pass' : 'fail') : await passFail(point.name, `Measured ${fmtQty(value)} ${point.unit}`);
+    } else if (point.kind === 'instruction') {
+      result = (await confirmDialog(point.name, point.instructions || 'Confirm the instruction is done.', 'Done')) ? 'pass' : null;
+    } else {
+      result = await passFail(point.name, point.instructions);
+    }
+    if (!result) return;
+    await act('check', value === undefined ? { point_id: point.point_id, result } : { point_id: point.point_id, result, value });
+  },
+};
+
+export async function dismissRejected(seq) {
+  await del('rejected', seq);
+  S.rejected = S.rejected.filter((r) => r.seq !== seq);
+  render();
+}
+
+// ---- rendering ------------------------------------------------------------------------------
+const shown = { bar: '', banners: '', main: '' };
+
+function renderPart(id, key, build, force) {
+  if (!force && shown[id] === key) return false;
+  shown[id] = key;
+  document.getElementById(id).replaceChildren(...[].concat(build()));
+  return true;
+}
+
+export function render(force = false) {
+  const body = document.body;
+  body.dataset.screen = S.screen;
+  body.dataset.outbox = String(S.outbox.length);
+  body.dataset.rejected = String(S.rejected.length);
+  body.dataset.online = String(S.online !== false);
+  renderPart('bar', JSON.stringify(barModel()), viewBar, force);
+  renderPart('banners', JSON.stringify([S.online, S.outbox.length, S.rejected.map((r) => r.seq), S.flash, S.authError]), viewBanners, force);
+  const view = { setup: viewSetup, login: viewLogin, queue: viewQueue, workorder: viewWorkorder }[S.screen];
+  if (view) {
+    const [key, build] = view();
+    const changed = renderPart('main', `${S.screen}:${key}`, build, force);
+    if (changed && S.screen === 'login' && !modalOpen()) {
+      const input = document.getElementById('badge-input');
+      if (input) input.focus();
+    }
+  }
+  tick();
+}
+
+function barModel() {
+  return {
+    terminal: S.terminal && S.terminal.terminal.name, employee: S.session && S.session.employee.name,
+    wc: S.session && (S.session.workcenters.find((w) => w.id === S.session.wc) || {}).name,
+    online: S.online, outbox: S.outbox.length, clock: S.clock && [S.clock.offsetMs, S.clock.reported],
+  };
+}
+
+function viewBar() {
+  const m = barModel();
+  const status = m.online === false ? ['Offline', 'off'] : m.outbox ? [`Sending ${m.outbox}`, 'busy'] : m.online ? ['Online', 'on'] : ['Connecting', 'busy'];
+  return [
+    h('div', { class: 'bar-left' }, h('span', { class: 'bar-title' }, m.terminal || 'Shop floor terminal'),
+      m.wc ? h('span', { class: 'bar-wc' }, m.wc) : null),
+    h('div', { class: 'bar-mid' }, h('span', { id: 'clock-now', class: 'clock-now' }),
+      h('span', { id: 'clock-offset', class: 'clock-offset', title: 'Server clock minus this tablet’s clock, as the server measured it' },
+        (S.clock && !S.clock.reported ? '≈ ' : '') + fmtOffset(S.clock ? S.clock.offsetMs : null))),
+    h('div', { class: 'bar-right' },
+      h('span', { id: 'net-status', class: `pill pill-${status[1]}` }, status[0]),
+      m.employee ? h('span', { id: 'operator-name', class: 'bar-user' }, m.employee) : null,
+      m.employee ? h('button', { id: 'logout', class: 'btn btn-small', type: 'button', onclick: () => logout('Logged out.') }, 'Log out') : null),
+  ];
+}
+
+function viewBanners() {
+  const parts = [];
+  if (S.authError) {
+    parts.push(h('div', { id: 'auth-banner', class: 'banner banner-error', role: 'alert' },
+      h('span', null, `The server refused this terminal: ${S.authError}`),
+      h('button', { class: 'btn btn-small', type: 'button', onclick: openSetup }, 'Set-up')));
+  }
+  if (S.online === false) {
+    const n = S.outbox.length;
+    parts.push(h('div', { id: 'offline-banner', class: 'banner banner-offline', role: 'status' }, n
+      ? `Offline — ${plural(n, 'action', 'actions')} waiting, ${n === 1 ? 'it' : 'they'} will be sent when the network returns`
+      : 'Offline — showing saved data; your actions will be kept and sent when the network returns'));
+  }
+  if (S.rejected.length) {
+    parts.push(h('section', { id: 'rejected', class: 'banner banner-error rejected', role: 'alert' },
+      h('h2', null, `Refused by the server (${S.rejected.length}) — these actions were not recorded`),
+      S.rejected.map((r) => {
+        const e = r.event;
+        const qty = e.data && e.data.qty !== undefined ? ` ${fmtQty(e.data.qty)}` : '';
+        return h('div', { class: 'rejected-item', dataset: { seq: r.seq, code: r.error.code } },
+          h('div', { class: 'rejected-text' },
+            h('strong', null, `${TYPE_LABEL[e.type] || e.type}${qty} on ${r.woName || `work order ${e.workorder_id}`} at ${fmtDay(Date.parse(e.at))}`),
+            h('span', { class: 'rejected-message' }, r.error.message),
+            h('code', null, r.error.code)),
+          h('button', { class: 'btn btn-small', type: 'button', dataset: { dismiss: r.seq }, onclick: () => dismissRejected(r.seq) }, 'Dismiss'));
+      })));
+  }
+  if (S.flash) parts.push(h('div', { id: 'flash', class: `banner banner-flash flash-${S.flash.kind}`, role: 'status' }, S.flash.text));
+  return parts;
+}
+
+/** Every second: clocks and running times (without rebuilding the screen), auto-logout, and
+ * the periodic refresh or, offline, the probe for the network's return. */
+function tick() {
+  const now = serverNow();
+  const clock = document.getElementById('clock-now');
+  if (clock) clock.textContent = fmtClock(now);
+  for (const el of document.querySelectorAll('[data-elapsed]')) {
+    const open = JSON.parse(el.dataset.open || '[]');
+    el.textContent = fmtDuration(Number(el.dataset.elapsed) + open.reduce((sum, t) => sum + Math.max(0, now - t), 0));
+  }
+  for (const el of document.querySelectorAll('[data-since]')) {
+    el.textContent = fmtDuration(now - Number(el.dataset.since));
+  }
+}
+
+function heartbeat() {
+  tick();
+  if (S.session && Date.now() - S.session.lastActivity > idleMinutes() * 60000) {
+    logout(`Logged out after ${fmtQty(idleMinutes())} min without activity.`);
+    return;
+  }
+  if (!localStorage.getItem(TOKEN_KEY) || S.screen === 'setup') return;
+  if (S.online === false) {
+    if (Date.now() >= nextProbe) {
+      nextProbe = Date.now() + probeDelay;
+      probeDelay = Math.min(probeDelay * 2, 10000);
+      refreshCurrent();
+    }
+  } else if (Date.now() >= nextRefresh && !modalOpen()) {
+    refreshCurrent();
+  }
+}
+
+function touch() {
+  if (!S.session) return;
+  S.session.lastActivity = Date.now();
+  saveSession(false);
+}
+
+// ---- service worker: the app shell loads without the network --------------------------------
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) {
+    document.body.dataset.sw = 'unsupported';
+    return;
+  }
+  const hadController = !!navigator.serviceWorker.controller;
+  document.body.dataset.sw = hadController ? 'ready' : 'installing';
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    document.body.dataset.sw = 'ready';
+    // a new version took over: reload into it when nobody is typing
+    if (hadController) {
+      const reload = () => (modalOpen() ? setTimeout(reload, 5000) : location.reload());
+      reload();
+    }
+  });
+  navigator.serviceWorker.register('/mes/terminal/sw.js', { scope: '/mes/terminal' }).catch((err) => {
+    document.body.dataset.sw = 'failed';
+    console.warn('service worker', err);
+  });
+}
+
+// ---- boot -----------------------------------------------------------------------------------
+async function boot() {
+  registerServiceWorker();
+  document.addEventListener('pointerdown', touch, true);
+  document.addEventListener('keydown', touch, true);
+  // A badge scanner types wherever the focus is: on the login screen, send it to the badge field.
+  document.addEventListener('keydown', (ev) => {
+    const input = document.getElementById('badge-input');
+    if (S.screen !== 'login' || !input || modalOpen() || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+    const target = ev.target;
+    if (target === input || (target && ['INPUT', 'TEXTAREA'].includes(target.tagName))) return;
+    if (ev.key.length === 1) input.focus();   // the key's character then lands in the field
+  }, true);
+  window.addEventListener('online', () => { nextProbe = 0; sender.kick(); });
+  window.addEventListener('offline', () => setOnline(false));
+  try {
+    await openDb();
+  } catch (err) {
+    document.getElementById('main').replaceChildren(h('p', { class: 'error' },
+      'This browser does not let the terminal store data (IndexedDB is blocked). Use a normal, non-private window.'));
+    return;
+  }
+  await reloadStores();
+  const cached = await loadCached('terminal');
+  if (cached) S.terminal = cached;
+  const session = readJson(SESSION_KEY);
+  if (session && Date.now() - session.lastActivity < idleMinutes() * 60000) {
+    S.session = session;
+    await loadSessionCaches();
+  } else if (session) {
+    saveSession(true);
+  }
+  if (!localStorage.getItem(TOKEN_KEY)) S.screen = 'setup';
+  else if (!S.session) S.screen = 'login';
+  else S.screen = S.session.wo ? 'workorder' : 'queue';
+  render(true);
+  setInterval(heartbeat, 1000);
+  if (localStorage.getItem(TOKEN_KEY)) {
+    refreshCurrent();
+    sender.kick();
+  }
+}
+
+boot();

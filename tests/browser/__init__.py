@@ -1,0 +1,1 @@
+"""Chromium tests of the operator terminal (selenium + Debian chromedriver)."""
