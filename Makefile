@@ -1,6 +1,6 @@
 # Shop Floor MES — the two commands a newcomer needs: `make run` and `make test`.
 SHELL := /bin/bash
-.PHONY: run test stop setup clean-db lint
+.PHONY: run test stop setup clean-db lint faults fuzz bench
 
 run:            ## set up, build the demo database once, serve Odoo and the terminal
 	@bash scripts/run.sh
@@ -16,3 +16,12 @@ setup:          ## only install (venv, pins, lessc, Debian packages when root)
 
 clean-db:       ## drop the demo and test databases (they are rebuilt on demand)
 	@bash scripts/clean_db.sh
+
+faults:         ## fault tests at full size: kill -9 during 10,000 events, PostgreSQL restarts, 20 terminals
+	@bash scripts/faults.sh
+
+fuzz:           ## property-based fuzzers at full size (FUZZ_CASES=100000 generated cases)
+	@bash scripts/fuzz.sh
+
+bench:          ## every benchmark of bench/ at full size; rewrites bench/RESULTS.md (about an hour or more)
+	@bash scripts/bench.sh

@@ -93,7 +93,7 @@ def read_json_body(max_bytes=contract.MAX_BODY_BYTES):
 class MesApi(http.Controller):
 
     @http.route('/mes/api/versions', type='http', auth='none', methods=['GET'], csrf=False)
-    def versions(self):
+    def versions(self, **_query):
         return json_response({'versions': list(contract.SUPPORTED_SCHEMAS), 'current': max(contract.SUPPORTED_SCHEMAS),
                               'paths': {'1': '/mes/api/v1/'}})
 
@@ -172,7 +172,7 @@ class MesApi(http.Controller):
         return employee, None
 
     @http.route('/mes/api/v1/terminal', type='http', auth='none', methods=['GET'], csrf=False)
-    def terminal_info(self):
+    def terminal_info(self, **_query):
         def work(env, terminal):
             reasons = env['mes.reason'].search([('is_category', '=', False)])
             # operators are those with a badge: events name the employee by it
@@ -189,7 +189,7 @@ class MesApi(http.Controller):
 
     @http.route('/mes/api/v1/workcenters/<int:workcenter_id>/queue', type='http', auth='none',
                 methods=['GET'], csrf=False)
-    def queue(self, workcenter_id):
+    def queue(self, workcenter_id, **_query):
         def work(env, terminal):
             wc = terminal.workcenter_ids.filtered(lambda w: w.id == workcenter_id)
             if not wc:
@@ -204,7 +204,7 @@ class MesApi(http.Controller):
 
     @http.route('/mes/api/v1/workorders/<int:workorder_id>', type='http', auth='none',
                 methods=['GET'], csrf=False)
-    def workorder(self, workorder_id):
+    def workorder(self, workorder_id, **_query):
         def work(env, terminal):
             wo = env['mrp.workorder'].browse(workorder_id).exists()
             if not wo:

@@ -11,6 +11,7 @@ class MesBatch:
         self.workorders = set()
         self.productions = set()
         self.produced = {}      # (work order id, last event id) -> good quantity to move
+        self.causes = []        # the events applied, named on the entries the batch posts
 
     def flush(self, env):
         env = env(context=dict(env.context, mes_batch=None))
@@ -27,7 +28,8 @@ class MesBatch:
             wo._mes_sync_machine_time()
         productions = env['mrp.production'].sudo().browse(sorted(self.productions)).exists() \
             | workorders.mapped('production_id')
-        productions._mes_post_conversion()
+        productions._mes_post_conversion(cause='; '.join(self.causes))
         self.workorders.clear()
         self.productions.clear()
         self.produced.clear()
+        del self.causes[:]

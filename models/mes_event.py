@@ -52,7 +52,7 @@ class MesEvent(models.Model):
     qty = fields.Float(readonly=True)
     terminal_at = fields.Datetime('Terminal time', readonly=True)
     received_at = fields.Datetime('Received', readonly=True, required=True, index=True)
-    clock_offset_ms = fields.Integer('Clock offset (ms)', readonly=True,
+    clock_offset_ms = fields.Float(digits=(16, 0), string='Clock offset (ms)', readonly=True,
                                      help='Server receipt minus the terminal\'s sent_at.')
     corrected_at = fields.Datetime('Corrected time', readonly=True, index=True,
                                    help='Terminal time plus the measured clock offset.')
@@ -191,9 +191,16 @@ class MesEvent(models.Model):
             self._reject(errors.InternalError(detail=detail))
         else:
             self._set_state('applied', applied_at=fields.Datetime.now(), error_code=False, error_message=False)
+            batch = self.env.context.get('mes_batch')
+            if batch is not None:
+                # named on the journal entries this batch posts: corrections say what caused them
+                batch.causes.append('%s %s (%s, %s)' % (parsed.type, self.event_uid, terminal.name, parsed.employee))
 
     def _reject(self, exc):
-        self._set_state('dead', error_code=exc.code, error_message=exc.message)
+        message = exc.message
+        if not contract.storable(message):
+            message = message.encode('utf-8', 'backslashreplace').decode('utf-8').replace('\x00', '\\x00')
+        self._set_state('dead', error_code=exc.code, error_message=message)
 
     # -- supervisor actions -----------------------------------------------------------------
     def _check_supervisor(self):
@@ -252,7 +259,9 @@ _OUTCOME = {'applied': 'applied', 'dead': 'rejected', 'discarded': 'rejected', '
 
 def _dump(raw):
     try:
-        return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(raw, ensure_ascii=False, sort_keys=True)
+        # NUL and lone surrogates cannot be stored as text: keep them \u-escaped instead
+        return text if contract.storable(text) else json.dumps(raw, ensure_ascii=True, sort_keys=True)
     except (RecursionError, ValueError, TypeError):
         # deeper than json can write back: keep what can be kept, never lose the event
         return json.dumps({'unstorable_event': repr(raw)[:10000]})
@@ -262,7 +271,7 @@ def _best_effort_fields(raw, offset):
     """What can be read from a raw event before judging it, so that even a rejected event is
     findable by type, work order and time. Nothing here may raise."""
     values = {}
-    if isinstance(raw.get('type'), str):
+    if isinstance(raw.get('type'), str) and contract.storable(raw['type']):
         values['type'] = raw['type'][:40]
     seq = raw.get('seq')
     if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2 ** 31:
@@ -270,7 +279,7 @@ def _best_effort_fields(raw, offset):
     wo = raw.get('workorder_id')
     if isinstance(wo, int) and not isinstance(wo, bool) and 0 <= wo < 2 ** 31:
         values['workorder_ref'] = wo
-    if isinstance(raw.get('employee'), str):
+    if isinstance(raw.get('employee'), str) and contract.storable(raw['employee']):
         values['employee_badge'] = raw['employee'][:64]
     try:
         at = contract.parse_time(raw.get('at'), 'at')

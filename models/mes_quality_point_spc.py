@@ -1,3 +1,4 @@
+from html import escape as html_escape
 """Statistical process control of measurement points, on top of services/spc.py.
 
 The chart of a point is built from its done checks with a value, in the order they were
@@ -195,7 +196,7 @@ def chart_svg(chart, lsl, usl, unit, width=640, height=220):
         parts.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" style="%s"/>'
                      % (pad_l, width - pad_r, y(level), y(level), style))
         parts.append('<text x="%d" y="%.1f">%s %.4g %s</text>'
-                     % (width - pad_r + 4, y(level) + 4, label, level, unit or ''))
+                     % (width - pad_r + 4, y(level) + 4, label, level, html_escape(unit or '')))
     path = ' '.join('%.1f,%.1f' % (x(i), y(v)) for i, v in enumerate(chart.points))
     parts.append('<polyline points="%s" style="fill:none;stroke:#336;stroke-width:1.2"/>' % path)
     for i, v in enumerate(chart.points):

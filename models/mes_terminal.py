@@ -26,7 +26,7 @@ class MesTerminal(models.Model):
     token_issued_by = fields.Many2one('res.users', copy=False, readonly=True)
     has_token = fields.Boolean(compute='_compute_has_token')
     last_seen_at = fields.Datetime(readonly=True)
-    clock_offset_ms = fields.Integer('Last clock offset (ms)', readonly=True,
+    clock_offset_ms = fields.Float(digits=(16, 0), string='Last clock offset (ms)', readonly=True,
                                      help='Server time minus the terminal clock at its last request.')
     event_ids = fields.One2many('mes.event', 'terminal_id')
     dead_count = fields.Integer('Rejected events', compute='_compute_dead_count')

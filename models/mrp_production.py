@@ -121,7 +121,7 @@ class MrpProduction(models.Model):
         for production in self:
             production._mes_post_conversion()
 
-    def _mes_post_conversion(self):
+    def _mes_post_conversion(self, cause=''):
         """Post the difference between what closed time costs and what was absorbed so far:
         Dr WIP / Cr applied labor or overhead, one journal entry for all of ``self`` (per
         company). A correction (a stop moved earlier, a retried event) is a new compensating
@@ -132,7 +132,10 @@ class MrpProduction(models.Model):
             for production in productions:
                 lines += production._mes_conversion_lines()
             if lines:
-                productions[:1]._mes_post(lines, _('Conversion cost: %s') % ', '.join(productions.mapped('name'))[:200])
+                ref = _('Conversion cost: %s') % ', '.join(productions.mapped('name'))
+                if cause:
+                    ref = '%s; from %s' % (ref, cause)
+                productions[:1]._mes_post(lines, ref[:2000])
         for production in self:
             production._mes_refresh_cost_lines()
 

@@ -157,9 +157,20 @@ def raw_event_id(raw):
     if not isinstance(raw, dict):
         return None
     value = raw.get('id')
-    if isinstance(value, str) and 0 < len(value.strip()) <= 64:
+    if isinstance(value, str) and 0 < len(value.strip()) <= 64 and storable(value):
         return value.strip()
     return None
+
+
+def storable(text):
+    """True when PostgreSQL can keep ``text`` as it is: no NUL, no lone UTF-16 surrogate."""
+    if '\x00' in text:
+        return False
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_time(value, field):
@@ -216,8 +227,8 @@ def _text(value, field):
         raise errors.FieldInvalid(field=field, problem='must be a string, not %s' % _short(value))
     if len(value) > MAX_TEXT:
         raise errors.FieldInvalid(field=field, problem='is longer than %d characters' % MAX_TEXT)
-    if '\x00' in value:
-        raise errors.FieldInvalid(field=field, problem='contains a NUL character')
+    if not storable(value):
+        raise errors.FieldInvalid(field=field, problem='contains a NUL character or invalid unicode')
     return value.strip()
 
 

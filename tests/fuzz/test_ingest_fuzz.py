@@ -1,0 +1,124 @@
+"""Property-based fuzzing of ``mes.event.ingest`` in this process, each example in a savepoint
+that is rolled back: whatever a terminal sends, every event is stored once with its raw JSON
+(verbatim), each gets an answer in request order, a rejection carries a catalogue code and
+leaves no side effect behind, and a batch without an applied event writes nothing but the
+inbox rows."""
+import json
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ...services import contract, errors
+from ..common import T0, ShopFloorCase
+from . import strategies as S
+from .conftest import count
+
+CASES = S.budget('FUZZ_INGEST_CASES', 0.17, 300)
+ALL_CODES = {cls.code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.MesError)}
+RECEIVED = T0 + timedelta(hours=8)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _canonical(value):
+    return json.dumps(value, sort_keys=True, allow_nan=True)
+
+
+class TestIngestFuzz(ShopFloorCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.point = cls.env['mes.quality.point'].search([], limit=1)
+
+    def counts(self, events):
+        env = self.env
+        ids = events.ids or [0]
+        return {
+            'labor': env['mes.labor.log'].search_count([]),
+            'productivity': env['mrp.workcenter.productivity'].search_count([]),
+            'scrap': env['stock.scrap'].search_count([]),
+            'moves_done': env['stock.move'].search_count([('state', '=', 'done')]),
+            'account_moves': env['account.move'].search_count([]),
+            'checks': env['mes.quality.check'].search_count([]),
+            'effects_of_these': sum(env[m].search_count([(f, 'in', ids)]) for m, f in (
+                ('mes.labor.log', 'start_event_id'), ('mes.labor.log', 'stop_event_id'),
+                ('stock.scrap', 'mes_event_id'), ('stock.move', 'mes_event_id'),
+                ('mrp.workcenter.productivity', 'mes_event_id'))),
+        }
+
+    def batch_strategy(self):
+        return st.lists(S.events(
+            workorder_ids=[self.wo_cut.id, self.wo_paint.id, 999999], badges=['B-ANNA', 'B-BEN', 'B-CARL', 'NOBODY'],
+            reasons=[self.scrap_reason.code, self.down_reason.code, 'NO-SUCH'],
+            products=[self.tube.id, self.screw.id, self.other.id, 999999], points=[self.point.id or 1, 999999],
+            storable_only=True, now=RECEIVED - timedelta(hours=4)), max_size=6)
+
+    def test_whatever_a_terminal_sends_is_stored_answered_and_never_half_applied(self):
+        Event = self.env['mes.event']
+        known = []
+
+        # a case is one event; an example is a request of about three
+        @settings(max_examples=max(1, CASES // 3), deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(batch=self.batch_strategy(), repeat=st.integers(0, 3),
+               skew_seconds=st.integers(-20 * 24 * 3600, 20 * 24 * 3600) | st.just(0))
+        def run(batch, repeat, skew_seconds):
+            if repeat == 1 and batch:
+                batch = batch + [batch[0]]            # the same id twice in one request
+            elif repeat == 2 and known:
+                batch = batch + [known[-1]]            # an event sent in an earlier request
+            sent_at = RECEIVED - timedelta(seconds=skew_seconds)
+            try:
+                with self.env.cr.savepoint():
+                    self.check_batch(Event, batch, sent_at)
+                    raise _Rollback()
+            except _Rollback:
+                pass
+            finally:
+                self.env.clear()
+            if repeat == 3 and batch and isinstance(batch[0], dict):
+                known.append(batch[0])
+        run()
+
+    def check_batch(self, Event, batch, sent_at):
+        count('mes.event.ingest', 'cases', len(batch) or 1)
+        uids = [contract.raw_event_id(raw) for raw in batch]
+        existing = set(Event.search([('event_uid', 'in', [u for u in uids if u])]).mapped('event_uid'))
+        fresh_with_id = len({u for u in uids if u and u not in existing})
+        fresh = fresh_with_id + sum(1 for u in uids if not u)
+        rows_before = Event.search([])
+        before = self.counts(Event.browse())
+        results = Event.ingest(self.terminal, batch, sent_at, RECEIVED)
+        assert len(results) == len(batch)
+        assert [r['id'] or None for r in results] == uids   # an event without a usable id answers id false
+        new_rows = Event.search([]) - rows_before
+        assert len(new_rows) == fresh, (len(new_rows), fresh)
+        by_uid = {row.event_uid: row for row in new_rows if row.event_uid}
+        seen = set()
+        for raw, uid, result in zip(batch, uids, results):
+            assert result['status'] in ('applied', 'rejected', 'duplicate'), result
+            count('mes.event.ingest', 'answer ' + result['status'])
+            if result['status'] == 'duplicate':
+                assert uid in existing or uid in seen
+                assert result['outcome'] in ('applied', 'rejected')
+                continue
+            seen.add(uid)
+            if result['status'] == 'rejected':
+                code = result['error']['code']
+                assert code in ALL_CODES and result['error']['message'], result
+                count('mes.event.ingest', 'rejected ' + code)
+            if uid:
+                row = by_uid[uid]
+                assert row.state == ('applied' if result['status'] == 'applied' else 'dead'), (row.state, result)
+                assert _canonical(json.loads(row.raw)) == _canonical(raw), 'raw JSON not kept verbatim'
+                if row.state == 'dead':
+                    assert row.error_code == result['error']['code']
+                    assert self.counts(row)['effects_of_these'] == 0, 'a rejected event left side effects'
+        for row in new_rows.filtered(lambda r: not r.event_uid):
+            assert row.state == 'dead' and row.error_code in ALL_CODES
+        if not any(r['status'] == 'applied' for r in results):
+            after = self.counts(Event.browse())
+            assert after == before, ('writes without an applied event', before, after)

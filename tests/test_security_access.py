@@ -1,0 +1,154 @@
+"""Who may see and change what, through the ORM as each role: Operator, Supervisor, Finance,
+a plain internal user without an MES group, and a portal user. The rules held here are the
+threat model's (SECURITY.md): operators never read cost, rates or accounting; nobody edits the
+inbox; only supervisors run terminals and the dead-letter queue; secrets are unreadable."""
+import pytest
+
+from odoo.exceptions import AccessError, UserError
+
+from .common import ShopFloorCase
+
+COST_MODELS = ('mes.cost.line', 'mes.wip.report', 'mes.cost.of.quality', 'account.move', 'account.move.line')
+
+
+class SecurityCase(ShopFloorCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        Users = env['res.users'].with_context(no_reset_password=True)
+
+        def user(login, *groups):
+            return Users.create({'name': login.title(), 'login': login, 'email': '%s@example.com' % login,
+                                 'groups_id': [(6, 0, [env.ref(g).id for g in groups])]})
+        cls.operator = user('sec_operator', 'shopfloor_mes.group_mes_operator')
+        cls.supervisor = user('sec_supervisor', 'shopfloor_mes.group_mes_supervisor')
+        cls.finance = user('sec_finance', 'shopfloor_mes.group_mes_finance')
+        cls.internal = user('sec_internal', 'base.group_user')
+        cls.portal = user('sec_portal', 'base.group_portal')
+        cls.anna.user_id = cls.operator
+        cls.roles = {'operator': cls.operator, 'supervisor': cls.supervisor, 'finance': cls.finance,
+                     'internal': cls.internal, 'portal': cls.portal}
+
+    def mes_models(self):
+        data = self.env['ir.model.data'].search([('module', '=', 'shopfloor_mes'), ('model', '=', 'ir.model')])
+        models = self.env['ir.model'].browse(data.mapped('res_id'))
+        return [m.model for m in models if m.model.startswith('mes.') and not self.env[m.model]._transient
+                and not self.env[m.model]._abstract]
+
+    def can(self, user, model, operation):
+        return self.env[model].sudo(user).check_access_rights(operation, raise_exception=False)
+
+
+class TestCostAndAccounting(SecurityCase):
+
+    def test_operator_and_plain_users_cannot_read_cost_or_accounting(self):
+        self.send_ok([self.event('start', 0), self.event('produce', 5, data={'qty': 1}), self.event('stop', 30)])
+        for role in ('operator', 'internal', 'portal'):
+            for model in COST_MODELS:
+                self.assertFalse(self.can(self.roles[role], model, 'read'), '%s can read %s' % (role, model))
+        for model in ('mes.cost.line', 'account.move.line', 'mes.wip.report'):
+            with self.assertRaises(AccessError, msg=model):
+                self.env[model].sudo(self.operator).search([], limit=1).read()
+
+    def test_finance_and_supervisor_read_cost(self):
+        for role in ('finance', 'supervisor'):
+            for model in ('mes.cost.line', 'mes.wip.report', 'mes.cost.of.quality'):
+                self.assertTrue(self.can(self.roles[role], model, 'read'), '%s cannot read %s' % (role, model))
+        for role in ('finance', 'supervisor'):
+            for model in ('mes.cost.line', 'mes.wip.report'):
+                for operation in ('write', 'create', 'unlink'):
+                    self.assertFalse(self.can(self.roles[role], model, operation), (role, model, operation))
+
+    def test_finance_reads_the_ledger_of_production(self):
+        self.send_ok([self.event('start', 0), self.event('produce', 5, data={'qty': 1}), self.event('stop', 30)])
+        lines = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id)])
+        self.assertTrue(lines)
+        seen = self.env['account.move.line'].sudo(self.finance).search([('mes_production_id', '=', self.mo.id)])
+        self.assertEqual(seen, lines)
+        seen.read(['debit', 'credit', 'account_id', 'journal_id', 'move_id', 'mes_cost_element'])
+        seen.mapped('move_id').read(['name', 'ref', 'state', 'journal_id', 'line_ids'])
+        for operation in ('write', 'create', 'unlink'):
+            self.assertFalse(self.can(self.finance, 'account.move.line', operation), operation)
+
+    def test_rates_are_hidden_from_operators(self):
+        self.send_ok([self.event('start', 0), self.event('stop', 30)])
+        log = self.env['mes.labor.log'].search([('employee_id', '=', self.anna.id)], limit=1)
+        with self.assertRaises(AccessError):
+            log.sudo(self.operator).read(['hourly_rate'])
+        with self.assertRaises(AccessError):
+            self.anna.sudo(self.operator).read(['timesheet_cost'])
+        self.assertEqual(log.sudo(self.finance).hourly_rate, 30.0)
+
+
+class TestSecrets(SecurityCase):
+
+    def test_token_and_pin_hashes_are_unreadable_even_for_supervisors(self):
+        self.terminal.issue_token()
+        for role in ('operator', 'supervisor', 'finance', 'internal'):
+            with self.assertRaises(AccessError, msg=role):
+                self.terminal.sudo(self.roles[role]).read(['token_hash'])
+            with self.assertRaises(AccessError, msg=role):
+                self.anna.sudo(self.roles[role]).read(['mes_pin_hash'])
+        # the PIN field itself never shows the PIN
+        self.assertFalse(self.anna.sudo(self.supervisor).mes_pin)
+        self.assertTrue(self.anna.sudo(self.supervisor).mes_pin_set)
+
+    def test_only_supervisors_manage_terminals_and_issue_tokens(self):
+        self.assertTrue(self.terminal.sudo(self.supervisor).issue_token())
+        for role in ('operator', 'finance', 'internal'):
+            with self.assertRaises((AccessError, UserError), msg=role):
+                self.terminal.sudo(self.roles[role]).issue_token()
+            self.assertFalse(self.can(self.roles[role], 'mes.terminal', 'write'), role)
+            self.assertFalse(self.can(self.roles[role], 'mes.terminal', 'create'), role)
+
+
+class TestInboxAndRules(SecurityCase):
+
+    def test_nobody_may_write_create_or_delete_terminal_events(self):
+        self.send_ok([self.event('start', 0)])
+        row = self.env['mes.event'].search([], limit=1)
+        for role, user in self.roles.items():
+            for operation in ('write', 'create', 'unlink'):
+                self.assertFalse(self.can(user, 'mes.event', operation), (role, operation))
+        for user in (self.supervisor, self.env.user):   # even the administrator
+            with self.assertRaises(AccessError):
+                row.sudo(user).write({'state': 'dead'})
+            with self.assertRaises(AccessError):
+                row.sudo(user).unlink()
+        with self.assertRaises(AccessError):
+            row.sudo().write({'raw': '{}'})
+
+    def test_operators_see_only_their_own_labor_logs(self):
+        self.send_ok([self.event('start', 0, badge='B-ANNA'), self.event('start', 1, badge='B-BEN'),
+                      self.event('stop', 30, badge='B-ANNA'), self.event('stop', 31, badge='B-BEN')])
+        Labor = self.env['mes.labor.log']
+        mine = Labor.sudo(self.operator).search([('workorder_id', '=', self.wo_cut.id)])
+        self.assertEqual(mine.mapped('employee_id'), self.anna)
+        for role in ('supervisor', 'finance'):
+            seen = Labor.sudo(self.roles[role]).search([('workorder_id', '=', self.wo_cut.id)])
+            self.assertEqual(set(seen.mapped('employee_id.name')), {'Anna', 'Ben'}, role)
+
+    def test_only_supervisors_retry_or_discard(self):
+        row = self.assert_rejected(self.event('scrap', 3, data={'qty': 1, 'reason': 'NOPE'}), 'reason_unknown')
+        for role in ('operator', 'finance', 'internal'):
+            with self.assertRaises(AccessError, msg=role):
+                row.sudo(self.roles[role]).action_discard('because')
+            with self.assertRaises(AccessError, msg=role):
+                row.sudo(self.roles[role]).action_retry()
+        row.sudo(self.supervisor).action_discard('keyed by hand from the paper log')
+        self.assertEqual((row.state, row.discarded_by), ('discarded', self.supervisor))
+
+    def test_no_mes_model_is_open_to_portal_or_users_without_an_mes_group(self):
+        models = self.mes_models()
+        self.assertIn('mes.event', models)
+        for model in models:
+            for role in ('portal', 'internal'):
+                for operation in ('read', 'write', 'create', 'unlink'):
+                    self.assertFalse(self.can(self.roles[role], model, operation), (role, model, operation))
+
+    def test_operators_cannot_change_master_data_or_reasons(self):
+        for model in ('mes.reason', 'mes.terminal', 'mes.quality.point', 'mes.labor.log', 'mes.cost.line'):
+            for operation in ('write', 'create', 'unlink'):
+                self.assertFalse(self.can(self.operator, model, operation), (model, operation))
