@@ -42,6 +42,8 @@ pg createdb -T "$TEST_DB" "${TEST_DB}_http"
 say "setup took $(( $(date +%s) - T0 )) s; running the suite"
 
 cd "$ROOT"
+# Bounded samples of the fault and fuzz tests (make faults / make fuzz run them at full size).
+export FAULT_EVENTS=${FAULT_EVENTS:-400} FAULT_KILLS=${FAULT_KILLS:-3} FUZZ_CASES=${FUZZ_CASES:-2000}
 rc=0
 say "plain tests of services/ (no Odoo)"
 "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo --import-mode=importlib -q services/tests || rc=1
