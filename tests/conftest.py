@@ -40,6 +40,10 @@ class LiveServer:
         self.process = subprocess.Popen(
             [odoo_bin, '-c', conf, '-d', self.db, '--db-filter=^%s$' % self.db, '--http-port=%d' % self.port,
              '--http-interface=127.0.0.1', '--max-cron-threads=0', '--log-level=warn',
+             # Prefork workers accept requests only once the registry is loaded: in threaded
+             # mode Odoo 11 serves requests during the preload, and a terminal retrying its
+             # outbox then can leave a half-loaded registry behind (seen in CI).
+             '--workers=2', '--longpolling-port=%d' % free_port(),
              '--log-handler=odoo.modules.loading:INFO'],
             stdout=self.log, stderr=subprocess.STDOUT, env=dict(
                 os.environ, PATH=os.path.join(LOCAL, 'node', 'node_modules', '.bin') + os.pathsep + os.environ['PATH']))
