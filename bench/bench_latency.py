@@ -1,0 +1,117 @@
+"""4. Latency: 20 simulated terminals (threads) at once, one event per request, each on its own
+10 work orders of the same work center (start, produce, produce, stop), against Odoo in prefork
+mode (2 workers).
+
+A request answered 503 (the server's "retry the same request") is sent again the way the
+terminal's outbox does (after 1 s, doubling): the latency of an event is from its first send to
+the answer that accepted it.
+
+Two loads, each run 3 times:
+- saturated: every terminal sends its next event as soon as the previous one is answered
+  (20 requests always in flight on 2 workers);
+- paced: every terminal sends one event a second on average (random 0.5-1.5 s apart), 20
+  events/s in all, already far busier than a shop floor of 20 stations.
+
+Target: p95 under 100 ms."""
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as B  # noqa: E402
+
+TERMINALS = 20
+ORDERS_EACH = 10
+EVENTS_EACH = B.scaled(60, 8, 'latency')
+RUNS = 3
+TARGET_MS = 100.0
+
+
+def terminal_loop(server, token, stream, count, pace, latencies, statuses, failures, lock, barrier):
+    session = requests.Session()
+    rng = random.Random(token)
+    barrier.wait()
+    for _ in range(count):
+        events = stream.next_batch()
+        started = time.time()
+        try:
+            results = server.post_events(session, token, events)
+        except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
+            with lock:
+                failures.append(str(exc)[:200])
+            continue
+        elapsed = time.time() - started
+        with lock:
+            latencies.append(elapsed * 1000.0)
+            B.count_statuses(results, statuses)
+        if pace:
+            time.sleep(max(0.0, rng.uniform(0.5, 1.5) - elapsed))
+
+
+def run_load(server, floor, streams, pace):
+    B.RETRIES.update(count=0)
+    B.RETRIES.pop('last', None)
+    latencies, statuses, failures, lock = [], {}, [], threading.Lock()
+    barrier = threading.Barrier(TERMINALS)
+    threads = [threading.Thread(target=terminal_loop, args=(
+        server, floor['tokens'][k], streams[k], EVENTS_EACH, pace, latencies, statuses, failures, lock, barrier))
+        for k in range(TERMINALS)]
+    started = time.time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, failures, time.time() - started
+
+
+def main():
+    B.say('## 4. Latency: %d terminals at once, one event per request, %d events each per run'
+          % (TERMINALS, EVENTS_EACH))
+    db, floor = B.floor_copy('latency')
+    server = B.OdooServer(db, workers=2, name='latency').start()
+    wos = floor['workorder_ids']
+    batches = 2 * RUNS * EVENTS_EACH + 10
+    streams = [B.FloorStream(wos[k * ORDERS_EACH:(k + 1) * ORDERS_EACH], floor['badges'], batches=batches, batch=1,
+                             seed=k) for k in range(TERMINALS)]
+    # warm-up, not measured: a few events per terminal
+    warm = requests.Session()
+    for k, stream in enumerate(streams):
+        for _ in range(2):
+            server.post_events(warm, floor['tokens'][k], stream.next_batch())
+    summary = {}
+    for mode, pace in (('saturated', False), ('paced', True)):
+        p50s, p95s, p99s = [], [], []
+        for run in range(RUNS):
+            latencies, statuses, failures, wall = run_load(server, floor, streams, pace)
+            p50, p95, p99 = (B.percentile(latencies, p) for p in (50, 95, 99))
+            p50s.append(p50)
+            p95s.append(p95)
+            p99s.append(p99)
+            B.say('  %-9s run %d: %d events in %.1f s (%.1f/s): p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms; '
+                  '%s; %d sends retried after a 503%s%s (load %s)' % (
+                      mode, run + 1, len(latencies), wall, len(latencies) / wall, p50, p95, p99, max(latencies),
+                      statuses, B.RETRIES['count'], ' (%s)' % B.RETRIES['last'][:160] if B.RETRIES.get('last') else '',
+                      '; %d given up: %s' % (len(failures), failures[0]) if failures else '', B.load_average()))
+        summary[mode] = (p50s, p95s, p99s)
+        B.say('  %-9s over %d runs, min / median / max: p50 %s ms; p95 %s ms; p99 %s ms'
+              % (mode, RUNS, B.spread(p50s, '%.0f'), B.spread(p95s, '%.0f'), B.spread(p99s, '%.0f')))
+    errors = server.errors_in_log()
+    if errors:
+        B.say('  server log errors (%d), first: %s' % (len(errors), errors[0][:300]))
+    server.stop()
+    for number, mode in (('4a', 'saturated'), ('4b', 'paced')):
+        p50s, p95s, p99s = summary[mode]
+        p95 = statistics.median(p95s)
+        B.figure(number, 'latency, %d terminals, one event per request, %s (median of %d runs)'
+                 % (TERMINALS, mode, RUNS),
+                 'p50 %.0f ms, p95 %.0f ms, p99 %.0f ms' % (statistics.median(p50s), p95, statistics.median(p99s)),
+                 'p95 < %d ms' % TARGET_MS, p95 < TARGET_MS)
+
+
+if __name__ == '__main__':
+    main()
