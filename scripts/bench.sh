@@ -61,6 +61,7 @@ for name in $ONLY; do
   script=$ROOT/bench/bench_$name.py
   [ -f "$script" ] || die "no benchmark bench/bench_$name.py (known: $ALL)"
   say "bench/bench_$name.py"
+  bash "$ROOT/scripts/pg.sh" start   # still up? (other sessions' fault tests restart the cluster)
   t=$(date +%s)
   if ! "$VENV/bin/python" "$script" 2>"$BENCH_LOGS/$name.stderr" | tee "$BENCH_LOGS/$name.out"; then
     rc=1

@@ -17,6 +17,9 @@ prepare_test_databases() {   # $1: test database name; $2 (optional): name of an
   template=mes_tpl_$hash
   if ! db_exists "$template"; then
     say "building template database $template (addon + l10n_generic_coa, no demo; about 2 minutes, once)"
+    for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'mes\_tpl\_%'"); do
+      pg dropdb "$old"
+    done
     "$VENV/bin/odoo" -c "$CONF" -d "$template" -i shopfloor_mes,l10n_generic_coa --without-demo=all \
       --stop-after-init --log-level=warn >"$LOGS/template-build.log" 2>&1 \
       || { pg dropdb --if-exists "$template"; tail -30 "$LOGS/template-build.log"; die "template build failed; see $LOGS/template-build.log"; }

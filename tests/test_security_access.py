@@ -2,8 +2,6 @@
 a plain internal user without an MES group, and a portal user. The rules held here are the
 threat model's (SECURITY.md): operators never read cost, rates or accounting; nobody edits the
 inbox; only supervisors run terminals and the dead-letter queue; secrets are unreadable."""
-import pytest
-
 from odoo.exceptions import AccessError, UserError
 
 from .common import ShopFloorCase

@@ -5,8 +5,6 @@ made it and why."""
 import os
 import re
 
-import pytest
-
 from odoo.exceptions import AccessError, UserError
 
 from .test_costing import CostingCase

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from . import support
 
 TERMINALS = support.env_int('FAULT_TERMINALS', 20)
-PRODUCES = support.env_int('FAULT_TERMINAL_PRODUCES', 5)
+PRODUCES = support.env_int('FAULT_TERMINAL_PRODUCES', 3)
 
 
 def _dt(text):

@@ -5,7 +5,6 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
 import requests
 
 from ..common import T0, ShopFloorCase

@@ -2,7 +2,6 @@
 types, tokens and paths. Never a 5xx; every refusal is JSON with a code; a refused request stores
 nothing and an accepted one stores exactly its fresh events."""
 import json
-import uuid
 from datetime import datetime
 
 import pytest
