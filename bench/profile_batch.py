@@ -4,7 +4,8 @@ Not part of `make bench`; a tool for whoever makes the ingest path faster:
 
     BENCH_BASE_DB=<updated copy of the template> .local/venv/bin/python bench/profile_batch.py [start|produce|stop|mixed] [rows]
 
-Prints the functions of the addon by cumulative time, then everything by own time.
+Prints the functions of the addon (or those whose path matches PROFILE_FILTER, a regular
+expression) by cumulative time, then everything by own time.
 """
 import cProfile
 import io
@@ -40,7 +41,7 @@ def main():
     B.say('%d %s events: %.2f s, %d queries, %s' % (len(events), kind, seconds, queries, statuses))
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
-    stats.sort_stats('cumulative').print_stats('shopfloor_mes', rows)
+    stats.sort_stats('cumulative').print_stats(os.environ.get('PROFILE_FILTER', 'shopfloor_mes'), rows)
     stats.sort_stats('tottime').print_stats(rows)
     B.say(out.getvalue())
     B.release_registry(db)
