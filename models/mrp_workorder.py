@@ -61,8 +61,9 @@ class MrpWorkorder(models.Model):
         if have == wanted:
             return
         loss = self.env['mrp.workcenter.productivity.loss'].search([('loss_type', '=', 'productive')], limit=1)
-        for record, (start, end) in zip(existing, wanted):
-            record.write({'date_start': _str(start), 'date_end': _str(end)})
+        for record, old, (start, end) in zip(existing, have, wanted):
+            if old != (start, end):   # most stay as they were: rewriting them costs recomputes
+                record.write({'date_start': _str(start), 'date_end': _str(end)})
         for start, end in wanted[len(existing):]:
             Productivity.create({
                 'workorder_id': self.id, 'workcenter_id': self.workcenter_id.id, 'loss_id': loss.id,
