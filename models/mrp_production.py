@@ -31,8 +31,16 @@ class MrpProduction(models.Model):
 
     # -- standards ---------------------------------------------------------------------------
     def _mes_good_qty(self):
-        done = self.move_finished_ids.filtered(lambda m: m.state == 'done' and m.product_id == self.product_id)
-        return sum(m.product_uom._compute_quantity(m.product_uom_qty, self.product_uom_id) for m in done)
+        """Finished goods moved to stock so far, in the order's unit; summed by PostgreSQL per
+        unit of measure (a long order has a done move per produce event)."""
+        self.ensure_one()
+        groups = self.env['stock.move'].sudo().read_group(
+            [('production_id', '=', self.id), ('scrapped', '=', False), ('state', '=', 'done'),
+             ('product_id', '=', self.product_id.id)],
+            ['product_uom', 'product_uom_qty'], ['product_uom'], lazy=False)
+        Uom = self.env['product.uom']
+        return sum(Uom.browse(g['product_uom'][0])._compute_quantity(g['product_uom_qty'], self.product_uom_id)
+                   for g in groups if g['product_uom'])
 
     def _mes_bom_factor(self):
         """How many times the BOM is needed for one unit of this order's product."""
