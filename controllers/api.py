@@ -50,6 +50,7 @@ def in_transaction(work):
     if not db:
         return error_response(errors.ServiceUnavailable(detail='no database selected'))
     for attempt in range(1, MAX_ATTEMPTS + 1):
+        env = None
         try:
             registry = odoo.registry(db)
             with registry.cursor() as cr:
@@ -57,8 +58,14 @@ def in_transaction(work):
                 response = work(env)
                 if response.status_code >= 400:
                     cr.rollback()
+                    env.clear()
                 return response
         except psycopg2.Error as exc:
+            # The failed attempt's pending recomputations live in the thread's environments and
+            # hold its cursor, closed now: left there, the retry's first write would run them
+            # ("Unable to use a closed cursor") and the request would end in a 503.
+            if env is not None:
+                env.clear()
             if exc.pgcode in RETRYABLE_PGCODES and attempt < MAX_ATTEMPTS:
                 time.sleep(random.uniform(0.01, 0.05) * attempt)
                 continue
@@ -66,6 +73,8 @@ def in_transaction(work):
             detail = 'conflicting updates' if exc.pgcode in RETRYABLE_PGCODES else 'database unavailable'
             return error_response(errors.ServiceUnavailable(detail=detail))
         except Exception:  # noqa: BLE001 - a bug answers JSON the terminal understands, never HTML
+            if env is not None:
+                env.clear()
             _logger.exception('MES API: unexpected error; nothing was committed')
             return json_response({'error': {'code': 'internal_error', 'message': 'The server failed '
                                             'and applied nothing; retry the same request later. '
