@@ -128,3 +128,7 @@ def test_twenty_terminals_on_one_work_order(fault_server):
     # Odoo rounds each run-time record's duration to 1/100 minute
     assert round(state['machine_minutes'], 4) == round(sum(round(_minutes([i]), 2) for i in machine), 4)
     assert (-applied_labor, -applied_machine) == (expected_labor_cost, expected_machine_cost)
+    # a 503 must come from a conflict that outlasted the server's retries, never from a retry
+    # that inherited the failed attempt's state (it used to: "Unable to use a closed cursor")
+    with open(server.log_path, 'rb') as log:
+        assert b'Unable to use a closed cursor' not in log.read()
