@@ -53,6 +53,9 @@ def main():
                   % (done, now - last, rows[-1][2] / (now - last), B.load_average()))
             last, applied_at_last = now, statuses.get('applied', 0)
         if budget and time.time() - started > budget:
+            now = time.time()
+            if now > last and done > (rows[-1][0] if rows else 0):   # the partial window counts too
+                rows.append((done, now - last, statuses.get('applied', 0) - applied_at_last))
             B.say('  stopped by BENCH_TIME_BUDGET=%s s after %d of %d events' % (budget, done, EVENTS))
             break
     elapsed = time.time() - started
