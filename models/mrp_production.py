@@ -24,9 +24,7 @@ class MrpProduction(models.Model):
     def _compute_mes_wip(self):
         for production in self:
             wip = production.company_id.sudo().mes_wip_account_id
-            balances = production._mes_ledger_balances() if wip else {}
-            production.mes_wip_balance = sum(amount for (account_id, _element), amount in balances.items()
-                                              if account_id == wip.id)
+            production.mes_wip_balance = production._mes_balance(wip) if wip else 0.0
             production.mes_good_qty = production._mes_good_qty()
 
     # -- standards ---------------------------------------------------------------------------
@@ -94,6 +92,11 @@ class MrpProduction(models.Model):
             ['account_id', 'mes_cost_element'], lazy=False)
         return {(g['account_id'][0] if g['account_id'] else False, g['mes_cost_element']): g['debit'] - g['credit']
                 for g in groups}
+
+    def _mes_balance(self, account):
+        """debit - credit of this order's journal items on ``account``."""
+        return sum(amount for (account_id, _element), amount in self._mes_ledger_balances().items()
+                   if account_id == account.id)
 
     def _mes_actual(self):
         company = self.company_id.sudo()
@@ -202,8 +205,7 @@ class MrpProduction(models.Model):
         """Split what remains in WIP for this order into variances by kind, leaving it at zero."""
         company = self.company_id._mes_costing_setup()
         wip = company.mes_wip_account_id
-        residual = company.currency_id.round(sum(amount for (account_id, _element), amount
-                                                 in self._mes_ledger_balances().items() if account_id == wip.id))
+        residual = company.currency_id.round(self._mes_balance(wip))
         if company.currency_id.is_zero(residual):
             self._mes_refresh_cost_lines()
             return

@@ -3,7 +3,7 @@ events (same ids) until they are accepted, and the plant ends exactly as one cle
 of the same script leaves it: quantities, labor and machine minutes, scrap, and the journal
 balances of every order, account by account. Nothing lost, nothing doubled.
 
-Size: ``FAULT_EVENTS`` events (500 in ``make test``, 10,000 in ``make faults``) and
+Size: ``FAULT_EVENTS`` events (500 by default, 400 in ``make test``, 10,000 in ``make faults``) and
 ``FAULT_KILLS`` kills (3 and 10), in batches of ``FAULT_BATCH`` events over ``FAULT_ORDERS``
 orders. The clean run happens in this process on ``$MES_TEST_DB`` (rolled back) while the
 server under test is being killed.

@@ -54,7 +54,7 @@ def outage(request):
         events = script.events(plant, start, 'pg-' + plant.tag)
         chunks = support.batches(events, BATCH)
         client = support.TerminalClient(server, plant.token, max_seconds=300)
-        during = {'answers': {}, 'codes': {}, 'bodies': []}
+        during = {'answers': {}, 'codes': {}, 'bodies': [], 'retry_after': set()}
         down = threading.Event()
         done = threading.Event()
         failure = []
@@ -82,6 +82,7 @@ def outage(request):
                     if len(during['bodies']) < 3:
                         during['bodies'].append(response.text[:300])
                 during['codes'][code] = during['codes'].get(code, 0) + 1
+                during['retry_after'].add(response.headers.get('Retry-After'))
                 time.sleep(0.1)
         began = time.time()
         thread = threading.Thread(target=ingest, name='ingest')
@@ -148,4 +149,5 @@ def test_pg_restart_answers_503_with_a_code_while_down(outage):
     assert answers, 'the probe got no answer while the database was down'
     assert set(answers) == {503}, 'answers while PostgreSQL was down: %s %s' % (answers, outage['during']['bodies'])
     assert set(codes) == {'service_unavailable'}, codes
+    assert outage['during']['retry_after'] == {'1'}, outage['during']['retry_after']
     assert not [b for b in outage['client'].stats.bad if 'HTTP 5' in b], outage['client'].stats.bad[:5]
