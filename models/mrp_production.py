@@ -113,9 +113,12 @@ class MrpProduction(models.Model):
         target = {key: 0.0 for key in CONVERSION}
         self.env['mes.labor.log'].recompute()   # stored durations are read by SQL below
         cr = self.env.cr
-        # summed by PostgreSQL: an order may hold tens of thousands of intervals
+        # summed by PostgreSQL: an order may hold tens of thousands of intervals. In numeric,
+        # exactly: a float sum depends on the order rows are read in, and two ledgers of the
+        # same facts once differed by a cent (55.675 rounded both ways).
         cr.execute("""
-            SELECT COALESCE(wo.mes_is_rework, FALSE), SUM(log.duration / 60.0 * log.hourly_rate)
+            SELECT COALESCE(wo.mes_is_rework, FALSE),
+                   SUM(EXTRACT(EPOCH FROM log.date_stop - log.date_start) / 3600 * log.hourly_rate)
               FROM mes_labor_log log LEFT JOIN mrp_workorder wo ON wo.id = log.workorder_id
              WHERE log.production_id = %s AND log.date_stop IS NOT NULL
              GROUP BY 1""", [self.id])
