@@ -111,7 +111,7 @@ class MrpProduction(models.Model):
         """What labor and machine time closed so far costs, at the rates captured then."""
         self.ensure_one()
         target = {key: 0.0 for key in CONVERSION}
-        self.env['mes.labor.log'].recompute()   # stored durations are read by SQL below
+        self.env['mes.labor.log'].recompute()   # the stored production_id is read by SQL below
         cr = self.env.cr
         # summed by PostgreSQL: an order may hold tens of thousands of intervals. In numeric,
         # exactly: a float sum depends on the order rows are read in, and two ledgers of the
