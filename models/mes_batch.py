@@ -9,6 +9,7 @@ class MesBatch:
 
     def __init__(self):
         self.workorders = set()
+        self.labor_closed = set()   # work orders whose closed labor intervals changed
         self.productions = set()
         self.produced = {}      # (work order id, last event id) -> good quantity to move
         self.causes = []        # the events applied, named on the entries the batch posts
@@ -24,12 +25,17 @@ class MesBatch:
             wo._mes_move_produced(totals[workorder_id], None, env['mes.event'].sudo().browse(last_event[workorder_id]))
             self.productions.add(wo.production_id.id)
         workorders = env['mrp.workorder'].sudo().browse(sorted(self.workorders)).exists()
+        costed = workorders.browse()
         for wo in workorders:
-            wo._mes_sync_machine_time()
+            # a start only opens intervals: closed time, and so cost, is as it was
+            if wo._mes_sync_machine_time() or wo.id in self.labor_closed:
+                costed |= wo
         productions = env['mrp.production'].sudo().browse(sorted(self.productions)).exists() \
-            | workorders.mapped('production_id')
+            | costed.mapped('production_id') \
+            | workorders.mapped('production_id').filtered(lambda p: not p.mes_cost_line_ids)
         productions._mes_post_conversion(cause='; '.join(self.causes))
         self.workorders.clear()
+        self.labor_closed.clear()
         self.productions.clear()
         self.produced.clear()
         del self.causes[:]

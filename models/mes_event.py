@@ -177,30 +177,31 @@ class MesEvent(models.Model):
         """Apply one parsed event inside a savepoint: either all of its effects land with the
         state 'applied', or none do and the event is dead with a coded error."""
         self.ensure_one()
-        refs = self._resolve_refs(parsed)
+        refs, links = self._resolve_refs(parsed)
         try:
             with self.env.cr.savepoint():
                 self._apply(parsed, terminal, *refs)
         except errors.MesError as exc:
-            self._reject(exc)
+            self._reject(exc, **links)
         except (psycopg2.OperationalError, psycopg2.InterfaceError):
             raise   # serialization failure or lost connection: the whole request is retried
         except Exception as exc:  # noqa: BLE001 - a bug must not lose the event
             _logger.exception('MES event %s could not be applied', self.event_uid)
             detail = exc.name if isinstance(exc, UserError) else type(exc).__name__
-            self._reject(errors.InternalError(detail=detail))
+            self._reject(errors.InternalError(detail=detail), **links)
         else:
-            self._set_state('applied', applied_at=fields.Datetime.now(), error_code=False, error_message=False)
+            self._set_state('applied', applied_at=fields.Datetime.now(), error_code=False, error_message=False,
+                            **links)
             batch = self.env.context.get('mes_batch')
             if batch is not None:
                 # named on the journal entries this batch posts: corrections say what caused them
                 batch.causes.append('%s %s (%s, %s)' % (parsed.type, self.event_uid, terminal.name, parsed.employee))
 
-    def _reject(self, exc):
+    def _reject(self, exc, **links):
         message = exc.message
         if not contract.storable(message):
             message = message.encode('utf-8', 'backslashreplace').decode('utf-8').replace('\x00', '\\x00')
-        self._set_state('dead', error_code=exc.code, error_message=message)
+        self._set_state('dead', error_code=exc.code, error_message=message, **links)
 
     # -- supervisor actions -----------------------------------------------------------------
     def _check_supervisor(self):

@@ -14,16 +14,17 @@ class MesEventApply(models.Model):
     _inherit = 'mes.event'
 
     def _resolve_refs(self, parsed):
-        """Link the event to its work order, work center and employee before judging it, so
-        that a rejected event is still found by those filters in the dead-letter queue."""
+        """The event's work order, work center and employee, and the values that link the
+        event row to them. The links are written with the verdict, applied or rejected, in one
+        write, so that a rejected event is still found by those filters in the dead-letter
+        queue."""
         env = self.sudo().env
         wo = env['mrp.workorder'].browse(parsed.workorder_id).exists()
         employee = env['hr.employee'].mes_find_by_badge(parsed.employee)
         at = ordering.corrected_time(parsed.at, timedelta(milliseconds=self.clock_offset_ms))
-        self.with_context(mes_event_internal=True).sudo().write({
-            'workorder_id': wo.id, 'workcenter_id': wo.workcenter_id.id, 'employee_id': employee.id,
-            'qty': parsed.data.get('qty') or 0.0, 'corrected_at': fields.Datetime.to_string(at)})
-        return wo, employee, at
+        links = {'workorder_id': wo.id, 'workcenter_id': wo.workcenter_id.id, 'employee_id': employee.id,
+                 'qty': parsed.data.get('qty') or 0.0, 'corrected_at': fields.Datetime.to_string(at)}
+        return (wo, employee, at), links
 
     def _apply(self, parsed, terminal, wo, employee, at):
         received = fields.Datetime.from_string(self.received_at)
@@ -69,7 +70,7 @@ class MesEventApply(models.Model):
             values.update(date_stop=wo.date_finished, closed_by_finish=True)
         Labor.create(values)
         _mark_started(wo, at)
-        wo._mes_time_changed()
+        wo._mes_time_changed(labor_closed=bool(values.get('date_stop')))
 
     def _apply_stop(self, wo, employee, at, data):
         Labor = self.env['mes.labor.log'].sudo()

@@ -34,21 +34,28 @@ class MrpWorkorder(models.Model):
         due; raises a coded MesError. The quality module fills this in."""
         return True
 
-    def _mes_time_changed(self):
+    def _mes_time_changed(self, labor_closed=True):
         """Operators' or downtime intervals changed: bring run time and its cost up to date,
-        now, or once at the end of the terminal's batch (see MesBatch)."""
+        now, or once at the end of the terminal's batch (see MesBatch). ``labor_closed=False``
+        says no closed labor interval changed (a start opens one): the cost is then refreshed
+        only if the run time's closed part moved."""
         batch = self.env.context.get('mes_batch')
         if batch is not None:
             batch.workorders.update(self.ids)
+            if labor_closed:
+                batch.labor_closed.update(self.ids)
             return
+        costed = self.browse()
         for wo in self:
-            wo._mes_sync_machine_time()
-        self.mapped('production_id')._mes_cost_changed()
+            if wo._mes_sync_machine_time() or labor_closed:
+                costed |= wo
+        costed.mapped('production_id')._mes_cost_changed()
 
     def _mes_sync_machine_time(self):
         """Make the work order's MES run-time records equal to the union of its operators'
         intervals minus the work center's downtime: machine time counts once however many
-        operators overlap, and a late interval lands in its true place."""
+        operators overlap, and a late interval lands in its true place. Returns whether the
+        closed part of the run time changed, which is what the order's conversion cost reads."""
         self.ensure_one()
         Productivity = self.env['mrp.workcenter.productivity'].sudo()
         labor = [(_dt(l.date_start), _dt(l.date_stop)) for l in self.mes_labor_log_ids]
@@ -59,7 +66,8 @@ class MrpWorkorder(models.Model):
                                        order='date_start, id')
         have = [(_dt(p.date_start), _dt(p.date_end)) for p in existing]
         if have == wanted:
-            return
+            return False
+        closed_moved = [i for i in have if i[1]] != [i for i in wanted if i[1]]
         loss = self.env['mrp.workcenter.productivity.loss'].search([('loss_type', '=', 'productive')], limit=1)
         for record, old, (start, end) in zip(existing, have, wanted):
             if old != (start, end):   # most stay as they were: rewriting them costs recomputes
@@ -71,6 +79,7 @@ class MrpWorkorder(models.Model):
                 'mes_hourly_rate': self.workcenter_id.costs_hour,
                 'date_start': _str(start), 'date_end': _str(end)})
         existing[len(wanted):].unlink()
+        return closed_moved
 
 
 def _dt(value):
