@@ -180,6 +180,30 @@ class TestCosting(CostingCase):
             self.assertEqual(self.env['account.move'].browse(move_id).amount, amount)
         self.assertEqual(self.env['account.move'].browse(posted[0][0]).state, 'posted')
 
+    def conversion_entries(self):
+        return self.env['account.move'].search([('line_ids.mes_production_id', '=', self.mo.id),
+                                                ('line_ids.mes_cost_element', 'in', ('labor', 'machine'))])
+
+    def test_a_start_closes_no_time_and_posts_nothing(self):
+        self.step([self.event('start', 0), self.event('stop', 60)])
+        self.assertEqual(self.sheet()['machine'][1], 60.00)
+        entries = self.conversion_entries()
+        self.step([self.event('start', 90)], received_minute=91)
+        self.assertEqual(self.conversion_entries(), entries)
+        self.assertEqual(self.sheet()['labor'][1], 30.00)
+
+    def test_a_late_start_that_reopens_closed_run_time_takes_its_absorption_back(self):
+        self.step([self.event('start', 60), self.event('stop', 120)])    # Anna 08:00-09:00, closed
+        self.assertEqual(self.sheet()['machine'][1], 60.00)
+        # Ben's offline tablet: he started at 07:00 and is still on the saw, so the run time is
+        # one open interval from 07:00 and no machine time is closed any more; Ben's own labor
+        # is open too, so labor stays at Anna's hour.
+        self.step([self.event('start', 0, badge='B-BEN')], terminal=self.terminal2, received_minute=130)
+        self.assertEqual(self.sheet()['machine'][1], 0.00)
+        self.assertEqual(self.sheet()['labor'][1], 30.00)
+        self.step([self.event('stop', 150, badge='B-BEN')], terminal=self.terminal2, received_minute=151)
+        self.assertEqual(self.sheet()['machine'][1], 150.00)             # 07:00-09:30 at 60.00/h
+
     def test_a_retried_event_completes_its_postings(self):
         row = self.assert_rejected(self.event('scrap', 5, data={'qty': 1, 'reason': 'WARPED'}), 'reason_unknown')
         self.assertEqual(self.sheet().get('scrap', (0, 0))[1], 0.0)
