@@ -25,14 +25,8 @@ class MesBatch:
             wo._mes_move_produced(totals[workorder_id], None, env['mes.event'].sudo().browse(last_event[workorder_id]))
             self.productions.add(wo.production_id.id)
         workorders = env['mrp.workorder'].sudo().browse(sorted(self.workorders)).exists()
-        costed = workorders.browse()
-        for wo in workorders:
-            # a start only opens intervals: closed time, and so cost, is as it was
-            if wo._mes_sync_machine_time() or wo.id in self.labor_closed:
-                costed |= wo
         productions = env['mrp.production'].sudo().browse(sorted(self.productions)).exists() \
-            | costed.mapped('production_id') \
-            | workorders.mapped('production_id').filtered(lambda p: not p.mes_cost_line_ids)
+            | workorders._mes_sync_run_time(self.labor_closed)
         productions._mes_post_conversion(cause='; '.join(self.causes))
         self.workorders.clear()
         self.labor_closed.clear()

@@ -45,11 +45,18 @@ class MrpWorkorder(models.Model):
             if labor_closed:
                 batch.labor_closed.update(self.ids)
             return
+        self._mes_sync_run_time(self.ids if labor_closed else ())._mes_cost_changed()
+
+    def _mes_sync_run_time(self, labor_closed_ids):
+        """Bring every work order's run time up to date; return the orders whose cost may have
+        moved: closed run time or closed labor (``labor_closed_ids``) changed, or the order
+        has no cost sheet yet. A start only opens intervals, so it leaves cost as it was."""
         costed = self.browse()
         for wo in self:
-            if wo._mes_sync_machine_time() or labor_closed:
+            if wo._mes_sync_machine_time() or wo.id in labor_closed_ids:
                 costed |= wo
-        costed.mapped('production_id')._mes_cost_changed()
+        return costed.mapped('production_id') \
+            | self.mapped('production_id').filtered(lambda p: not p.mes_cost_line_ids)
 
     def _mes_sync_machine_time(self):
         """Make the work order's MES run-time records equal to the union of its operators'
