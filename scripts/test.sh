@@ -23,11 +23,17 @@ cd "$ROOT"
 # Bounded samples of the fault and fuzz tests (make faults / make fuzz run them at full size).
 export FAULT_EVENTS=${FAULT_EVENTS:-400} FAULT_KILLS=${FAULT_KILLS:-3} FUZZ_CASES=${FUZZ_CASES:-2000}
 rc=0
-say "plain tests of services/ (no Odoo)"
-"$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo --import-mode=importlib -q services/tests || rc=1
-say "Odoo tests (pytest-odoo on $TEST_DB, real PostgreSQL)"
-MES_TEST_DB=$TEST_DB MES_DEMO_DB=$DEMO_TEMPLATE MES_HTTP_DB=${TEST_DB}_http MES_ROOT=$ROOT MES_CONF=$CONF "$VENV/bin/python" -m pytest -p no:cacheprovider \
-  -W ignore::DeprecationWarning --odoo-config="$CONF" --odoo-database="$TEST_DB" -q -rfE \
-  "$ADDONS/shopfloor_mes/tests" || rc=1
+# T=path (a file or folder under tests/ or services/tests/, or a pytest node id) runs only that.
+T=${T:-}
+if [ -z "$T" ] || [[ "$T" == services/* ]]; then
+  say "plain tests of services/ (no Odoo)"
+  "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo --import-mode=importlib -q ${T:-services/tests} || rc=1
+fi
+if [ -z "$T" ] || [[ "$T" != services/* ]]; then
+  say "Odoo tests (pytest-odoo on $TEST_DB, real PostgreSQL)"
+  MES_TEST_DB=$TEST_DB MES_DEMO_DB=$DEMO_TEMPLATE MES_HTTP_DB=${TEST_DB}_http MES_ROOT=$ROOT MES_CONF=$CONF "$VENV/bin/python" -m pytest -p no:cacheprovider \
+    -W ignore::DeprecationWarning --odoo-config="$CONF" --odoo-database="$TEST_DB" -q -rfE \
+    "$ADDONS/shopfloor_mes/${T:-tests}" || rc=1
+fi
 if [ $rc -ne 0 ]; then printf '\033[31mFAILED: see the failures above\033[0m\n'; exit 1; fi
 printf '\033[32mAll tests passed.\033[0m\n'
