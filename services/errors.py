@@ -48,7 +48,7 @@ ServiceUnavailable = _error(
     'request; nothing was applied twice.', 503, retryable=True)
 LoginFailed = _error('login_failed', 'Unknown badge or wrong PIN. Try again or ask a supervisor.', 401)
 EmployeeLocked = _error(
-    'employee_locked', 'Too many wrong PINs: %(employee)s is locked until %(until)s UTC. '
+    'employee_locked', 'Too many wrong PINs: this badge is locked until %(until)s UTC. '
     'Wait, or ask a supervisor to unlock.', 423)
 
 # -- event errors (the event is stored as dead, the request still answers 200) -----------------
@@ -105,6 +105,10 @@ NoOpenDowntime = _error(
 CheckPointUnknown = _error(
     'check_point_unknown', 'Quality point %(id)s does not exist or does not apply to work '
     'order %(wo)s.')
+EventIdConflict = _error(
+    'event_id_conflict', 'Event id %(id)s was already received on %(first_at)s UTC with other '
+    'content; this version is kept beside the first in the dead-letter queue. Every event needs '
+    'an id of its own: a supervisor decides which version is the fact.')
 InternalError = _error(
     'internal_error', 'The server could not apply this event (%(detail)s). It is kept in the '
     'dead-letter queue; a supervisor can retry it.')
@@ -128,3 +132,31 @@ NonconformanceIncomplete = _error(
 ReworkOrderClosed = _error(
     'rework_order_closed', 'Manufacturing order %(mo)s is %(state)s: a rework work order cannot '
     'be added to it. Rework the pieces on a new manufacturing order.')
+
+# -- the execution fold (services/execution.py): waiting, held for review, refused -------------
+WaitsForPartner = _error(
+    'waits_for_partner', 'The %(type)s at %(at)s UTC has no %(partner)s before it yet; another '
+    'terminal may still be sending it. It waits until %(until)s UTC, then goes to the '
+    'dead-letter queue.')
+HeldQuantity = _error(
+    'held_quantity', 'A %(type)s of %(qty)s is more than this operation still needs '
+    '(%(remaining)s) plus the tolerance (%(extra)s). It is held for a supervisor to approve, '
+    'correct or discard.')
+HeldIntervalTooLong = _error(
+    'held_interval_too_long', 'The time of %(employee)s from %(start)s to %(end)s UTC lasts '
+    '%(hours)s h, longer than the maximum shift (%(max_hours)s h). It is held for a supervisor '
+    'to approve, correct the time or discard.')
+HeldTooOld = _error(
+    'held_too_old', 'The event time %(at)s UTC is %(days)s days before the server received it '
+    '(%(received)s UTC); the limit is %(max_days)s days. It is held for a supervisor to '
+    'approve, correct or discard.')
+HeldWithPartner = _error(
+    'held_with_partner', 'Its %(partner)s (event %(partner_id)s) is held for review; this '
+    '%(type)s is held with it until a supervisor decides.')
+TimeBefore2000 = _error(
+    'time_before_2000', 'After clock correction the event time is %(at)s UTC, before '
+    '2000-01-01: the terminal clock is wrong. Set the clock, or have a supervisor correct the '
+    'event\'s time.')
+EventSuperseded = _error(
+    'event_superseded', 'Event %(id)s was corrected by event %(by)s; the correction counts '
+    'instead.')

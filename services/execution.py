@@ -1,0 +1,451 @@
+"""The execution state of one work order: a pure function of its events in true-time order.
+
+``fold(events, context)`` sorts the work order's events by true time (corrected ``at``, then
+terminal and ``seq``, then id), drops repeated ids, and walks them once. Any delivery order,
+batching or duplication of the same events therefore gives the same ``ExecutionState``; the
+ORM stores events and calls this, it judges nothing about order itself.
+
+Each event gets one ``Verdict``:
+- ``applied``: valid in true-time order, counted in the state;
+- ``waiting``: a partner that would make it valid may still be on its way (a stop or
+  downtime end with no start before it, a start while the operator is still on the order);
+  it counts nothing, and becomes ``dead`` once ``context.partner_wait`` has passed since its
+  receipt;
+- ``held``: implausible (quantity far above the need, an interval longer than a shift, dated
+  long before its receipt): counts nothing until a supervisor approves it
+  (``context.approved``) or replaces it with a correction;
+- ``dead``: history makes it impossible; ``by`` names the event that made it so, if one did;
+- ``superseded``: a supervisor's correction (an event whose ``corrects`` names it) replaces it.
+
+What needs the ORM (unknown work order, employee or reason, terminal bindings, the quality
+gate) is judged by the caller before the fold; those events are not passed in.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Mapping, Optional, Tuple
+
+from . import errors, ordering
+
+APPLIED, WAITING, HELD, DEAD, SUPERSEDED = 'applied', 'waiting', 'held', 'dead', 'superseded'
+EARLIEST = datetime(2000, 1, 1)
+TOLERANCE_EPSILON = 1e-9
+
+# Once the order is finished these are refused; a stop or downtime end still closes what ran.
+REFUSED_AFTER_FINISH = frozenset({'start', 'produce', 'scrap', 'consume', 'check', 'finish'})
+
+
+# -- input -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExecutionEvent:
+    """One stored event of the work order, as the fold reads it."""
+    id: str
+    terminal: int                 # mes.terminal id (0 for events entered by a supervisor)
+    seq: Optional[int]
+    type: str                     # one of contract.EVENT_TYPES
+    at: datetime                  # corrected to the server clock, naive UTC
+    received_at: datetime         # first receipt, naive UTC
+    employee: str                 # badge code or employee key
+    data: Mapping = field(default_factory=dict, hash=False)   # contract.parse_event's clean data
+    corrects: Optional[str] = None   # a supervisor's correction names the event it replaces
+
+
+@dataclass(frozen=True)
+class ExecutionContext:
+    """What the fold knows besides the events: the plan, the company's limits, and now."""
+    now: datetime
+    planned_qty: Optional[float] = None        # this operation's quantity; None: not judged
+    product_id: Optional[int] = None           # the part made here (a scrap of it is judged)
+    component_needs: Mapping = field(default_factory=dict, hash=False)   # product id -> qty
+    quantity_tolerance: float = 0.10           # a fraction of the planned quantity
+    max_interval: timedelta = timedelta(hours=12)       # the longest shift
+    max_age: timedelta = timedelta(days=7)              # event time before receipt
+    partner_wait: timedelta = timedelta(hours=12)
+    future_tolerance: timedelta = timedelta(seconds=120)
+    approved: frozenset = frozenset()          # held event ids a supervisor approved
+    workcenter_downtime: tuple = ()            # (start, end) down on other orders of the center
+
+
+def true_time_key(event):
+    """The order the fold walks: corrected time, then terminal and its sequence, then id."""
+    return (event.at, event.terminal, event.seq is None, event.seq or 0, event.id)
+
+
+# -- output ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    code: Optional[str] = None
+    by: Optional[str] = None       # the event that made this one impossible, or its partner
+    params: Tuple = ()             # (name, value) pairs the fold knows for the message
+
+    def error(self, **names):
+        """The coded error for this verdict; ``names`` adds what only the ORM knows (``wo``,
+        ``wc``, an employee's name instead of the badge)."""
+        if self.code is None:
+            return None
+        return ERRORS_BY_CODE[self.code](**dict(self.params, **names))
+
+
+@dataclass(frozen=True)
+class LaborInterval:
+    employee: str
+    start: datetime
+    end: Optional[datetime]        # None: still running
+    start_event: str
+    end_event: Optional[str]       # the stop, or the finish that closed it
+    closed_by_finish: bool = False
+
+
+@dataclass(frozen=True)
+class DownInterval:
+    start: datetime
+    end: Optional[datetime]
+    reason: str                    # the reason code
+    start_event: str
+    end_event: Optional[str]
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    event_id: str
+    at: datetime
+    employee: str
+    point_id: int
+    result: str
+    value: Optional[float]
+    note: Optional[str]
+
+
+@dataclass(frozen=True)
+class ExecutionState:
+    """Everything recorded about one work order. Hashable and equal for equal histories."""
+    labor: Tuple[LaborInterval, ...]               # by employee, then start
+    run: Tuple[Tuple[datetime, Optional[datetime]], ...]   # union of labor minus downtime
+    down: Tuple[DownInterval, ...]
+    good: float
+    good_by_lot: Tuple[Tuple[Optional[str], float], ...]
+    scrap: Tuple[Tuple[Tuple[str, Optional[int]], float], ...]          # (reason, product id)
+    consumption: Tuple[Tuple[Tuple[int, Optional[str]], float], ...]    # (product id, lot)
+    checks: Tuple[CheckRecord, ...]
+    finished_at: Optional[datetime]
+    finish_event: Optional[str]
+    verdicts: Tuple[Tuple[str, Verdict], ...]      # by event id
+
+    def verdict(self, event_id):
+        return dict(self.verdicts)[event_id]
+
+    def labor_of(self, employee):
+        return [interval for interval in self.labor if interval.employee == employee]
+
+    def scrap_by_reason(self):
+        total = {}
+        for (reason, _product), qty in self.scrap:
+            total[reason] = total.get(reason, 0.0) + qty
+        return total
+
+    @property
+    def finished(self):
+        return self.finish_event is not None
+
+
+ERRORS_BY_CODE = {cls.code: cls for cls in vars(errors).values()
+                  if isinstance(cls, type) and issubclass(cls, errors.MesError)}
+
+
+# -- the fold ----------------------------------------------------------------------------------
+
+def fold(events, context):
+    """The ``ExecutionState`` of one work order from its events (any order, repeats allowed)."""
+    ordered = _distinct(sorted(events, key=true_time_key))
+    replaced_by = {event.corrects: event.id for event in ordered if event.corrects}
+    walk = _Walk(context)
+    for event in ordered:
+        if event.id in replaced_by:
+            walk.judge(event, Verdict(SUPERSEDED, 'event_superseded', replaced_by[event.id],
+                                      (('id', event.id), ('by', replaced_by[event.id]))))
+        else:
+            walk.step(event)
+    return walk.state()
+
+
+def _distinct(ordered):
+    """One event per id (the store keeps one row per id; the first in true time wins)."""
+    seen, distinct = set(), []
+    for event in ordered:
+        if event.id not in seen:
+            seen.add(event.id)
+            distinct.append(event)
+    return distinct
+
+
+class _Walk:
+    """The state while walking the events in true-time order; one method per event type."""
+
+    def __init__(self, context):
+        self.context = context
+        self.verdicts = {}
+        self.running = {}          # employee -> its start, while on the order
+        self.held_starts = {}      # employee -> a held start whose stop is held with it
+        self.closed_at_finish = set()   # employees whose time the finish closed
+        self.labor = []
+        self.down_open = None      # the downtime_start of the downtime running now
+        self.down_held = None
+        self.downs = []
+        self.good = 0.0
+        self.good_by_lot = {}
+        self.scrap = {}
+        self.consumed = {}
+        self.checks = []
+        self.finish = None
+
+    # -- verdicts ----------------------------------------------------------------------------
+    def judge(self, event, verdict):
+        self.verdicts[event.id] = verdict
+
+    def apply(self, event):
+        self.judge(event, Verdict(APPLIED))
+
+    def refuse(self, event, error, by=None, **params):
+        self.judge(event, Verdict(DEAD, error.code, by, _params(params)))
+
+    def hold(self, event, error, by=None, **params):
+        self.judge(event, Verdict(HELD, error.code, by, _params(params)))
+
+    def wait_or_refuse(self, event, error, partner, by=None, **params):
+        """No partner yet: wait for it within the window after receipt, then dead."""
+        until = event.received_at + self.context.partner_wait
+        if self.context.now <= until:
+            self.judge(event, Verdict(WAITING, errors.WaitsForPartner.code, None, _params(dict(
+                type=event.type, at=_stamp(event.at), partner=partner, until=_stamp(until)))))
+        else:
+            self.refuse(event, error, by, **params)
+
+    def approved(self, *events):
+        return any(event.id in self.context.approved for event in events)
+
+    # -- the walk ----------------------------------------------------------------------------
+    def step(self, event):
+        if self._judged_by_time(event):
+            return
+        if self.finish and event.type in REFUSED_AFTER_FINISH:
+            self.refuse(event, errors.WorkorderFinished, self.finish.id, finished=_stamp(self.finish.at),
+                        type=event.type, at=_stamp(event.at))
+            return
+        HANDLERS[event.type](self, event)
+
+    def _judged_by_time(self, event):
+        """Refuse or hold an event for its time alone; True when it was."""
+        context = self.context
+        if event.at < EARLIEST:
+            self.refuse(event, errors.TimeBefore2000, at=_stamp(event.at))
+        elif event.at - event.received_at > context.future_tolerance:
+            self.refuse(event, errors.TimeInFuture, at=_stamp(event.at),
+                        ahead=int((event.at - event.received_at).total_seconds()),
+                        tolerance=int(context.future_tolerance.total_seconds()))
+        elif event.received_at - event.at > context.max_age and not self.approved(event):
+            self.hold(event, errors.HeldTooOld, at=_stamp(event.at), received=_stamp(event.received_at),
+                      days=(event.received_at - event.at).days, max_days=context.max_age.days)
+            self._hold_partner_with(event)
+        else:
+            return False
+        return True
+
+    def _hold_partner_with(self, event):
+        """The stop or downtime end that would close a held start is held with it."""
+        if event.type == 'start':
+            self.held_starts[event.employee] = event
+        elif event.type == 'downtime_start':
+            self.down_held = event
+
+    # -- labor -------------------------------------------------------------------------------
+    def _start(self, event):
+        running = self.running.get(event.employee)
+        if running and event.at - running.at > self.context.max_interval and not self.approved(running):
+            # never stopped: that start is held, and this one begins the operator's new time
+            self.hold(running, errors.HeldIntervalTooLong, event.id, **self._too_long(running, event.at))
+            running = None
+        if running:
+            # a stop between the two may still arrive from another terminal
+            self.wait_or_refuse(event, errors.AlreadyStarted, 'stop', running.id,
+                                employee=event.employee, since=_stamp(running.at))
+            return
+        self.held_starts.pop(event.employee, None)
+        self.running[event.employee] = event
+        self.apply(event)
+
+    def _stop(self, event):
+        start = self.running.pop(event.employee, None)
+        held_start = self.held_starts.pop(event.employee, None)
+        if start:
+            self._close_labor(start, event)
+        elif held_start:
+            self.hold(event, errors.HeldWithPartner, held_start.id, partner='start',
+                      partner_id=held_start.id, type='stop')
+        elif event.employee in self.closed_at_finish:
+            self.apply(event)   # the finish already closed this operator's time
+        else:
+            self.wait_or_refuse(event, errors.NotStarted, 'start', employee=event.employee,
+                                at=_stamp(event.at))
+
+    def _close_labor(self, start, end):
+        """Close ``start``'s interval at ``end`` (a stop or the finish), unless implausible."""
+        by_finish = end.type == 'finish'
+        if end.at - start.at > self.context.max_interval and not self.approved(start, end):
+            too_long = self._too_long(start, end.at)
+            self.hold(start, errors.HeldIntervalTooLong, end.id, **too_long)
+            if not by_finish:
+                self.hold(end, errors.HeldIntervalTooLong, start.id, **too_long)
+            return
+        self.labor.append(LaborInterval(start.employee, start.at, end.at, start.id, end.id, by_finish))
+        if not by_finish:
+            self.apply(end)
+
+    def _too_long(self, start, end_at):
+        """The message parameters of an interval longer than a shift (``end_at`` None: open)."""
+        length = (end_at or self.context.now) - start.at
+        return dict(employee=start.employee, start=_stamp(start.at),
+                    end=_stamp(end_at) if end_at else 'now (still running)',
+                    hours=_hours(length), max_hours=_hours(self.context.max_interval))
+
+    # -- machine downtime --------------------------------------------------------------------
+    def _downtime_start(self, event):
+        if self.down_open:
+            self.wait_or_refuse(event, errors.DowntimeAlreadyOpen, 'downtime_end', self.down_open.id,
+                                since=_stamp(self.down_open.at), reason=self.down_open.data.get('reason'))
+            return
+        self.down_held = None
+        self.down_open = event
+        self.apply(event)
+
+    def _downtime_end(self, event):
+        start, held_start = self.down_open, self.down_held
+        self.down_open = self.down_held = None
+        if start:
+            self.downs.append(DownInterval(start.at, event.at, start.data['reason'], start.id, event.id))
+            self.apply(event)
+        elif held_start:
+            self.hold(event, errors.HeldWithPartner, held_start.id, partner='downtime_start',
+                      partner_id=held_start.id, type='downtime_end')
+        else:
+            self.wait_or_refuse(event, errors.NoOpenDowntime, 'downtime_start', at=_stamp(event.at))
+
+    # -- quantities and checks ---------------------------------------------------------------
+    def _produce(self, event):
+        qty = event.data['qty']
+        if self._held_for_quantity(event, qty, self.context.planned_qty, self.good):
+            return
+        self.good += qty
+        _add(self.good_by_lot, event.data.get('lot'), qty)
+        self.apply(event)
+
+    def _scrap(self, event):
+        qty, product_id = event.data['qty'], event.data.get('product_id')
+        of_the_part = product_id is None or product_id == self.context.product_id
+        if of_the_part and self._held_for_quantity(event, qty, self.context.planned_qty, self.good):
+            return
+        _add(self.scrap, (event.data['reason'], product_id), qty)
+        self.apply(event)
+
+    def _consume(self, event):
+        qty, product_id = event.data['qty'], event.data['product_id']
+        used = sum(q for (product, _lot), q in self.consumed.items() if product == product_id)
+        if self._held_for_quantity(event, qty, self.context.component_needs.get(product_id), used):
+            return
+        _add(self.consumed, (product_id, event.data.get('lot')), qty)
+        self.apply(event)
+
+    def _held_for_quantity(self, event, qty, need, done):
+        """Hold a quantity above what is still needed by more than the tolerance."""
+        if need is None or self.approved(event):
+            return False
+        remaining = max(need - done, 0.0)
+        extra = self.context.quantity_tolerance * need
+        if qty <= remaining + extra + TOLERANCE_EPSILON:
+            return False
+        self.hold(event, errors.HeldQuantity, type=event.type, qty=qty, remaining=remaining, extra=extra)
+        return True
+
+    def _check(self, event):
+        data = event.data
+        self.checks.append(CheckRecord(event.id, event.at, event.employee, data['point_id'],
+                                       data['result'], data.get('value'), data.get('note')))
+        self.apply(event)
+
+    def _finish(self, event):
+        for employee in sorted(self.running):
+            self._close_labor(self.running[employee], event)
+            self.closed_at_finish.add(employee)
+        self.running.clear()
+        self.finish = event
+        self.apply(event)
+
+    # -- the result --------------------------------------------------------------------------
+    def state(self):
+        labor = self.labor + self._still_running()
+        down = self.downs + ([DownInterval(self.down_open.at, None, self.down_open.data['reason'],
+                                           self.down_open.id, None)] if self.down_open else [])
+        run = ordering.subtract([(i.start, i.end) for i in labor],
+                                [(d.start, d.end) for d in down] + list(self.context.workcenter_downtime))
+        return ExecutionState(
+            labor=tuple(sorted(labor, key=lambda i: (i.employee, i.start))),
+            run=tuple(run),
+            down=tuple(sorted(down, key=lambda d: d.start)),
+            good=self.good,
+            good_by_lot=_sorted_items(self.good_by_lot),
+            scrap=_sorted_items(self.scrap),
+            consumption=_sorted_items(self.consumed),
+            checks=tuple(self.checks),
+            finished_at=self.finish.at if self.finish else None,
+            finish_event=self.finish.id if self.finish else None,
+            verdicts=tuple(sorted(self.verdicts.items())),
+        )
+
+    def _still_running(self):
+        """Open intervals; one running longer than a shift by now is held instead."""
+        open_intervals = []
+        for employee, start in sorted(self.running.items()):
+            if self.context.now - start.at > self.context.max_interval and not self.approved(start):
+                self.hold(start, errors.HeldIntervalTooLong, **self._too_long(start, None))
+            else:
+                open_intervals.append(LaborInterval(employee, start.at, None, start.id, None))
+        return open_intervals
+
+
+HANDLERS = {
+    'start': _Walk._start,
+    'stop': _Walk._stop,
+    'produce': _Walk._produce,
+    'scrap': _Walk._scrap,
+    'consume': _Walk._consume,
+    'downtime_start': _Walk._downtime_start,
+    'downtime_end': _Walk._downtime_end,
+    'check': _Walk._check,
+    'finish': _Walk._finish,
+}
+
+
+def _params(params):
+    return tuple(sorted(params.items()))
+
+
+def _stamp(moment):
+    """Times in messages as Odoo shows them (UTC)."""
+    return moment.strftime('%Y-%m-%d %H:%M:%S')
+
+
+def _hours(length):
+    return round(length.total_seconds() / 3600, 1)
+
+
+def _add(totals, key, qty):
+    totals[key] = totals.get(key, 0.0) + qty
+
+
+def _sorted_items(totals):
+    """A mapping as sorted pairs; keys may hold None (no lot, no product)."""
+    def key(item):
+        parts = item[0] if isinstance(item[0], tuple) else (item[0],)
+        return tuple((part is not None, part) for part in parts)
+    return tuple(sorted(totals.items(), key=key))
