@@ -2,7 +2,7 @@
 WIP report over 1,000 open orders.
 
 The volume is built fast but from real rows: one real cycle (start, produce, stop, each in its own
-request-sized transaction through ``mes.event.ingest``) makes a labor log, a run-time record,
+request-sized transaction through ``mes.event._ingest``) makes a labor log, a run-time record,
 the stock moves and the journal entries the current code posts for one cycle; SQL then copies
 those rows 10,000 times over the order's 50 work orders (labor logs, run-time records, done
 stock moves, journal entries with their items), and copies the order 1,000 times, each copy
@@ -50,9 +50,9 @@ def real_cycle(db, floor):
             marks[table] = cr.fetchone()[0]
     for seq, (etype, minutes, data) in enumerate((('start', 0, {}), ('produce', 5, {'qty': 1}), ('stop', 8, {}))):
         with B.odoo_env(db) as env:
-            terminal = env['mes.terminal'].find_by_token(floor['tokens'][0])
+            terminal = env['mes.terminal']._find_by_token(floor['tokens'][0])
             now = datetime.utcnow()
-            result, = env['mes.event'].ingest(terminal, [B.event(etype, wo, badge, t0 + timedelta(minutes=minutes),
+            result, = env['mes.event']._ingest(terminal, [B.event(etype, wo, badge, t0 + timedelta(minutes=minutes),
                                                                  seq + 1, data)], now, now)
             if result['status'] != 'applied':
                 raise RuntimeError('the real cycle was not applied: %s' % result)

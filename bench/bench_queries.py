@@ -1,6 +1,6 @@
 """2. SQL queries per applied event, by event type, in a batch of 100 events. Deterministic:
 counted from Odoo's cursor (``Cursor.sql_log_count``) around what the API route runs for one
-request (the terminal lookup by token, then ``mes.event.ingest``), in-process on a copy of the
+request (the terminal lookup by token, then ``mes.event._ingest``), in-process on a copy of the
 bench floor, one transaction per batch as the route does.
 
 Each measured batch is 100 events of one type on 100 work orders that already went through a
@@ -73,9 +73,9 @@ class Runner:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             before = cr.sql_log_count
             started = time.time()
-            terminal = env['mes.terminal'].find_by_token(token or self.floor['tokens'][0])
+            terminal = env['mes.terminal']._find_by_token(token or self.floor['tokens'][0])
             now = datetime.utcnow()
-            results = env['mes.event'].ingest(terminal, events, now, now)
+            results = env['mes.event']._ingest(terminal, events, now, now)
             cr.commit()
             seconds = time.time() - started
             queries = cr.sql_log_count - before

@@ -1,4 +1,4 @@
-"""Where the time of one batch goes: cProfile of ``mes.event.ingest`` for 100 events of one type
+"""Where the time of one batch goes: cProfile of ``mes.event._ingest`` for 100 events of one type
 (or the throughput mix) on a copy of the bench floor, in-process, after one warm-up cycle.
 Not part of `make bench`; a tool for whoever makes the ingest path faster:
 

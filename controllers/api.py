@@ -85,7 +85,7 @@ def in_transaction(work):
 def authenticated(handler):
     """Resolve the bearer token to an active terminal before calling ``handler(env, terminal)``."""
     def work(env):
-        terminal = env['mes.terminal'].find_by_token(bearer_token())
+        terminal = env['mes.terminal']._find_by_token(bearer_token())
         if not terminal:
             return error_response(errors.Unauthorized())
         return handler(env, terminal)
@@ -93,10 +93,21 @@ def authenticated(handler):
 
 
 def read_json_body(max_bytes=contract.MAX_BODY_BYTES):
+    """The body, read no further than the limit: a chunked upload has no Content-Length, so
+    the limit is enforced while reading, not after buffering it all."""
     length = request.httprequest.content_length
     if length is not None and length > max_bytes:
         raise errors.BodyTooLarge(size=length, limit=max_bytes)
-    return request.httprequest.get_data(cache=False)[:max_bytes + 1]
+    stream, parts, size = request.httprequest.stream, [], 0
+    while size <= max_bytes:
+        part = stream.read(min(64 * 1024, max_bytes + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    if size > max_bytes:
+        raise errors.BodyTooLarge(size='more than %d' % max_bytes, limit=max_bytes)
+    return b''.join(parts)
 
 
 class MesApi(http.Controller):
@@ -120,7 +131,7 @@ class MesApi(http.Controller):
                 batch = contract.parse_request(body, content_type)
             except errors.MesError as exc:
                 return error_response(exc)
-            results = env['mes.event'].ingest(terminal, batch.events, batch.sent_at, received_at)
+            results = env['mes.event']._ingest(terminal, batch.events, batch.sent_at, received_at)
             offset = ordering.clock_offset(received_at, batch.sent_at)
             return json_response({'server_time': contract.format_time(received_at),
                                   'clock_offset_ms': ordering.offset_ms(offset), 'results': results})
@@ -138,7 +149,7 @@ class MesApi(http.Controller):
             if (content_type or '').split(';')[0].strip().lower() != 'application/json':
                 return error_response(errors.NotJson())
             try:
-                payload = json.loads(body.decode('utf-8'))
+                payload = contract.loads(body.decode('utf-8'))
             except (ValueError, UnicodeDecodeError, RecursionError):
                 return error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'))
             if not isinstance(payload, dict):
@@ -148,7 +159,7 @@ class MesApi(http.Controller):
                 # A failed PIN must count even though the answer is an error: commit it.
                 env.cr.commit()
                 return error_response(failure)
-            allowed = terminal.workcenter_ids.filtered(lambda wc: employee.mes_may_work_at(wc))
+            allowed = terminal.workcenter_ids.filtered(lambda wc: employee._mes_may_work_at(wc))
             return json_response({
                 'employee': {'id': employee.id, 'name': employee.name, 'badge': employee.barcode},
                 'workcenters': [{'id': wc.id, 'name': wc.name} for wc in allowed],
@@ -160,23 +171,28 @@ class MesApi(http.Controller):
         Employee = env['hr.employee']
         badge, pin, employee_id = payload.get('badge'), payload.get('pin'), payload.get('employee_id')
         if isinstance(badge, str) and badge.strip() and pin is None:
-            employee = Employee.mes_find_by_badge(badge.strip()[:64])
-            return (employee, None) if employee else (None, errors.LoginFailed())
+            employee = Employee._mes_find_by_badge(badge.strip()[:64])
+            if not employee:
+                return None, errors.LoginFailed()
+            if employee._mes_is_locked():
+                return None, errors.EmployeeLocked(until=employee.mes_locked_until)
+            return employee, None
         if pin is None or (employee_id is None and not badge):
             return None, errors.MalformedBody(detail='send {"badge": "..."} or {"employee_id": N, "pin": "...."}')
         if isinstance(employee_id, int) and not isinstance(employee_id, bool):
             employee = Employee.browse(employee_id).exists()
         elif isinstance(badge, str):
-            employee = Employee.mes_find_by_badge(badge.strip()[:64])
+            employee = Employee._mes_find_by_badge(badge.strip()[:64])
         else:
             employee = Employee.browse()
         if not employee or not employee.barcode:
+            Employee._mes_spend_pin_time()
             return None, errors.LoginFailed()
-        if employee.mes_is_locked():
-            return None, errors.EmployeeLocked(employee=employee.name, until=employee.mes_locked_until)
-        if not employee.mes_check_pin(pin if isinstance(pin, str) else None):
-            if employee.mes_is_locked():
-                return None, errors.EmployeeLocked(employee=employee.name, until=employee.mes_locked_until)
+        if employee._mes_is_locked():
+            return None, errors.EmployeeLocked(until=employee.mes_locked_until)
+        if not employee._mes_check_pin(pin if isinstance(pin, str) else None):
+            if employee._mes_is_locked():
+                return None, errors.EmployeeLocked(until=employee.mes_locked_until)
             return None, errors.LoginFailed()
         return employee, None
 
@@ -186,7 +202,7 @@ class MesApi(http.Controller):
             reasons = env['mes.reason'].search([('is_category', '=', False)])
             # operators are those with a badge: events name the employee by it
             employees = env['hr.employee'].search([('barcode', '!=', False)]).filtered(
-                lambda e: any(e.mes_may_work_at(wc) for wc in terminal.workcenter_ids))
+                lambda e: any(e._mes_may_work_at(wc) for wc in terminal.workcenter_ids))
             return json_response({
                 'terminal': {'id': terminal.id, 'name': terminal.name},
                 'workcenters': [{'id': wc.id, 'name': wc.name} for wc in terminal.workcenter_ids],
@@ -256,7 +272,7 @@ def _workorder_summary(wo):
 
 def _workorder_detail(env, wo):
     detail = _workorder_summary(wo)
-    points = env['mes.quality.point'].search([]).filtered(lambda p: p.applies_to(wo))
+    points = env['mes.quality.point'].search([]).filtered(lambda p: p._applies_to(wo))
     detail.update({
         'instructions': wo.operation_id.note or '',
         'tracking': wo.production_id.product_id.tracking,
@@ -273,7 +289,7 @@ def _workorder_detail(env, wo):
                     'min': p.tolerance_min, 'max': p.tolerance_max, 'unit': p.unit or '',
                     'instructions': p.instructions or '', 'blocking': p.blocking,
                     'frequency': p.frequency, 'last': _last_check(wo, p)} for p in points],
-        'checks_due': wo.mes_quality_checks_due(),
+        'checks_due': wo._mes_quality_checks_due(),
         'quality_hold': wo.mes_quality_hold or None,
     })
     return detail

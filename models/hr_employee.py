@@ -2,12 +2,15 @@ from datetime import datetime, timedelta
 
 from passlib.context import CryptContext
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 # PINs are short: a slow salted hash makes a stolen database useless for guessing them.
 PIN_CRYPT = CryptContext(schemes=['pbkdf2_sha256'], pbkdf2_sha256__default_rounds=20000)
 PIN_MAX_FAILURES = 5
 PIN_LOCK_MINUTES = 15
+# Verified when the employee is unknown, so that "unknown" and "wrong PIN" take the same time.
+_DUMMY_PIN_HASH = PIN_CRYPT.hash('not-a-pin')
 
 
 class HrEmployee(models.Model):
@@ -38,22 +41,24 @@ class HrEmployee(models.Model):
                 employee.sudo().write({'mes_pin_hash': PIN_CRYPT.hash(employee.mes_pin),
                                        'mes_pin_failures': 0, 'mes_locked_until': False})
 
-    def mes_may_work_at(self, workcenter):
+    def _mes_may_work_at(self, workcenter):
         self.ensure_one()
         return not self.mes_workcenter_ids or workcenter in self.mes_workcenter_ids
 
-    def mes_is_locked(self, now=None):
+    def _mes_is_locked(self, now=None):
         self.ensure_one()
         now = now or datetime.utcnow()
         return bool(self.mes_locked_until) and fields.Datetime.from_string(self.mes_locked_until) > now
 
-    def mes_check_pin(self, pin, now=None):
+    def _mes_check_pin(self, pin, now=None):
         """True when ``pin`` is right. Wrong PINs count; the fifth locks the employee out for
         15 minutes. The caller refuses locked employees before asking."""
         self.ensure_one()
         employee = self.sudo()
         now = now or datetime.utcnow()
-        if employee.mes_pin_hash and isinstance(pin, str) and PIN_CRYPT.verify(pin, employee.mes_pin_hash):
+        if not employee.mes_pin_hash or not isinstance(pin, str):
+            self._mes_spend_pin_time()
+        elif PIN_CRYPT.verify(pin, employee.mes_pin_hash):
             if employee.mes_pin_failures:
                 employee.write({'mes_pin_failures': 0, 'mes_locked_until': False})
             return True
@@ -66,11 +71,23 @@ class HrEmployee(models.Model):
         return False
 
     def action_mes_unlock(self):
+        """Clear a PIN lockout (supervisors only); the chatter says who did it."""
+        if not self.env.user.has_group('shopfloor_mes.group_mes_supervisor'):
+            raise AccessError(_('Only an MES supervisor can unlock an operator\'s terminal login.'))
+        self.check_access_rights('write')
+        self.check_access_rule('write')
         self.sudo().write({'mes_pin_failures': 0, 'mes_locked_until': False})
+        for employee in self:
+            employee.message_post(body=_('Terminal login unlocked by %s.') % self.env.user.name)
         return True
 
     @api.model
-    def mes_find_by_badge(self, badge):
+    def _mes_spend_pin_time(self):
+        """Verify a dummy hash: an unknown employee costs what a wrong PIN costs."""
+        PIN_CRYPT.verify('0000', _DUMMY_PIN_HASH)
+
+    @api.model
+    def _mes_find_by_badge(self, badge):
         if not badge:
             return self.browse()
         return self.sudo().search([('barcode', '=', badge)], limit=1)

@@ -1,5 +1,7 @@
 from odoo import fields, models, tools
 
+from .mes_access import superuser_only
+
 ELEMENTS = [('scrap', 'Scrap'), ('rework', 'Rework'), ('inspection', 'Inspection')]
 SOURCES = [('scrap', 'Scrapped quantity'), ('material', 'Material'), ('labor', 'Labor'),
            ('machine', 'Machine time'), ('inspection', 'Inspection time')]
@@ -39,6 +41,7 @@ class MesCostOfQuality(models.Model):
     amount = fields.Float(readonly=True, digits=(16, 2))
 
     def init(self):
+        superuser_only(self)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("CREATE VIEW %s AS (%s)" % (self._table, ' UNION ALL '.join((
             SCRAP_SQL, REWORK_MATERIAL_SQL, REWORK_LABOR_SQL, REWORK_MACHINE_SQL, INSPECTION_SQL))))

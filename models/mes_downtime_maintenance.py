@@ -2,6 +2,7 @@
 equipment in one step; the request keeps the link back to the downtime it came from."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from .mes_access import caller
 
 
 class MrpWorkcenterProductivity(models.Model):
@@ -12,6 +13,7 @@ class MrpWorkcenterProductivity(models.Model):
     mes_maintenance_request_id = fields.Many2one('maintenance.request', 'Maintenance request', readonly=True,
                                                  copy=False, ondelete='set null')
 
+    @caller()
     def action_mes_maintenance_request(self):
         """Open the maintenance request of this breakdown, creating it on the work center's
         equipment the first time."""

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..services import contract, errors, ordering
 from .mes_batch import MesBatch
+from .mes_access import SUPERVISOR, caller, superuser_only
 
 _logger = logging.getLogger(__name__)
 
@@ -69,8 +70,12 @@ class MesEvent(models.Model):
     discarded_at = fields.Datetime(readonly=True)
     discard_reason = fields.Text(readonly=True)
     raw_pretty = fields.Text('Raw JSON (formatted)', compute='_compute_raw_pretty')
+    conflict_uid = fields.Char('Reused event id', readonly=True, index=True,
+                               help='The id this event was sent with, already taken by an event with other content.')
+    conflict_with_id = fields.Many2one('mes.event', 'First event with this id', readonly=True)
 
     def init(self):
+        superuser_only(self)
         # One row per event id, enforced by the database so concurrent requests cannot both
         # store the same event.
         self.env.cr.execute("""CREATE UNIQUE INDEX IF NOT EXISTS mes_event_uid_unique
@@ -101,7 +106,7 @@ class MesEvent(models.Model):
 
     # -- ingest ------------------------------------------------------------------------------
     @api.model
-    def ingest(self, terminal, raw_events, sent_at, received_at=None):
+    def _ingest(self, terminal, raw_events, sent_at, received_at=None):
         """Store, then judge and apply, a batch from ``terminal``; return one result per event
         in request order. Must run in its own transaction: serialization failures propagate so
         the caller can retry the whole request."""
@@ -115,7 +120,11 @@ class MesEvent(models.Model):
         fresh = []
         for index, (raw, uid) in enumerate(zip(raw_events, uids)):
             if uid in known:
-                results[index] = known[uid]._note_repeat(received_at)
+                first = known[uid]
+                if first.raw == _dump(raw):
+                    results[index] = first._note_repeat(received_at)
+                else:
+                    results[index] = self._store_conflict(terminal, raw, first, offset, received_at)
                 continue
             event = self._store(terminal, raw, uid, offset, received_at)
             if uid:
@@ -149,28 +158,43 @@ class MesEvent(models.Model):
         return results
 
     @api.model
-    def _store(self, terminal, raw, uid, offset, received_at):
-        values = {
+    def _store(self, terminal, raw, uid, offset, received_at, **extra):
+        values = dict(extra, **{
             'event_uid': uid, 'raw': _dump(raw), 'terminal_id': terminal.id,
             'received_at': fields.Datetime.to_string(received_at),
             'clock_offset_ms': ordering.offset_ms(offset),
-        }
+        })
         if isinstance(raw, dict):
             values.update(_best_effort_fields(raw, offset))
         return self.sudo().with_context(**{INTERNAL: True}).create(values)
 
+    @api.model
+    def _store_conflict(self, terminal, raw, first, offset, received_at):
+        """An id already taken, with other content: neither version is dropped. This one is
+        kept dead beside the first (which stays as it was); a resend of it is its duplicate."""
+        earlier = self.sudo().search([('conflict_uid', '=', first.event_uid), ('raw', '=', _dump(raw))], limit=1)
+        if earlier:
+            return earlier._note_repeat(received_at)
+        event = self._store(terminal, raw, None, offset, received_at,
+                            conflict_uid=first.event_uid, conflict_with_id=first.id)
+        event._reject(errors.EventIdConflict(id=first.event_uid, first_at=first.received_at))
+        return event._result()
+
+    def _sent_uid(self):
+        return self.event_uid or self.conflict_uid
+
     def _note_repeat(self, received_at):
         self.with_context(**{INTERNAL: True}).sudo().write({
             'repeat_count': self.repeat_count + 1, 'last_repeat_at': fields.Datetime.to_string(received_at)})
-        result = {'id': self.event_uid, 'status': 'duplicate', 'outcome': _OUTCOME[self.state]}
+        result = {'id': self._sent_uid(), 'status': 'duplicate', 'outcome': _OUTCOME[self.state]}
         if self.state in ('dead', 'discarded'):
             result['error'] = {'code': self.error_code, 'message': self.error_message}
         return result
 
     def _result(self):
         if self.state == 'applied':
-            return {'id': self.event_uid, 'status': 'applied'}
-        return {'id': self.event_uid, 'status': 'rejected',
+            return {'id': self._sent_uid(), 'status': 'applied'}
+        return {'id': self._sent_uid(), 'status': 'rejected',
                 'error': {'code': self.error_code, 'message': self.error_message}}
 
     def _judge(self, parsed, terminal):
@@ -237,6 +261,7 @@ class MesEvent(models.Model):
                         discard_reason=reason.strip())
         return True
 
+    @caller(SUPERVISOR)
     def action_open_discard_wizard(self):
         return {'type': 'ir.actions.act_window', 'res_model': 'mes.event.discard', 'view_mode': 'form',
                 'target': 'new', 'name': _('Discard rejected events'),

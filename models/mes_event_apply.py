@@ -20,7 +20,7 @@ class MesEventApply(models.Model):
         queue."""
         env = self.sudo().env
         wo = env['mrp.workorder'].browse(parsed.workorder_id).exists()
-        employee = env['hr.employee'].mes_find_by_badge(parsed.employee)
+        employee = env['hr.employee']._mes_find_by_badge(parsed.employee)
         at = ordering.corrected_time(parsed.at, timedelta(milliseconds=self.clock_offset_ms))
         links = {'workorder_id': wo.id, 'workcenter_id': wo.workcenter_id.id, 'employee_id': employee.id,
                  'qty': parsed.data.get('qty') or 0.0, 'corrected_at': fields.Datetime.to_string(at)}
@@ -39,7 +39,11 @@ class MesEventApply(models.Model):
             raise errors.WorkcenterNotOnTerminal(wo=wo.name, wc=wo.workcenter_id.name)
         if not employee:
             raise errors.EmployeeUnknown(badge=parsed.employee)
-        if not employee.mes_may_work_at(wo.workcenter_id):
+        if employee._mes_is_locked():
+            # a locked badge reports nothing, on any terminal, until the lock ends or a
+            # supervisor unlocks it (then the event can be retried from the dead-letter queue)
+            raise errors.EmployeeLocked(until=employee.mes_locked_until)
+        if not employee._mes_may_work_at(wo.workcenter_id):
             raise errors.EmployeeNotAllowed(employee=employee.name, wc=wo.workcenter_id.name)
         if wo.state == 'cancel':
             raise errors.WorkorderCancelled(wo=_wo_name(wo))
@@ -173,9 +177,9 @@ class MesEventApply(models.Model):
     def _apply_check(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'check')
         point = self.env['mes.quality.point'].sudo().browse(data['point_id']).exists()
-        if not point or not point.applies_to(wo):
+        if not point or not point._applies_to(wo):
             raise errors.CheckPointUnknown(id=data['point_id'], wo=_wo_name(wo))
-        self.env['mes.quality.check'].sudo().record_from_event(self, point, wo, employee, at, data)
+        self.env['mes.quality.check'].sudo()._record_from_event(self, point, wo, employee, at, data)
 
     def _apply_finish(self, wo, employee, at, data):
         self._refuse_if_finished(wo, at, 'finish')

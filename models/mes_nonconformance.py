@@ -82,7 +82,7 @@ class MesNonconformance(models.Model):
             self.product_id = self.workorder_id.product_id
 
     @api.model
-    def open_for_check(self, check):
+    def _open_for_check(self, check):
         """The nonconformance a failed check opens: the piece it checked, the point's defect
         reason; the supervisors are told."""
         point = check.point_id

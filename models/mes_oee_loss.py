@@ -8,6 +8,7 @@ time of scrapped and rejected units. Planned stops are listed too, flagged, but 
 from odoo import api, fields, models
 
 from .mes_oee_record import PERIOD_KINDS
+from .mes_access import caller
 
 LOSS_KINDS = [
     ('planned', 'Planned stop'), ('downtime', 'Stop with a reason'), ('idle', 'Stop without a reason'),
@@ -52,6 +53,7 @@ class MesOeeLoss(models.Model):
             groups.sort(key=lambda g: -(g.get('minutes') or 0.0))
         return groups
 
+    @caller()
     def action_view_records(self):
         """The downtime records behind a stop or slowdown; the OEE record otherwise."""
         self.ensure_one()

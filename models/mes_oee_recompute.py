@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from .mes_access import SUPERVISOR, caller
 
 
 class MesOeeRecompute(models.TransientModel):
@@ -15,6 +16,7 @@ class MesOeeRecompute(models.TransientModel):
         fields.Date.from_string(fields.Date.context_today(self)) - timedelta(days=7)))
     date_to = fields.Date(required=True, default=fields.Date.context_today)
 
+    @caller(SUPERVISOR)
     def action_recompute(self):
         self.ensure_one()
         if self.date_to < self.date_from:

@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 
 from . import mes_oee_facts, mes_oee_measure
+from .mes_access import SUPERVISOR, caller
 
 PERIOD_KINDS = [('day', 'Day'), ('shift', 'Shift'), ('week', 'Week')]
 PERCENT = ('availability', 'performance', 'quality', 'oee')
@@ -103,6 +104,7 @@ class MesOeeRecord(models.Model):
         return groups
 
     # -- refresh -------------------------------------------------------------------------------
+    @caller(SUPERVISOR)
     def action_recompute(self):
         """Recompute these records' periods (the whole weeks they fall in)."""
         for workcenter in self.mapped('workcenter_id'):
@@ -195,29 +197,35 @@ class MesOeeRecord(models.Model):
             action['views'] = views
         return action
 
+    @caller()
     def action_view_run_time(self):
         return self._open('mrp.workcenter.productivity', self._time_log_domain() + [('mes_machine_time', '=', True)],
                           _('Run time'))
 
+    @caller()
     def action_view_downtime(self):
         return self.env['mrp.workcenter.productivity']._mes_downtime_action(
             self._time_log_domain() + [('mes_reason_id', '!=', False)], '%s: %s' % (_('Downtime'), self.name))
 
+    @caller()
     def action_view_produced(self):
         return self._open('mes.event', [('type', '=', 'produce'), ('state', '=', 'applied'),
                                         ('workcenter_id', '=', self.workcenter_id.id)]
                           + self._window_domain('corrected_at'), _('Produced'))
 
+    @caller()
     def action_view_scrap(self):
         return self._open('stock.scrap', [('state', '=', 'done'),
                                           ('workorder_id.workcenter_id', '=', self.workcenter_id.id)]
                           + self._window_domain('date_expected'), _('Scrap'))
 
+    @caller()
     def action_view_failed_checks(self):
         return self._open('mes.quality.check', [('result', '=', 'fail'),
                                                 ('workorder_id.workcenter_id', '=', self.workcenter_id.id)]
                           + self._window_domain('checked_at'), _('Failed checks'))
 
+    @caller()
     def action_view_timeline(self):
         self.ensure_one()
         timeline = self.env['mes.workcenter.timeline'].create({

@@ -59,7 +59,7 @@ class MesQualityAlert(models.Model):
         return super().write(values)
 
     @api.model
-    def raise_for(self, check, chart, violations, value, center, lcl, ucl):
+    def _raise_for(self, check, chart, violations, value, center, lcl, ucl):
         """Open one alert for the rules ``violations`` (spc.Violation) broken at ``check``, and
         tell the supervisors."""
         point = check.point_id

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 
 from ..services import errors
 from .mes_quality_common import MesRefusal, guard_state, transition
+from .mrp_workcenter import MONEY_GROUPS
+from .mes_access import SUPERVISOR, caller
 
 STATES = [('todo', 'To do'), ('done', 'Done'), ('missed', 'Missed'), ('cancel', 'Cancelled')]
 TRIGGERS = [('start', 'Work order start'), ('qty', 'Quantity produced'),
@@ -56,7 +58,7 @@ class MesQualityCheck(models.Model):
                                help='Order in which this point\'s measured values were recorded.')
     inspection_minutes = fields.Float(readonly=True, help='The point\'s standard inspection time, '
                                       'when the check was done.')
-    inspection_cost = fields.Float(readonly=True, digits=(16, 2),
+    inspection_cost = fields.Float(readonly=True, digits=(16, 2), groups=MONEY_GROUPS,
                                    help='Inspection minutes at the inspector\'s hourly rate then.')
     event_id = fields.Many2one('mes.event', readonly=True)
     nonconformance_ids = fields.One2many('mes.nonconformance', 'check_id', 'Nonconformances')
@@ -76,7 +78,7 @@ class MesQualityCheck(models.Model):
         self.has_value = True
 
     @api.model
-    def record_from_event(self, event, point, wo, employee, at, data):
+    def _record_from_event(self, event, point, wo, employee, at, data):
         """What a terminal's ``check`` event does: complete the oldest check of ``point`` to do
         on ``wo`` (or an unscheduled one) with the operator's result and value."""
         value = data.get('value')
@@ -105,7 +107,7 @@ class MesQualityCheck(models.Model):
         values.update(note=note or self.note, event_id=event.id if event else False)
         transition(self, 'done', **values)
         if self.result == 'fail':
-            self.env['mes.nonconformance'].sudo().open_for_check(self)
+            self.env['mes.nonconformance'].sudo()._open_for_check(self)
         if self.has_value and point.kind == 'measure':
             point.sudo()._spc_judge(self)
         return self
@@ -126,9 +128,11 @@ class MesQualityCheck(models.Model):
         return values
 
     # -- done in Odoo, and the end of a work order --------------------------------------------
+    @caller(SUPERVISOR, perm='write')
     def action_pass(self):
         return self._record_by_hand('pass')
 
+    @caller(SUPERVISOR, perm='write')
     def action_fail(self):
         return self._record_by_hand('fail')
 

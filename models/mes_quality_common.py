@@ -1,12 +1,16 @@
 """What the quality models share: declared state transitions and catalogue errors shown to
 an Odoo user. Not a model: plain helpers the models call."""
+import threading
+
 from odoo import fields
 from odoo.exceptions import UserError
 
 from ..services import errors
 
 SUPERVISOR_GROUP = 'shopfloor_mes.group_mes_supervisor'
-TRANSITION = 'mes_quality_transition'
+# The transition being written, per thread. Not the context: a client sets any context key
+# over XML-RPC, and could then write a state without its transition's checks.
+_TRANSITION = threading.local()
 
 
 class MesRefusal(UserError):
@@ -23,12 +27,20 @@ def transition(records, target, **values):
     ``_transitions`` table of ``(from, to)`` pairs; refuse the whole set otherwise."""
     check_transition(records, target)
     values['state'] = target
-    return records.with_context(**{TRANSITION: True}).write(values)
+    _TRANSITION.key = _transition_key(records, target)
+    try:
+        return records.write(values)
+    finally:
+        _TRANSITION.key = None
+
+
+def _transition_key(records, target):
+    return records._name, frozenset(records.ids), target
 
 
 def guard_state(records, values):
     """For ``write``: the state changes only through ``transition``, never by a plain write."""
-    if 'state' in values and not records.env.context.get(TRANSITION):
+    if 'state' in values and getattr(_TRANSITION, 'key', None) != _transition_key(records, values['state']):
         labels = dict(records._fields['state'].selection)
         for record in records:
             raise MesRefusal(errors.StateRefused(

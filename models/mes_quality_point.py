@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..services import errors
+from .mes_access import caller
 
 KINDS = [('passfail', 'Pass / fail'), ('measure', 'Measurement'),
          ('instruction', 'Instruction to acknowledge')]
@@ -83,7 +84,7 @@ class MesQualityPoint(models.Model):
         for point in self:
             point.check_count = counts.get(point.id, 0)
 
-    def applies_to(self, workorder):
+    def _applies_to(self, workorder):
         self.ensure_one()
         product = workorder.production_id.product_id
         if self.operation_id and self.operation_id != workorder.operation_id:
@@ -95,24 +96,21 @@ class MesQualityPoint(models.Model):
         return True
 
     @api.model
-    def for_workorder(self, workorder):
-        """The active points that apply to ``workorder`` (same rule as ``applies_to``)."""
+    def _for_workorder(self, workorder):
+        """The active points that apply to ``workorder`` (same rule as ``_applies_to``)."""
         product = workorder.production_id.product_id
         return self.search([
             ('operation_id', 'in', [False, workorder.operation_id.id]),
             ('product_id', 'in', [False, product.id]),
             ('product_categ_id', 'in', [False, product.categ_id.id])])
 
-    def due_pieces(self, produced, started):
+    def _due_pieces(self, produced, started):
         """Piece numbers this point wants checked on a work order that has ``produced`` good
         units and has (or has not) ``started``."""
         self.ensure_one()
         return due_pieces(self.frequency, self.frequency_n, produced, started)
 
-    def within_limits(self, value):
-        self.ensure_one()
-        return self.tolerance_min <= value <= self.tolerance_max
-
+    @caller()
     def action_open_checks(self):
         action = self.env.ref('shopfloor_mes.mes_quality_check_action').read()[0]
         action.update({'domain': [('point_id', 'in', self.ids)],

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..services import spc
+from .mes_access import caller
 
 Chart = namedtuple('Chart', 'points ranges center lcl ucl r_center r_lcl r_ucl sigma')
 
@@ -133,24 +134,27 @@ class MesQualityPointSpc(models.Model):
         broken = [v for v in spc.western_electric(series, chart.center, sigma) if v.index == len(series) - 1]
         if not broken:
             return None
-        return self.env['mes.quality.alert'].sudo().raise_for(
+        return self.env['mes.quality.alert'].sudo()._raise_for(
             check, 'individuals' if n == 1 else 'xbar', broken, new_point, chart.center, chart.lcl, chart.ucl)
 
+    @caller()
     def action_open_chart(self):
         action = self.env.ref('shopfloor_mes.mes_quality_check_action_chart').read()[0]
         action['domain'] = [('point_id', '=', self.id), ('state', '=', 'done'), ('has_value', '=', True)]
         action['name'] = 'Measured values: %s' % self.name
         return action
 
+    @caller()
     def action_open_alerts(self):
         action = self.env.ref('shopfloor_mes.mes_quality_alert_action').read()[0]
         action.update({'domain': [('point_id', '=', self.id)], 'context': {}})
         return action
 
+    @caller()
     def action_print_spc(self):
         return self.env.ref('shopfloor_mes.action_report_mes_quality_spc').report_action(self)
 
-    def spc_recent_checks(self, limit=25):
+    def _spc_recent_checks(self, limit=25):
         """The latest measured checks, newest last, for the report."""
         return self._spc_checks()[-limit:]
 

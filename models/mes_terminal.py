@@ -2,7 +2,10 @@ import hashlib
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
+
+
+TOKEN_CONTEXT_KEY = 'mes_terminal_token'
 
 
 def token_hash(token):
@@ -24,6 +27,8 @@ class MesTerminal(models.Model):
     token_hash = fields.Char(copy=False, index=True, groups='base.group_system')
     token_issued_at = fields.Datetime(copy=False, readonly=True)
     token_issued_by = fields.Many2one('res.users', copy=False, readonly=True)
+    token_revoked_at = fields.Datetime(copy=False, readonly=True)
+    token_revoked_by = fields.Many2one('res.users', copy=False, readonly=True)
     has_token = fields.Boolean(compute='_compute_has_token')
     last_seen_at = fields.Datetime(readonly=True)
     clock_offset_ms = fields.Float(digits=(16, 0), string='Last clock offset (ms)', readonly=True,
@@ -45,9 +50,8 @@ class MesTerminal(models.Model):
     def issue_token(self):
         """Return a fresh token (shown once); only its hash is kept, the previous one stops
         working at once. Callable over XML-RPC by a supervisor to provision fleets."""
+        self._check_supervisor(_('issue terminal tokens'))
         self.ensure_one()
-        if not self.env.user.has_group('shopfloor_mes.group_mes_supervisor'):
-            raise UserError(_('Only an MES supervisor can issue terminal tokens.'))
         token = secrets.token_urlsafe(32)
         self.sudo().write({'token_hash': token_hash(token), 'token_issued_at': fields.Datetime.now(),
                            'token_issued_by': self.env.uid})
@@ -55,25 +59,53 @@ class MesTerminal(models.Model):
 
     def action_issue_token(self):
         token = self.issue_token()
-        wizard = self.env['mes.terminal.token'].create({'terminal_id': self.id, 'token': token})
+        # The token rides in the dialog's context, shown from there: no table ever holds it.
+        wizard = self.env['mes.terminal.token'].create({'terminal_id': self.id})
         return {'type': 'ir.actions.act_window', 'res_model': 'mes.terminal.token', 'res_id': wizard.id,
-                'view_mode': 'form', 'target': 'new', 'name': _('Terminal token')}
+                'view_mode': 'form', 'target': 'new', 'name': _('Terminal token'),
+                'context': {TOKEN_CONTEXT_KEY: token}}
 
     def action_revoke_token(self):
-        self.sudo().write({'token_hash': False})
+        """Cut the terminals off at once; the record says who did it and when."""
+        self._check_supervisor(_('revoke terminal tokens'))
+        self.sudo().write(self._revocation_values())
         return True
 
+    def write(self, values):
+        # Archiving revokes for good: unarchiving later must not bring the old token back.
+        if values.get('active') is False:
+            values = dict(values, **self._revocation_values())
+        return super().write(values)
+
+    def _revocation_values(self):
+        return {'token_hash': False, 'token_revoked_at': fields.Datetime.now(), 'token_revoked_by': self.env.uid}
+
+    def _check_supervisor(self, action):
+        if not self.env.user.has_group('shopfloor_mes.group_mes_supervisor'):
+            raise AccessError(_('Only an MES supervisor can %s.') % action)
+        self.check_access_rights('write')
+        self.check_access_rule('write')
+
     @api.model
-    def find_by_token(self, token):
+    def _find_by_token(self, token):
         if not token or len(token) > 200:
             return self.browse()
         return self.sudo().search([('token_hash', '=', token_hash(token)), ('active', '=', True)], limit=1)
 
 
 class MesTerminalToken(models.TransientModel):
-    """Shows a freshly issued token once; transient records are purged by Odoo."""
+    """Shows a freshly issued token once. The token is not stored, not even in this transient
+    row: the issuing action passes it in its context, and the dialog displays it from there."""
     _name = 'mes.terminal.token'
     _description = 'Terminal token, shown once'
 
     terminal_id = fields.Many2one('mes.terminal', readonly=True)
-    token = fields.Char(readonly=True)
+    token = fields.Char(compute='_compute_token')
+
+    def init(self):
+        # Earlier builds stored the token in this column: drop it, and the tokens with it.
+        self.env.cr.execute('ALTER TABLE mes_terminal_token DROP COLUMN IF EXISTS token')
+
+    def _compute_token(self):
+        for wizard in self:
+            wizard.token = self.env.context.get(TOKEN_CONTEXT_KEY) or False

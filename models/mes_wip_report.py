@@ -1,5 +1,7 @@
 from odoo import fields, models, tools
 
+from .mes_access import superuser_only
+
 
 class MesWipReport(models.Model):
     """Live WIP: the ledger's WIP balance of every order that still holds some, straight from
@@ -20,6 +22,7 @@ class MesWipReport(models.Model):
     wip = fields.Float('WIP', readonly=True)
 
     def init(self):
+        superuser_only(self)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW mes_wip_report AS (

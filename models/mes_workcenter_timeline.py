@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.tools import html_escape
 
 from . import mes_oee_facts
+from .mes_access import caller
 
 STATES = [  # (state, label, colour), in the order they win where they overlap
     ('micro', 'Micro-stop', '#ffc107'),
@@ -147,18 +148,22 @@ class MesWorkcenterTimeline(models.TransientModel):
         self.date = fields.Date.to_string(day)
         return self._action_open()
 
+    @caller()
     def action_previous(self):
         return self._move(-1)
 
+    @caller()
     def action_next(self):
         return self._move(1)
 
+    @caller()
     def action_view_oee(self):
         action = self.workcenter_id.action_mes_oee()
         action['domain'] = action['domain'] + [('date', '=', self.date)]
         action['context'] = {}
         return action
 
+    @caller()
     def action_view_downtime(self):
         return self.env['mrp.workcenter.productivity']._mes_downtime_action(
             self.workcenter_id._mes_time_log_domain(*self._window()) + [('mes_reason_id', '!=', False)],

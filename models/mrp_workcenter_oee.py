@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 
 from ..services import ordering
 from . import mes_workcenter_timeline
+from .mes_access import caller
 
 
 class MrpWorkcenter(models.Model):
@@ -105,6 +106,7 @@ class MrpWorkcenter(models.Model):
         self.ensure_one()
         return mes_workcenter_timeline.render(self, start, end, now)
 
+    @caller()
     def action_mes_oee(self):
         self.ensure_one()
         action = self.env.ref('shopfloor_mes.mes_oee_record_action').read()[0]
@@ -112,11 +114,13 @@ class MrpWorkcenter(models.Model):
         action['context'] = {'search_default_kind_day': 1}
         return action
 
+    @caller()
     def action_mes_timeline(self):
         self.ensure_one()
         today = self._mes_local_date(datetime.utcnow())
         return self.env['mes.workcenter.timeline'].create({'workcenter_id': self.id, 'date': today})._action_open()
 
+    @caller()
     def action_mes_breakdown_request(self):
         """From the board: open (or show) the maintenance request of the breakdown going on."""
         self.ensure_one()

@@ -69,8 +69,8 @@ class MrpWorkorder(models.Model):
                 wo.state == 'progress' or wo.qty_produced > 0)
             existing = Check.search([('workorder_id', '=', wo.id), ('piece_no', '>', 0)])
             have = {(c.point_id.id, c.piece_no) for c in existing}
-            for point in self.env['mes.quality.point'].sudo().for_workorder(wo):
-                for piece in point.due_pieces(wo.qty_produced, under_way):
+            for point in self.env['mes.quality.point'].sudo()._for_workorder(wo):
+                for piece in point._due_pieces(wo.qty_produced, under_way):
                     if (point.id, piece) not in have:
                         Check.create({'point_id': point.id, 'workorder_id': wo.id, 'piece_no': piece,
                                       'trigger': 'start' if point.frequency == 'first' else 'qty',
@@ -99,7 +99,7 @@ class MrpWorkorder(models.Model):
         if not self.id:
             return None
         Check = self.env['mes.quality.check'].sudo()
-        for point in self.env['mes.quality.point'].sudo().for_workorder(self).filtered('blocking'):
+        for point in self.env['mes.quality.point'].sudo()._for_workorder(self).filtered('blocking'):
             domain = [('workorder_id', '=', self.id), ('point_id', '=', point.id)]
             todo = Check.search(domain + [('state', '=', 'todo')], order='piece_no, id', limit=1)
             if todo:
@@ -109,7 +109,7 @@ class MrpWorkorder(models.Model):
                 return latest, 'fail'
         return None
 
-    def mes_quality_checks_due(self):
+    def _mes_quality_checks_due(self):
         """The checks to do on this work order, for the terminal (plain data)."""
         self.ensure_one()
         return [{'check_id': c.id, 'point_id': c.point_id.id, 'name': c.point_id.name,

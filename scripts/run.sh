@@ -41,6 +41,10 @@ cat <<MSG
     Tablet operators badge MES-0001 … or pick a name and PIN 1111, 2222, … (see README)
     API              http://127.0.0.1:$PORT/mes/api/versions
 
+  DEMO ONLY: the database manager http://127.0.0.1:$PORT/web/database/manager is open, with
+  master password 'admin', and lists the databases. Never expose this server; for production
+  write a configuration with scripts/production_conf.py (README, "Running it in production").
+
   Ctrl-C stops Odoo; 'make stop' stops the database.
 MSG
 wait $ODOO_PID

@@ -3,7 +3,7 @@ would, then recompute OEE and print it per work center.
 
     .local/venv/bin/python scripts/simulate_shift.py -c .local/odoo.conf -d mes_demo [--date 2026-11-24]
 
-Every event goes through ``mes.event.ingest``, the code behind ``POST /mes/api/v1/events``,
+Every event goes through ``mes.event._ingest``, the code behind ``POST /mes/api/v1/events``,
 with the station's terminal, so the records are the ones real tablets would leave. The shift is
 fixed (``SCRIPTS``): the same date gives the same events, and their ids are derived from the
 date and the station, so running the script twice for one date sends duplicates, which the
@@ -105,7 +105,7 @@ def simulate(env, stations, shift_start, received_at=None):
     received_at = received_at or shift_start + timedelta(hours=SHIFT[1] - SHIFT[0], minutes=5)
     results = {}
     for station in stations:
-        results[station.key] = env['mes.event'].ingest(
+        results[station.key] = env['mes.event']._ingest(
             station.terminal, events_for(station, shift_start), received_at, received_at)
     return results
 

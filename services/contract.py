@@ -15,6 +15,10 @@ MAX_EVENTS = 500
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_TEXT = 200
 
+# Far beyond any id or quantity. CPython refuses int() of more than 4,300 digits, which would
+# fail the whole request; such a number is kept as its digits and refused in its own field.
+MAX_INT_DIGITS = 1000
+
 Batch = namedtuple('Batch', 'sent_at events')
 Event = namedtuple('Event', 'id seq type workorder_id employee at data')
 
@@ -93,7 +97,7 @@ def parse_request(body, content_type):
     if (content_type or '').split(';')[0].strip().lower() != 'application/json':
         raise errors.NotJson()
     try:
-        payload = json.loads(body.decode('utf-8'))
+        payload = loads(body.decode('utf-8'))
     except (UnicodeDecodeError, ValueError) as exc:
         raise errors.MalformedBody(detail='not valid UTF-8 JSON (%s)' % exc)
     except RecursionError:
@@ -112,6 +116,22 @@ def parse_request(body, content_type):
     if len(events) > MAX_EVENTS:
         raise errors.TooManyEvents(limit=MAX_EVENTS, count=len(events))
     return Batch(sent_at, events)
+
+
+class OversizedNumber(str):
+    """A JSON integer too long to be a number here, kept as its digits (and stored so)."""
+
+    def describe(self):
+        return 'a number of %d digits' % len(self.lstrip('-'))
+
+
+def _parse_int(text):
+    return OversizedNumber(text) if len(text.lstrip('-')) > MAX_INT_DIGITS else int(text)
+
+
+def loads(text):
+    """``json.loads`` that never fails on a long integer (see ``MAX_INT_DIGITS``)."""
+    return json.loads(text, parse_int=_parse_int)
 
 
 def parse_event(raw):
@@ -204,6 +224,8 @@ def _number(data, name, etype, positive):
     value = data.get(name)
     if value is None:
         raise errors.FieldMissing(field='data.' + name, type=etype)
+    if isinstance(value, OversizedNumber):
+        raise errors.FieldInvalid(field='data.' + name, problem='is out of range (%s)' % value.describe())
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
             or value in (float('inf'), float('-inf')):
         raise errors.FieldInvalid(field='data.' + name, problem='must be a number, not %s' % _short(value))
@@ -215,6 +237,8 @@ def _number(data, name, etype, positive):
 
 
 def _int(value, field):
+    if isinstance(value, OversizedNumber):
+        raise errors.FieldInvalid(field=field, problem='is out of range (%s)' % value.describe())
     if isinstance(value, bool) or not isinstance(value, int):
         raise errors.FieldInvalid(field=field, problem='must be an integer, not %s' % _short(value))
     if not 0 <= value < 2 ** 31:
@@ -223,7 +247,7 @@ def _int(value, field):
 
 
 def _text(value, field):
-    if not isinstance(value, str):
+    if not isinstance(value, str) or isinstance(value, OversizedNumber):
         raise errors.FieldInvalid(field=field, problem='must be a string, not %s' % _short(value))
     if len(value) > MAX_TEXT:
         raise errors.FieldInvalid(field=field, problem='is longer than %d characters' % MAX_TEXT)

@@ -77,7 +77,7 @@ class ShopFloorCase(SavepointCase):
     def send(self, events, terminal=None, skew=timedelta(0), received_at=None):
         """Deliver a batch; the terminal sends it at ``received_at`` by its own (skewed) clock."""
         received_at = received_at or (T0 + timedelta(hours=8))
-        return self.env['mes.event'].ingest(terminal or self.terminal, events, received_at + skew, received_at)
+        return self.env['mes.event']._ingest(terminal or self.terminal, events, received_at + skew, received_at)
 
     def send_ok(self, events, **kw):
         results = self.send(events, **kw)

@@ -31,9 +31,10 @@ class LiveServer:
         self.db, self.port, self.log_path = db, port, log_path
         self.url = 'http://127.0.0.1:%d' % port
         self.process = None
+        self.conf = os.environ.get('MES_CONF') or os.path.join(LOCAL, 'odoo.conf')
 
     def start(self, timeout=180):
-        conf = os.environ.get('MES_CONF') or os.path.join(LOCAL, 'odoo.conf')
+        conf = self.conf
         odoo_bin = os.path.join(LOCAL, 'venv', 'bin', 'odoo')
         self.log = open(self.log_path, 'ab')
         mark = self.log.tell()

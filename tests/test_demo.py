@@ -41,7 +41,7 @@ def test_employees_with_badges_hashed_pins_and_rates(demo_env):
     employees = demo_env['hr.employee'].search([('barcode', '=like', 'MES-%')])
     assert len(employees) >= 6
     assert all(e.mes_pin_hash and e.mes_pin_hash.startswith('$pbkdf2') and e.timesheet_cost > 0 for e in employees)
-    assert employees[0].mes_check_pin('1111') or any(e.mes_check_pin('1111') for e in employees)
+    assert employees[0]._mes_check_pin('1111') or any(e._mes_check_pin('1111') for e in employees)
 
 
 def test_users_for_each_role(demo_env):

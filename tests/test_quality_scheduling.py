@@ -80,7 +80,7 @@ class TestCheckScheduling(QualityCase):
         due = self.env['mes.quality.check'].search([('workorder_id', '=', self.wo_cut.id),
                                                     ('point_id', 'in', (mine | others).ids)])
         self.assertEqual(due.mapped('point_id'), mine)
-        self.assertEqual(self.wo_cut.mes_quality_checks_due(), [
+        self.assertEqual(self.wo_cut._mes_quality_checks_due(), [
             {'check_id': due.id, 'point_id': mine.id, 'name': 'Stool category', 'piece': 1, 'blocking': False}])
 
     def test_non_blocking_check_left_to_do_is_missed_at_finish(self):

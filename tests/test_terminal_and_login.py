@@ -13,21 +13,21 @@ class TestTerminalToken(ShopFloorCase):
         self.assertGreaterEqual(len(token), 40)
         stored = self.terminal.sudo().token_hash
         self.assertNotIn(token, stored)
-        self.assertEqual(self.env['mes.terminal'].find_by_token(token), self.terminal)
+        self.assertEqual(self.env['mes.terminal']._find_by_token(token), self.terminal)
 
     def test_new_token_revokes_the_previous_one(self):
         old = self.terminal.issue_token()
         new = self.terminal.issue_token()
-        self.assertFalse(self.env['mes.terminal'].find_by_token(old))
-        self.assertEqual(self.env['mes.terminal'].find_by_token(new), self.terminal)
+        self.assertFalse(self.env['mes.terminal']._find_by_token(old))
+        self.assertEqual(self.env['mes.terminal']._find_by_token(new), self.terminal)
 
     def test_revoke_and_archive_refuse_at_once(self):
         token = self.terminal.issue_token()
         self.terminal.action_revoke_token()
-        self.assertFalse(self.env['mes.terminal'].find_by_token(token))
+        self.assertFalse(self.env['mes.terminal']._find_by_token(token))
         token = self.terminal.issue_token()
         self.terminal.active = False
-        self.assertFalse(self.env['mes.terminal'].find_by_token(token))
+        self.assertFalse(self.env['mes.terminal']._find_by_token(token))
 
     def test_only_supervisors_issue_tokens(self):
         operator = self.env['res.users'].create({
@@ -37,7 +37,7 @@ class TestTerminalToken(ShopFloorCase):
 
     def test_unknown_or_empty_tokens_find_nothing(self):
         for token in ('', 'x' * 500, 'not-a-token'):
-            self.assertFalse(self.env['mes.terminal'].find_by_token(token))
+            self.assertFalse(self.env['mes.terminal']._find_by_token(token))
 
 
 class TestPin(ShopFloorCase):
@@ -48,30 +48,30 @@ class TestPin(ShopFloorCase):
         self.assertNotIn('1234', stored)
         self.assertTrue(self.anna.mes_pin_set)
         self.assertFalse(self.anna.mes_pin)          # never read back
-        self.assertTrue(self.anna.mes_check_pin('1234'))
-        self.assertFalse(self.anna.mes_check_pin('9999'))
+        self.assertTrue(self.anna._mes_check_pin('1234'))
+        self.assertFalse(self.anna._mes_check_pin('9999'))
 
     def test_five_wrong_pins_lock_for_fifteen_minutes(self):
         now = datetime(2026, 11, 24, 7, 0)
         for attempt in range(4):
-            self.assertFalse(self.anna.mes_check_pin('0000', now=now))
-            self.assertFalse(self.anna.mes_is_locked(now=now))
-        self.assertFalse(self.anna.mes_check_pin('0000', now=now))
-        self.assertTrue(self.anna.mes_is_locked(now=now))
-        self.assertTrue(self.anna.mes_is_locked(now=now + timedelta(minutes=14)))
-        self.assertFalse(self.anna.mes_is_locked(now=now + timedelta(minutes=15, seconds=1)))
+            self.assertFalse(self.anna._mes_check_pin('0000', now=now))
+            self.assertFalse(self.anna._mes_is_locked(now=now))
+        self.assertFalse(self.anna._mes_check_pin('0000', now=now))
+        self.assertTrue(self.anna._mes_is_locked(now=now))
+        self.assertTrue(self.anna._mes_is_locked(now=now + timedelta(minutes=14)))
+        self.assertFalse(self.anna._mes_is_locked(now=now + timedelta(minutes=15, seconds=1)))
         # the supervisor can unlock earlier
         self.anna.action_mes_unlock()
-        self.assertFalse(self.anna.mes_is_locked(now=now))
+        self.assertFalse(self.anna._mes_is_locked(now=now))
 
     def test_a_right_pin_resets_the_count(self):
         for attempt in range(4):
-            self.anna.mes_check_pin('0000')
-        self.assertTrue(self.anna.mes_check_pin('1234'))
+            self.anna._mes_check_pin('0000')
+        self.assertTrue(self.anna._mes_check_pin('1234'))
         self.assertEqual(self.anna.mes_pin_failures, 0)
-        self.assertFalse(self.anna.mes_check_pin('0000'))
-        self.assertFalse(self.anna.mes_is_locked())
+        self.assertFalse(self.anna._mes_check_pin('0000'))
+        self.assertFalse(self.anna._mes_is_locked())
 
     def test_employee_without_pin_never_matches(self):
-        self.assertFalse(self.carl.mes_check_pin(''))
-        self.assertFalse(self.carl.mes_check_pin(None))
+        self.assertFalse(self.carl._mes_check_pin(''))
+        self.assertFalse(self.carl._mes_check_pin(None))

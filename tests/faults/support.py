@@ -577,7 +577,7 @@ def reference_run(orders, operators, script, batch_size, order_qty=100000, start
             events = script.events(plant, start, 'ref-' + plant.tag)
             for batch in batches(events, batch_size):
                 now = datetime.utcnow()
-                results = env['mes.event'].ingest(terminal, batch, now, now)
+                results = env['mes.event']._ingest(terminal, batch, now, now)
                 bad = [r for r in results if r['status'] != 'applied']
                 if bad:
                     raise AssertionError('the clean reference run rejected events: %s' % bad[:3])

@@ -18,7 +18,7 @@ class TestStrangeStrings(ShopFloorCase):
     def ingest_one(self, **override):
         event = self.event('start', 0)
         event.update(override)
-        results = self.env['mes.event'].ingest(self.terminal, [event], RECEIVED, RECEIVED)
+        results = self.env['mes.event']._ingest(self.terminal, [event], RECEIVED, RECEIVED)
         return event, results[0]
 
     def test_nul_in_type_is_rejected_with_a_code(self):
@@ -50,7 +50,7 @@ class TestStrangeStrings(ShopFloorCase):
     def test_a_terminal_clock_a_month_behind_still_delivers(self):
         skew = timedelta(days=-30)
         event = self.event('start', 0, skew=skew)
-        results = self.env['mes.event'].ingest(self.terminal, [event], RECEIVED + skew, RECEIVED)
+        results = self.env['mes.event']._ingest(self.terminal, [event], RECEIVED + skew, RECEIVED)
         self.assertEqual(results[0]['status'], 'applied')
         row = self.env['mes.event'].search([('event_uid', '=', event['id'])])
         self.assertEqual(row.corrected_at, '2026-11-24 07:00:00')
@@ -60,7 +60,7 @@ class TestStrangeStrings(ShopFloorCase):
         for text in S.UNICODE_EDGES + S.INJECTIONS:
             event = self.event('scrap', 3, data={'qty': 1, 'reason': text[:200], 'note': text})
             event['employee'] = text[:200] or 'B-ANNA'
-            result, = Event.ingest(self.terminal, [event], RECEIVED, RECEIVED)
+            result, = Event._ingest(self.terminal, [event], RECEIVED, RECEIVED)
             self.assertIn(result['status'], ('rejected', 'applied'))
             row = Event.search([('event_uid', '=', event['id'])])
             self.assertEqual(json.loads(row.raw), event)

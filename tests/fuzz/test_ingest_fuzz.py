@@ -1,4 +1,4 @@
-"""Property-based fuzzing of ``mes.event.ingest`` in this process, each example in a savepoint
+"""Property-based fuzzing of ``mes.event._ingest`` in this process, each example in a savepoint
 that is rolled back: whatever a terminal sends, every event is stored once with its raw JSON
 (verbatim), each gets an answer in request order, a rejection carries a catalogue code and
 leaves no side effect behind, and a batch without an applied event writes nothing but the
@@ -84,14 +84,14 @@ class TestIngestFuzz(ShopFloorCase):
         run()
 
     def check_batch(self, Event, batch, sent_at):
-        count('mes.event.ingest', 'cases', len(batch) or 1)
+        count('mes.event._ingest', 'cases', len(batch) or 1)
         uids = [contract.raw_event_id(raw) for raw in batch]
         existing = set(Event.search([('event_uid', 'in', [u for u in uids if u])]).mapped('event_uid'))
         fresh_with_id = len({u for u in uids if u and u not in existing})
         fresh = fresh_with_id + sum(1 for u in uids if not u)
         rows_before = Event.search([])
         before = self.counts(Event.browse())
-        results = Event.ingest(self.terminal, batch, sent_at, RECEIVED)
+        results = Event._ingest(self.terminal, batch, sent_at, RECEIVED)
         assert len(results) == len(batch)
         assert [r['id'] or None for r in results] == uids   # an event without a usable id answers id false
         new_rows = Event.search([]) - rows_before
@@ -100,7 +100,7 @@ class TestIngestFuzz(ShopFloorCase):
         seen = set()
         for raw, uid, result in zip(batch, uids, results):
             assert result['status'] in ('applied', 'rejected', 'duplicate'), result
-            count('mes.event.ingest', 'answer ' + result['status'])
+            count('mes.event._ingest', 'answer ' + result['status'])
             if result['status'] == 'duplicate':
                 assert uid in existing or uid in seen
                 assert result['outcome'] in ('applied', 'rejected')
@@ -109,7 +109,7 @@ class TestIngestFuzz(ShopFloorCase):
             if result['status'] == 'rejected':
                 code = result['error']['code']
                 assert code in ALL_CODES and result['error']['message'], result
-                count('mes.event.ingest', 'rejected ' + code)
+                count('mes.event._ingest', 'rejected ' + code)
             if uid:
                 row = by_uid[uid]
                 assert row.state == ('applied' if result['status'] == 'applied' else 'dead'), (row.state, result)
