@@ -1,14 +1,17 @@
 from odoo import fields, models
 
+MONEY_GROUPS = 'shopfloor_mes.group_mes_supervisor,shopfloor_mes.group_mes_finance'
+
 
 class MrpWorkcenter(models.Model):
     """Adds the machine rate and the live board state a supervisor watches."""
     _inherit = 'mrp.workcenter'
 
     # Odoo 12+ has this field on mrp.workcenter with the same meaning; 11 lacks it.
-    costs_hour = fields.Float('Cost per hour', digits=(16, 2), default=0.0,
+    # Rates are money: supervisors and finance only (operators see the board, not the rates).
+    costs_hour = fields.Float('Cost per hour', digits=(16, 2), default=0.0, groups=MONEY_GROUPS,
                               help='Machine and overhead cost of one hour of run time.')
-    mes_labor_rate = fields.Float('Standard labor rate', digits=(16, 2), default=0.0,
+    mes_labor_rate = fields.Float('Standard labor rate', digits=(16, 2), default=0.0, groups=MONEY_GROUPS,
                                   help='Standard cost of one operator hour here: the basis of labor variances.')
     mes_crew = fields.Float('Standard crew', default=1.0, help='Operators the routing times assume.')
     mes_state = fields.Selection(

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .mrp_workcenter import MONEY_GROUPS
+
 
 class MrpWorkcenterProductivity(models.Model):
     """Odoo's time log of a work center; the MES writes run time and downtime here."""
@@ -7,7 +9,7 @@ class MrpWorkcenterProductivity(models.Model):
 
     mes_reason_id = fields.Many2one('mes.reason', 'Downtime reason', index=True)
     mes_event_id = fields.Many2one('mes.event', 'Reported by event', index=True)
-    mes_hourly_rate = fields.Float('Machine rate', digits=(16, 2), readonly=True,
+    mes_hourly_rate = fields.Float('Machine rate', digits=(16, 2), readonly=True, groups=MONEY_GROUPS,
                                    help='The work center\'s cost per hour when this run time was recorded.')
     mes_machine_time = fields.Boolean(
         'MES run time', index=True,
