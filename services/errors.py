@@ -160,3 +160,21 @@ TimeBefore2000 = _error(
 EventSuperseded = _error(
     'event_superseded', 'Event %(id)s was corrected by event %(by)s; the correction counts '
     'instead.')
+
+# -- a supervisor's correction of a labor log (server-side event labor_correction) -------------
+LaborLogUnknown = _error(
+    'labor_log_unknown', 'Labor log %(id)s does not exist or is not %(employee)s\'s time on work '
+    'order %(wo)s. Open the labor log again and correct it from there.')
+CorrectionReasonMissing = _error(
+    'correction_reason_missing', 'Say why the time is corrected: the reason is kept with the '
+    'correction in the work order\'s history.')
+StopBeforeStart = _error(
+    'stop_before_start', 'The corrected stop %(stop)s UTC is not after the start %(start)s UTC. '
+    'Enter a stop after the start.')
+LaborOverlap = _error(
+    'labor_overlap', 'The corrected time of %(employee)s on %(wo)s, %(start)s to %(stop)s UTC, '
+    'overlaps their time from %(other_start)s to %(other_stop)s UTC. Choose times that do not '
+    'overlap, or correct that interval first.')
+CorrectionUnchanged = _error(
+    'correction_unchanged', 'The labor log already runs from %(start)s to %(stop)s UTC: there is '
+    'nothing to correct.')
