@@ -18,7 +18,9 @@ Each event gets one ``Verdict``:
 - ``superseded``: a supervisor's correction (an event whose ``corrects`` names it) replaces it.
 
 What needs the ORM (unknown work order, employee or reason, terminal bindings, the quality
-gate) is judged by the caller before the fold; those events are not passed in.
+gate) is judged by the caller before the fold; those events are not passed in. The records the
+fold reads and returns are in ``execution_records``; the split of one person's time across
+orders running at once is ``execution_split``.
 """
 from datetime import datetime
 
@@ -46,8 +48,7 @@ def fold(events, context):
     walk = _Walk(context)
     for event in ordered:
         if event.id in replaced_by:
-            walk.judge(event, Verdict(SUPERSEDED, errors.EventSuperseded.code, replaced_by[event.id],
-                                      (('id', event.id), ('by', replaced_by[event.id]))))
+            walk.supersede(event, replaced_by[event.id])
         else:
             walk.step(event)
     return walk.state()
@@ -95,6 +96,10 @@ class _Walk:
 
     def hold(self, event, error, by=None, **params):
         self.judge(event, Verdict(HELD, error.code, by, _params(params)))
+
+    def supersede(self, event, correction_id):
+        self.judge(event, Verdict(SUPERSEDED, errors.EventSuperseded.code, correction_id,
+                                  _params(dict(id=event.id, by=correction_id))))
 
     def wait_or_refuse(self, event, error, partner, by=None, **params):
         """No partner yet: wait for it within the window after receipt, then dead."""
