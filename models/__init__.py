@@ -10,6 +10,8 @@ from . import mes_quality_point
 from . import mes_quality_check
 from . import mes_event
 from . import mes_event_apply
+from . import mes_execution
+from . import mes_posting
 from . import res_company
 from . import account_move_line
 from . import stock_move

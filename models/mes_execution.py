@@ -1,0 +1,180 @@
+"""The recorded execution state of each work order: what its events say, folded in true time.
+
+One row per work order. The record stage (``mes.event._ingest``) locks the rows of the work
+orders a batch touches, in id order (terminals on one work order wait, they never fail), folds
+each one's events with ``services.execution.fold`` and stores the state and every event's
+verdict. Odoo's own records (stock, time logs, the ledger) follow from the stored state in the
+posting stage (``_post``), never from the events one by one.
+"""
+import json
+from datetime import datetime, timedelta
+
+from odoo import fields, models
+
+from ..services import execution
+
+# Company limits of plausibility, as system parameters (defaults in the fold's context).
+PARAMS = {
+    'quantity_tolerance': ('shopfloor_mes.quantity_tolerance', float, lambda v: v),
+    'max_interval': ('shopfloor_mes.max_interval_hours', float, lambda v: timedelta(hours=v)),
+    'max_age': ('shopfloor_mes.max_age_days', float, lambda v: timedelta(days=v)),
+    'partner_wait': ('shopfloor_mes.partner_wait_hours', float, lambda v: timedelta(hours=v)),
+    'future_tolerance': ('shopfloor_mes.future_tolerance_seconds', float, lambda v: timedelta(seconds=v)),
+}
+
+FOLD_COLUMNS = """id, event_uid, terminal_id, seq, type, corrected_at, received_at, employee_badge,
+                  data_json, corrects_uid, approved, state, error_code, blocked_by_uid, workorder_id"""
+
+
+class MesExecution(models.Model):
+    _name = 'mes.execution'
+    _description = 'Recorded execution of a work order'
+    _order = 'id desc'
+
+    workorder_id = fields.Many2one('mrp.workorder', required=True, readonly=True, index=True, ondelete='cascade')
+    production_id = fields.Many2one('mrp.production', readonly=True, index=True, ondelete='cascade')
+    version = fields.Integer(readonly=True, help='Raised by every record that changes the state.')
+    posted_version = fields.Integer(readonly=True, help='The version Odoo\'s records were last brought to.')
+    state_json = fields.Text(readonly=True)
+    posted_json = fields.Text(readonly=True)
+    good_qty = fields.Float(readonly=True)
+    scrap_qty = fields.Float(readonly=True)
+    finished_at = fields.Datetime(readonly=True)
+    recorded_at = fields.Datetime(readonly=True)
+    posting_error = fields.Text(readonly=True, help='Why Odoo\'s records could not follow; fix it and post again.')
+
+    _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
+
+    # -- record --------------------------------------------------------------------------------
+    def _record(self, workorders_by_event, now):
+        """Fold the work orders that ``workorders_by_event`` ({event row id: work order}) touch;
+        write the verdicts that changed and each changed state, then post those."""
+        workorders = {wo.id: wo for wo in workorders_by_event.values()}
+        if not workorders:
+            return self.browse()
+        locked = self._lock(workorders)
+        rows_by_wo = self._fold_rows(workorders)
+        changed, verdicts = [], []
+        for wo_id in sorted(workorders):
+            wo, rows = workorders[wo_id], rows_by_wo.get(wo_id, [])
+            state = self._fold(wo, rows, now)
+            verdicts.extend(_verdict_changes(wo, rows, state))
+            if self._store_state(locked[wo_id], state, now):
+                changed.append(locked[wo_id][0])
+        self._write_verdicts(verdicts)
+        self.invalidate_cache()
+        self.env['mes.event'].invalidate_cache()
+        return self.browse(changed)._post()
+
+    def _write_verdicts(self, verdicts):
+        """Set-based: (row id, state, code, message, by) for each event whose verdict moved."""
+        if not verdicts:
+            return
+        self.env.cr.execute("""
+            UPDATE mes_event e SET state = v.state, error_code = v.code, error_message = v.message,
+                   blocked_by_uid = v.by, applied_at = CASE WHEN v.state = 'applied'
+                   THEN coalesce(e.applied_at, now() at time zone 'UTC') ELSE e.applied_at END
+              FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[])
+                   AS v(id, state, code, message, by)
+             WHERE e.id = v.id""", tuple(list(column) for column in zip(*verdicts)))
+
+    def _lock(self, workorder_ids):
+        """The execution rows of ``workorder_ids``, created when missing and locked in id order."""
+        cr = self.env.cr
+        ids = sorted(set(workorder_ids))
+        cr.execute("""INSERT INTO mes_execution (workorder_id, production_id, version, posted_version,
+                                                 create_uid, write_uid, create_date, write_date)
+                      SELECT wo.id, wo.production_id, 0, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
+                        FROM mrp_workorder wo WHERE wo.id = ANY(%s)
+                      ON CONFLICT (workorder_id) DO NOTHING""", (self.env.uid, self.env.uid, ids))
+        cr.execute("""SELECT id, workorder_id, version, state_json FROM mes_execution
+                      WHERE workorder_id = ANY(%s) ORDER BY workorder_id FOR UPDATE""", (ids,))
+        return {row[1]: row for row in cr.fetchall()}
+
+    def _fold_rows(self, workorder_ids):
+        """Every event that takes part in the fold of these work orders, grouped by work order."""
+        self.env.cr.execute("SELECT " + FOLD_COLUMNS + """ FROM mes_event
+                            WHERE workorder_id = ANY(%s) AND folded AND state != 'discarded'""",
+                            (list(workorder_ids),))
+        rows = {}
+        for row in self.env.cr.dictfetchall():
+            rows.setdefault(row['workorder_id'], []).append(row)
+        return rows
+
+    def _context(self, wo, rows, now):
+        params = self.env['ir.config_parameter'].sudo()
+        limits = {}
+        for name, (key, kind, convert) in PARAMS.items():
+            value = params.get_param(key)
+            if value:
+                limits[name] = convert(kind(value))
+        production = wo.production_id
+        needs = {}
+        for move in production.move_raw_ids:
+            if move.state != 'cancel':
+                needs[move.product_id.id] = needs.get(move.product_id.id, 0.0) + move.product_uom_qty
+        return execution.ExecutionContext(
+            now=now, planned_qty=wo.qty_production, product_id=production.product_id.id,
+            component_needs=needs, approved=frozenset(r['event_uid'] for r in rows if r['approved']), **limits)
+
+    def _fold(self, wo, rows, now):
+        events = [execution.ExecutionEvent(
+            id=r['event_uid'], terminal=r['terminal_id'] or 0, seq=r['seq'], type=r['type'],
+            at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
+            data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
+        return execution.fold(events, self._context(wo, rows, now))
+
+    def _store_state(self, row, state, now):
+        """Write the fold's state into the locked row; True when it changed."""
+        text = json.dumps(state_to_json(state), sort_keys=True)
+        if text == row[3]:
+            return False
+        self.env.cr.execute("""UPDATE mes_execution SET state_json = %s, version = version + 1, good_qty = %s,
+                                      scrap_qty = %s, finished_at = %s, recorded_at = %s,
+                                      write_date = now() at time zone 'UTC', write_uid = %s
+                               WHERE id = %s""",
+                            (text, state.good, sum(q for _k, q in state.scrap), state.finished_at,
+                             now, self.env.uid, row[0]))
+        return True
+
+
+def _verdict_changes(wo, rows, state):
+    """The verdicts of ``state`` that differ from what ``rows`` store."""
+    verdicts = dict(state.verdicts)
+    names = {'wo': '%s (%s)' % (wo.name, wo.production_id.name), 'wc': wo.workcenter_id.name}
+    changes = []
+    for row in rows:
+        verdict = verdicts.get(row['event_uid'])
+        if verdict is None:
+            continue
+        if (row['state'], row['error_code'], row['blocked_by_uid']) == (verdict.status, verdict.code, verdict.by):
+            continue
+        error = verdict.error(**names)
+        changes.append((row['id'], verdict.status, verdict.code, error.message if error else None, verdict.by))
+    return changes
+
+
+def state_to_json(state):
+    """The parts of an ``ExecutionState`` that Odoo's records follow, as plain JSON."""
+    return {
+        'labor': [[i.employee, _s(i.start), _s(i.end), i.start_event, i.end_event, i.closed_by_finish]
+                  for i in state.labor],
+        'down': [[_s(d.start), _s(d.end), d.reason, d.start_event, d.end_event] for d in state.down],
+        'good': state.good,
+        'good_by_lot': [[lot, qty] for lot, qty in state.good_by_lot],
+        'scrap': [[reason, product, qty] for (reason, product), qty in state.scrap],
+        'consumption': [[product, lot, qty] for (product, lot), qty in state.consumption],
+        'checks': [c.event_id for c in state.checks],
+        'finished_at': _s(state.finished_at),
+        'finish_event': state.finish_event,
+    }
+
+
+def _s(moment):
+    return moment.strftime('%Y-%m-%d %H:%M:%S.%f') if moment else None
+
+
+def _dt(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    return fields.Datetime.from_string(value)

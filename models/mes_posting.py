@@ -1,0 +1,262 @@
+"""The posting stage: Odoo's own records brought up to a work order's recorded state.
+
+A posting compares the state recorded now with the state posted last and makes only the
+difference, through Odoo's own mechanisms: labor logs and run time, downtime records, good
+quantity (stock moves valued by stock_account), scrap, consumption, checks, the finish, and the
+conversion entry and cost sheet that follow. All of it in one savepoint: a posting that cannot
+be made leaves Odoo's records as they were, keeps the facts, and says on the execution row what
+to fix; the next posting tries again.
+"""
+import json
+import logging
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from ..services import errors
+
+_logger = logging.getLogger(__name__)
+
+EMPTY = {'labor': [], 'down': [], 'good_by_lot': [], 'scrap': [], 'consumption': [], 'checks': [],
+         'finished_at': None, 'finish_event': None}
+
+
+class PostingBlocked(Exception):
+    """Odoo's records cannot follow the recorded state; the message says what to fix."""
+
+
+class MesExecutionPosting(models.Model):
+    _inherit = 'mes.execution'
+
+    def _post(self):
+        """Post each execution whose recorded version is ahead of its posted one."""
+        for execution in self.sudo():
+            if execution.version == execution.posted_version and not execution.posting_error:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    execution._post_difference()
+                    execution.write({'posted_json': execution.state_json, 'posted_version': execution.version,
+                                     'posting_error': False})
+            except (PostingBlocked, UserError, errors.MesError) as exc:
+                message = getattr(exc, 'name', None) or getattr(exc, 'message', None) or str(exc)
+                _logger.warning('MES posting of %s blocked: %s', execution.workorder_id.display_name, message)
+                execution.write({'posting_error': message})
+        return self
+
+    def _post_difference(self):
+        wo = self.workorder_id.with_context(mes_no_autofinish=True)
+        new, old = json.loads(self.state_json or 'null') or EMPTY, json.loads(self.posted_json or 'null') or EMPTY
+        events = self._events(new)
+        time_changed = self._post_labor(wo, new, old, events)
+        down_since = self._post_downtime(wo, new, old, events)
+        if down_since:
+            logs = self.env['mes.labor.log'].search([('workcenter_id', '=', wo.workcenter_id.id), '|',
+                                                     ('date_stop', '=', False), ('date_stop', '>', down_since)])
+            (logs.mapped('workorder_id') | wo)._mes_time_changed()
+        elif time_changed:
+            wo._mes_time_changed()
+        self._post_good(wo, new, old)
+        self._post_scrap(wo, new, old, events)
+        self._post_consumption(wo, new, old)
+        self._post_checks(wo, new, old, events)
+        self._post_finish(wo, new, old, events)
+
+    def _events(self, state):
+        """The stored events a state names, by event id."""
+        uids = {i[3] for i in state['labor']} | {i[4] for i in state['labor'] if i[4]}
+        uids |= {d[3] for d in state['down']} | set(state['checks'])
+        if state['finish_event']:
+            uids.add(state['finish_event'])
+        found = self.env['mes.event'].sudo().search([('event_uid', 'in', list(uids))]) if uids else []
+        return {e.event_uid: e for e in found}
+
+    def _last_event(self, wo, etype):
+        return self.env['mes.event'].sudo().search([('workorder_id', '=', wo.id), ('type', '=', etype),
+                                                    ('state', '=', 'applied')], order='corrected_at desc, id desc',
+                                                   limit=1)
+
+    # -- time ----------------------------------------------------------------------------------
+    def _post_labor(self, wo, new, old, events):
+        """Labor logs equal to the recorded intervals (one per start event); True when changed."""
+        if new['labor'] == old['labor']:
+            return False
+        Labor = self.env['mes.labor.log'].sudo()
+        logs = {log.start_event_id.event_uid: log for log in Labor.search([('workorder_id', '=', wo.id)])}
+        wanted = {i[3]: i for i in new['labor']}
+        for uid, (_badge, start, end, start_uid, end_uid, by_finish) in sorted(wanted.items(), key=lambda w: w[1][1]):
+            values = {'date_start': _odoo(start), 'date_stop': _odoo(end),
+                      'stop_event_id': events[end_uid].id if end_uid in events else False,
+                      'closed_by_finish': by_finish}
+            log = logs.pop(uid, None)
+            if log is None:
+                start_event = events[start_uid]
+                employee = start_event.employee_id
+                Labor.create(dict(values, employee_id=employee.id, workorder_id=wo.id, start_event_id=start_event.id,
+                                  hourly_rate=employee.sudo().timesheet_cost))
+            elif (log.date_start, log.date_stop or False, log.stop_event_id.id, log.closed_by_finish) != (
+                    values['date_start'], values['date_stop'], values['stop_event_id'], by_finish):
+                log.write(values)
+        for log in logs.values():
+            log.unlink()   # its start was judged otherwise since (history arrived): cost follows
+        if new['labor']:
+            _mark_started(wo, min(i[1] for i in new['labor']))
+        return True
+
+    def _post_downtime(self, wo, new, old, events):
+        """Downtime records equal to the recorded intervals; the earliest moment touched, if any."""
+        if new['down'] == old['down']:
+            return None
+        Productivity = self.env['mrp.workcenter.productivity'].sudo()
+        mine = Productivity.search([('workorder_id', '=', wo.id), ('mes_reason_id', '!=', False),
+                                    ('mes_event_id', '!=', False)])
+        records = {p.mes_event_id.event_uid: p for p in mine}
+        touched = []
+        for start, end, reason_code, start_uid, _end_uid in new['down']:
+            record = records.pop(start_uid, None)
+            if record is None:
+                reason = self._reason(reason_code, 'downtime')
+                loss = reason.loss_id or self.env['mrp.workcenter.productivity.loss'].search(
+                    [('loss_type', '=', 'availability')], limit=1)
+                Productivity.create({
+                    'workcenter_id': wo.workcenter_id.id, 'workorder_id': wo.id, 'loss_id': loss.id,
+                    'mes_reason_id': reason.id, 'mes_event_id': events[start_uid].id, 'description': reason.name,
+                    'date_start': _odoo(start), 'date_end': _odoo(end), 'user_id': self.env.uid})
+                touched.append(_odoo(start))
+            elif (record.date_start, record.date_end or False) != (_odoo(start), _odoo(end)):
+                touched.append(min(record.date_start, _odoo(start)))
+                record.write({'date_start': _odoo(start), 'date_end': _odoo(end)})
+        for record in records.values():
+            touched.append(record.date_start)
+            record.unlink()
+        return min(touched) if touched else None
+
+    # -- quantities ------------------------------------------------------------------------------
+    def _post_good(self, wo, new, old):
+        deltas = _deltas(new['good_by_lot'], old['good_by_lot'])
+        if not deltas:
+            return
+        event = self._last_event(wo, 'produce')
+        product = wo.production_id.product_id
+        for lot_name, qty in sorted(deltas.items(), key=lambda d: d[0] or ''):
+            if qty < 0:
+                raise PostingBlocked(_(
+                    'The good quantity of %s went down by %s (a produce was judged otherwise after it was '
+                    'posted). Odoo cannot take finished goods back by itself: correct the order\'s '
+                    'quantities by hand, then post again.') % (wo.display_name, -qty))
+            lot = self._lot(product, lot_name) if lot_name else None
+            _mark_started(wo, fields.Datetime.from_string(event.corrected_at))
+            wo._mes_produce(qty, lot, event)
+
+    def _post_scrap(self, wo, new, old, events):
+        deltas = _deltas([((r, p), q) for r, p, q in new['scrap']], [((r, p), q) for r, p, q in old['scrap']])
+        if not deltas:
+            return
+        production = wo.production_id
+        event = self._last_event(wo, 'scrap')
+        at = fields.Datetime.from_string(event.corrected_at)
+        for (reason_code, product_id), qty in sorted(deltas.items(), key=lambda d: (d[0][0], d[0][1] or 0)):
+            if qty < 0:
+                raise PostingBlocked(_('The scrap of %s went down by %s after it was posted: correct the '
+                                       'scrap by hand, then post again.') % (wo.display_name, -qty))
+            reason = self._reason(reason_code, 'scrap')
+            if not product_id or product_id == production.product_id.id:
+                wo._mes_scrap_wip(qty, reason, event, at)
+                continue
+            # a component spoilt at the machine: it is lost from stock
+            product = self.env['product.product'].browse(product_id)
+            scrap = self.env['stock.scrap'].sudo().create({
+                'product_id': product.id, 'product_uom_id': product.uom_id.id, 'scrap_qty': qty,
+                'location_id': production.location_src_id.id, 'production_id': production.id, 'workorder_id': wo.id,
+                'mes_reason_id': reason.id, 'mes_event_id': event.id, 'origin': production.name,
+                'date_expected': fields.Datetime.to_string(at)})
+            production.company_id._mes_costing_setup()
+            scrap.with_context(mes_scrap_id=scrap.id).do_scrap()
+            production._mes_cost_changed()
+
+    def _post_consumption(self, wo, new, old):
+        deltas = _deltas([((p, l), q) for p, l, q in new['consumption']], [((p, l), q) for p, l, q in old['consumption']])
+        if not deltas:
+            return
+        event = self._last_event(wo, 'consume')
+        for (product_id, lot_name), qty in sorted(deltas.items(), key=lambda d: (d[0][0], d[0][1] or '')):
+            product = self.env['product.product'].browse(product_id)
+            if qty > 0:
+                wo._mes_consume(product, qty, self._lot(product, lot_name) if lot_name else None, event)
+            else:
+                wo._mes_return_component(product, -qty, event)
+                wo.production_id._mes_cost_changed()
+
+    # -- checks and the finish -------------------------------------------------------------------
+    def _post_checks(self, wo, new, old, events):
+        Check = self.env['mes.quality.check'].sudo()
+        for uid in new['checks']:
+            if uid in old['checks'] or Check.search_count([('event_id', '=', events[uid].id)]):
+                continue
+            event = events[uid]
+            data = json.loads(event.data_json)
+            point = self.env['mes.quality.point'].sudo().browse(data['point_id'])
+            Check._record_from_event(event, point, wo, event.employee_id,
+                                     fields.Datetime.from_string(event.corrected_at), data)
+
+    def _post_finish(self, wo, new, old, events):
+        if new['finished_at'] == old['finished_at']:
+            return
+        if not new['finished_at']:
+            raise PostingBlocked(_('%s was finished and its finish was judged otherwise since: reopen the '
+                                   'work order by hand, then post again.') % wo.display_name)
+        stamp = _odoo(new['finished_at'])
+        if wo.state != 'done':
+            wo._mes_sync_machine_time()
+            wo.with_context(mes_no_autofinish=False).button_finish()
+        wo.write({'date_finished': stamp})
+        wo.production_id._mes_cost_changed()
+
+    # -- lookups -----------------------------------------------------------------------------------
+    def _reason(self, code, kind):
+        reason = self.env['mes.reason'].sudo().search(
+            [('code', '=', code), ('kind', '=', kind), ('is_category', '=', False)], limit=1)
+        if not reason:
+            raise PostingBlocked(_('No active %s reason has code "%s" any more: restore it, then post again.')
+                                 % (kind, code))
+        return reason
+
+    def _lot(self, product, name):
+        Lot = self.env['stock.production.lot'].sudo()
+        return Lot.search([('product_id', '=', product.id), ('name', '=', name)], limit=1) \
+            or Lot.create({'product_id': product.id, 'name': name})
+
+
+def _deltas(new_pairs, old_pairs):
+    """{key: new - old} for the keys whose quantity moved."""
+    totals = {}
+    for key, qty in new_pairs:
+        key = tuple(key) if isinstance(key, list) else key
+        totals[key] = totals.get(key, 0.0) + qty
+    for key, qty in old_pairs:
+        key = tuple(key) if isinstance(key, list) else key
+        totals[key] = totals.get(key, 0.0) - qty
+    return {key: qty for key, qty in totals.items() if float_compare(qty, 0.0, precision_digits=6)}
+
+
+def _odoo(stamp):
+    """A state's time ('%Y-%m-%d %H:%M:%S.%f') as Odoo stores datetimes (to the second)."""
+    return stamp[:19] if stamp else False
+
+
+def _mark_started(wo, at):
+    """Odoo's own start, at the earliest recorded time: the work order and its manufacturing
+    order go in progress; their start dates are the earliest reported."""
+    stamp = at if isinstance(at, str) else fields.Datetime.to_string(at)
+    stamp = stamp[:19]
+    values = {}
+    if wo.state in ('pending', 'ready'):
+        values['state'] = 'progress'
+    if not wo.date_start or stamp < wo.date_start:
+        values['date_start'] = stamp
+    if values:
+        wo.write(values)
+    production = wo.production_id
+    if production.state in ('confirmed', 'planned'):
+        production.write({'state': 'progress', 'date_start': stamp})
