@@ -101,7 +101,7 @@ class MesExecution(models.Model):
             rows.setdefault(row['workorder_id'], []).append(row)
         return rows
 
-    def _context(self, wo, rows, now):
+    def _fold_context(self, wo, rows, now):
         params = self.env['ir.config_parameter'].sudo()
         limits = {}
         for name, (key, kind, convert) in PARAMS.items():
@@ -122,7 +122,7 @@ class MesExecution(models.Model):
             id=r['event_uid'], terminal=r['terminal_id'] or 0, seq=r['seq'], type=r['type'],
             at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
-        return execution.fold(events, self._context(wo, rows, now))
+        return execution.fold(events, self._fold_context(wo, rows, now))
 
     def _store_state(self, row, state, now):
         """Write the fold's state into the locked row; True when it changed."""
