@@ -10,6 +10,7 @@
     'author': 'shopfloor_mes developers',
     'depends': [
         'mrp', 'stock_account', 'account', 'hr', 'hr_attendance', 'hr_timesheet', 'maintenance',
+        'queue_job',
     ],
     'data': [
         'security/groups.xml',

@@ -12,6 +12,7 @@ from . import mes_event
 from . import mes_event_apply
 from . import mes_execution
 from . import mes_posting
+from . import mes_posting_queue
 from . import res_company
 from . import account_move_line
 from . import stock_move
