@@ -22,6 +22,7 @@
         'views/mes_terminal_views.xml',
         'views/mes_event_views.xml',
         'views/mes_labor_log_views.xml',
+        'views/mes_labor_correction_views.xml',
         'views/mrp_workcenter_views.xml',
         'views/mrp_workorder_views.xml',
         'views/hr_employee_views.xml',
