@@ -17,6 +17,7 @@
         'security/rules.xml',
         'data/mes_reason_data.xml',
         'data/mes_config_data.xml',
+        'data/mes_execution_data.xml',
         'views/mes_reason_views.xml',
         'views/mes_terminal_views.xml',
         'views/mes_event_views.xml',

@@ -42,10 +42,11 @@ def bearer_token():
     return token.strip() if scheme.lower() == 'bearer' else ''
 
 
-def in_transaction(work):
+def in_transaction(work, serialized=True):
     """Run ``work(env)`` in a fresh transaction as the superuser, committing on success.
     Conflicts between concurrent terminals are retried; a database that cannot be reached
-    answers 503 with a retryable code. ``work`` returns a Response."""
+    answers 503 with a retryable code. ``work`` returns a Response. ``serialized=False`` runs
+    it READ COMMITTED (the record stage: a lock waited for is then no conflict)."""
     db = request.db or odoo.tools.config.get('db_name')
     if not db:
         return error_response(errors.ServiceUnavailable(detail='no database selected'))
@@ -53,7 +54,7 @@ def in_transaction(work):
         env = None
         try:
             registry = odoo.registry(db)
-            with registry.cursor() as cr:
+            with registry._db.cursor(serialized=serialized) as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 response = work(env)
                 if response.status_code >= 400:
@@ -80,6 +81,17 @@ def in_transaction(work):
                                             'and applied nothing; retry the same request later. '
                                             'The failure is logged for the administrator.'}}, 500)
     raise AssertionError('unreachable')
+
+
+def post_recorded(execution_ids):
+    """Bring Odoo's records up to what was just recorded, in a transaction of its own: the
+    terminal's answer never depends on it, and a posting that fails says so on its work order."""
+    def work(env):
+        env['mes.execution'].browse(execution_ids)._post()
+        return json_response({})
+    response = in_transaction(work)
+    if response.status_code != 200:
+        _logger.warning('MES API: posting of executions %s deferred (%s)', execution_ids, response.status_code)
 
 
 def authenticated(handler):
@@ -126,16 +138,22 @@ class MesApi(http.Controller):
             return error_response(exc)
         content_type = request.httprequest.headers.get('Content-Type')
 
+        recorded = []
+
         def work(env, terminal):
             try:
                 batch = contract.parse_request(body, content_type)
             except errors.MesError as exc:
                 return error_response(exc)
-            results = env['mes.event']._ingest(terminal, batch.events, batch.sent_at, received_at)
+            results, executions = env['mes.event']._record_batch(terminal, batch.events, batch.sent_at, received_at)
+            recorded[:] = executions.ids
             offset = ordering.clock_offset(received_at, batch.sent_at)
             return json_response({'server_time': contract.format_time(received_at),
                                   'clock_offset_ms': ordering.offset_ms(offset), 'results': results})
-        return in_transaction(authenticated(work))
+        response = in_transaction(authenticated(work), serialized=False)
+        if recorded:
+            post_recorded(recorded)
+        return response
 
     @http.route('/mes/api/v1/login', type='http', auth='none', methods=['POST'], csrf=False)
     def login(self, **_form):

@@ -22,6 +22,10 @@ PARAMS = {
     'future_tolerance': ('shopfloor_mes.future_tolerance_seconds', float, lambda v: timedelta(seconds=v)),
 }
 
+# Where the company sets nothing. A quantity is held when it passes what is still needed by more
+# than half the planned quantity: one broken part more is ordinary, 25 on a 10-piece order not.
+DEFAULTS = {'quantity_tolerance': 0.5}
+
 FOLD_COLUMNS = """id, event_uid, terminal_id, seq, type, corrected_at, received_at, employee_badge,
                   data_json, corrects_uid, approved, state, error_code, blocked_by_uid, workorder_id"""
 
@@ -48,7 +52,8 @@ class MesExecution(models.Model):
     # -- record --------------------------------------------------------------------------------
     def _record(self, workorders_by_event, now):
         """Fold the work orders that ``workorders_by_event`` ({event row id: work order}) touch;
-        write the verdicts that changed and each changed state, then post those."""
+        write the verdicts that changed and each changed state. Returns the changed rows (the
+        caller posts them)."""
         workorders = {wo.id: wo for wo in workorders_by_event.values()}
         if not workorders:
             return self.browse()
@@ -64,7 +69,17 @@ class MesExecution(models.Model):
         self._write_verdicts(verdicts)
         self.invalidate_cache()
         self.env['mes.event'].invalidate_cache()
-        return self.browse(changed)._post()
+        return self.browse(changed)
+
+    def _cron_expire_waiting(self, now=None):
+        """Fold again the work orders with events waiting for a partner longer than the window:
+        they are rejected now, naming what they waited for."""
+        now = now or fields.Datetime.from_string(fields.Datetime.now())
+        self.env.cr.execute("""SELECT DISTINCT workorder_id, id FROM mes_event
+                               WHERE state = 'waiting' AND folded AND workorder_id IS NOT NULL""")
+        workorders = self.env['mrp.workorder'].sudo()
+        by_event = {event_id: workorders.browse(wo_id) for wo_id, event_id in self.env.cr.fetchall()}
+        return self._record(by_event, now)._post()
 
     def _write_verdicts(self, verdicts):
         """Set-based: (row id, state, code, message, by) for each event whose verdict moved."""
@@ -101,11 +116,11 @@ class MesExecution(models.Model):
             rows.setdefault(row['workorder_id'], []).append(row)
         return rows
 
-    def _context(self, wo, rows, now):
+    def _fold_context(self, wo, rows, now):
         params = self.env['ir.config_parameter'].sudo()
         limits = {}
         for name, (key, kind, convert) in PARAMS.items():
-            value = params.get_param(key)
+            value = params.get_param(key) or DEFAULTS.get(name)
             if value:
                 limits[name] = convert(kind(value))
         production = wo.production_id
@@ -122,7 +137,7 @@ class MesExecution(models.Model):
             id=r['event_uid'], terminal=r['terminal_id'] or 0, seq=r['seq'], type=r['type'],
             at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
-        return execution.fold(events, self._context(wo, rows, now))
+        return execution.fold(events, self._fold_context(wo, rows, now))
 
     def _store_state(self, row, state, now):
         """Write the fold's state into the locked row; True when it changed."""

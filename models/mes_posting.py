@@ -10,11 +10,14 @@ to fix; the next posting tries again.
 import json
 import logging
 
+import psycopg2
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..services import errors
+from .mes_access import FINANCE, SUPERVISOR, caller
 
 _logger = logging.getLogger(__name__)
 
@@ -39,11 +42,32 @@ class MesExecutionPosting(models.Model):
                     execution._post_difference()
                     execution.write({'posted_json': execution.state_json, 'posted_version': execution.version,
                                      'posting_error': False})
+            except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                raise   # a conflict or a lost connection: the whole transaction is retried
             except (PostingBlocked, UserError, errors.MesError) as exc:
                 message = getattr(exc, 'name', None) or getattr(exc, 'message', None) or str(exc)
                 _logger.warning('MES posting of %s blocked: %s', execution.workorder_id.display_name, message)
                 execution.write({'posting_error': message})
+            except Exception as exc:  # noqa: BLE001 - a bug in a posting must not lose the recorded facts
+                _logger.exception('MES posting of %s failed', execution.workorder_id.display_name)
+                execution.write({'posting_error': _('The posting failed (%s: %s); the facts are recorded. '
+                                                    'The failure is logged for the administrator; post again '
+                                                    'once it is fixed.') % (type(exc).__name__, exc)})
         return self
+
+    def _cron_post_pending(self, limit=200):
+        """Post what is recorded and not posted yet (a posting deferred by a conflict, or
+        blocked until its cause was fixed), oldest first."""
+        self.env.cr.execute("""SELECT id FROM mes_execution WHERE version > posted_version
+                               ORDER BY recorded_at NULLS FIRST, id LIMIT %s""", (limit,))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])._post()
+
+    @caller(SUPERVISOR, FINANCE)
+    def action_post_again(self):
+        """After fixing what blocked a posting (an account, a reason, a price): post now."""
+        self.check_access_rule('write')
+        self.sudo()._post()
+        return True
 
     def _post_difference(self):
         wo = self.workorder_id.with_context(mes_no_autofinish=True)

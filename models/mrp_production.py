@@ -135,12 +135,7 @@ class MrpProduction(models.Model):
         return target
 
     def _mes_cost_changed(self):
-        """A fact with a cost landed: absorb closed time and refresh the cost sheet, now or
-        once at the end of the terminal's batch (see MesBatch)."""
-        batch = self.env.context.get('mes_batch')
-        if batch is not None:
-            batch.productions.update(self.ids)
-            return
+        """A fact with a cost landed: absorb closed time and refresh the cost sheet."""
         for production in self:
             production._mes_post_conversion()
 

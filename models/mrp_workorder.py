@@ -35,16 +35,9 @@ class MrpWorkorder(models.Model):
         return True
 
     def _mes_time_changed(self, labor_closed=True):
-        """Operators' or downtime intervals changed: bring run time and its cost up to date,
-        now, or once at the end of the terminal's batch (see MesBatch). ``labor_closed=False``
-        says no closed labor interval changed (a start opens one): the cost is then refreshed
-        only if the run time's closed part moved."""
-        batch = self.env.context.get('mes_batch')
-        if batch is not None:
-            batch.workorders.update(self.ids)
-            if labor_closed:
-                batch.labor_closed.update(self.ids)
-            return
+        """Operators' or downtime intervals changed: bring run time and its cost up to date.
+        ``labor_closed=False`` says no closed labor interval changed (a start opens one): the
+        cost is then refreshed only if the run time's closed part moved."""
         self._mes_sync_run_time(self.ids if labor_closed else ())._mes_cost_changed()
 
     def _mes_sync_run_time(self, labor_closed_ids):
