@@ -10,6 +10,7 @@
     'author': 'shopfloor_mes developers',
     'depends': [
         'mrp', 'stock_account', 'account', 'hr', 'hr_attendance', 'hr_timesheet', 'maintenance',
+        'queue_job',
     ],
     'data': [
         'security/groups.xml',
@@ -22,6 +23,7 @@
         'views/mes_terminal_views.xml',
         'views/mes_event_views.xml',
         'views/mes_labor_log_views.xml',
+        'views/mes_labor_correction_views.xml',
         'views/mrp_workcenter_views.xml',
         'views/mrp_workorder_views.xml',
         'views/hr_employee_views.xml',

@@ -12,6 +12,7 @@ from . import mes_event
 from . import mes_event_record
 from . import mes_execution
 from . import mes_posting
+from . import mes_posting_queue
 from . import res_company
 from . import account_move_line
 from . import stock_move
@@ -32,3 +33,6 @@ from . import mes_workcenter_timeline
 from . import mes_downtime_maintenance
 from . import maintenance_request
 from . import maintenance_equipment
+from . import mes_event_correction
+from . import mes_labor_correction
+from . import mrp_execution_guard

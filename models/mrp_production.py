@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 
 from ..services import costing
 from .account_move_line import VARIANCE_KINDS
+from .mrp_workcenter import MONEY_GROUPS
 from .res_company import VARIANCE_ACCOUNT_FIELD
 
 # (account field on the company, cost element) of each conversion absorption
@@ -14,11 +15,14 @@ CONVERSION = [('mes_applied_labor_account_id', 'labor'), ('mes_applied_overhead_
 class MrpProduction(models.Model):
     _inherit = 'mrp.production'
 
-    mes_cost_line_ids = fields.One2many('mes.cost.line', 'production_id', 'Cost sheet')
-    mes_wip_balance = fields.Monetary('WIP now', compute='_compute_mes_wip', currency_field='mes_currency_id')
+    # Cost is for supervisors and finance; journal items (the variances posted) for finance.
+    mes_cost_line_ids = fields.One2many('mes.cost.line', 'production_id', 'Cost sheet', groups=MONEY_GROUPS)
+    mes_wip_balance = fields.Monetary('WIP now', compute='_compute_mes_wip', currency_field='mes_currency_id',
+                                      groups=MONEY_GROUPS)
     mes_currency_id = fields.Many2one(related='company_id.currency_id', readonly=True)
     mes_variance_line_ids = fields.One2many('account.move.line', 'mes_production_id', 'Variances posted',
-                                            domain=[('mes_cost_element', '=', 'variance')])
+                                            domain=[('mes_cost_element', '=', 'variance')],
+                                            groups='shopfloor_mes.group_mes_finance')
     mes_good_qty = fields.Float('Good quantity', compute='_compute_mes_wip')
 
     def _compute_mes_wip(self):

@@ -1,8 +1,17 @@
 from odoo import fields, models
 
+# Who may read what a stock move is worth: the people who value stock (warehouse, accounting,
+# manufacturing managers) and the MES's supervisors and finance; not operators.
+VALUE_GROUPS = ('stock.group_stock_user,account.group_account_invoice,mrp.group_mrp_manager,'
+                'shopfloor_mes.group_mes_supervisor,shopfloor_mes.group_mes_finance')
+
 
 class StockMove(models.Model):
     _inherit = 'stock.move'
+
+    value = fields.Float(groups=VALUE_GROUPS)
+    remaining_value = fields.Float(groups=VALUE_GROUPS)
+    price_unit = fields.Float(groups=VALUE_GROUPS)
 
     mes_production_id = fields.Many2one('mrp.production', 'Returned from order', index=True, copy=False,
                                         help='A component returned from an order to stock.')
@@ -31,6 +40,17 @@ class StockMove(models.Model):
         if workorder and getattr(workorder, 'mes_is_rework', False):
             return production, workorder, 'rework', workorder._mes_rework_reason()
         return production, workorder, 'material', None
+
+    # Valuing a move is bookkeeping that whoever validates it sets off, not a read of theirs:
+    # it runs as superuser so that a manufacturing user without VALUE_GROUPS can still do a move.
+    def _run_valuation(self, quantity=None):
+        return super(StockMove, self.sudo())._run_valuation(quantity=quantity)
+
+    def _account_entry_move(self):
+        return super(StockMove, self.sudo())._account_entry_move()
+
+    def _get_price_unit(self):
+        return super(StockMove, self.sudo())._get_price_unit()
 
     def _prepare_account_move_line(self, qty, cost, credit_account_id, debit_account_id):
         lines = super()._prepare_account_move_line(qty, cost, credit_account_id, debit_account_id)

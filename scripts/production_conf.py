@@ -7,7 +7,9 @@
 What the development set-up of ``make run`` leaves open, closed here: the database manager
 (``list_db = False`` and a generated master password, printed once into the file), one database
 served (``dbfilter``), Odoo behind a TLS proxy (``proxy_mode``, loopback only), prefork workers
-(the terminal API needs them: a request never reaches a half-loaded registry). PostgreSQL
+(the terminal API needs them: a request never reaches a half-loaded registry), queue_job's
+runner for the postings (each running job holds a worker, so the root channel's capacity stays
+below the number of workers). PostgreSQL
 itself must keep ``synchronous_commit = on``: with it off, an immediate stop forgets commits
 already acknowledged to a terminal. ``--check-db`` says whether a database has it.
 """
@@ -37,8 +39,13 @@ http_port = 8069
 workers = {workers}
 max_cron_threads = 1
 limit_time_real = 120
-server_wide_modules = web
+; queue_job: its runner starts in this server and calls /queue_job/runjob on http_port.
+server_wide_modules = web,queue_job
 ; PostgreSQL: synchronous_commit must stay on (its default); check with --check-db {db}
+
+[queue_job]
+; Postings one at a time, all jobs at most {root_capacity}: the terminals keep a free worker.
+channels = root:{root_capacity},root.mes_posting:1
 """
 
 
@@ -46,7 +53,8 @@ def render(args):
     return TEMPLATE.format(
         addons_path=args.addons_path, data_dir=args.data_dir, db_host=args.db_host or 'False',
         db_port=args.db_port or 'False', db_user=args.db_user, db_password=args.db_password or 'False',
-        db=args.db, admin_passwd=secrets.token_urlsafe(32), workers=args.workers)
+        db=args.db, admin_passwd=secrets.token_urlsafe(32), workers=args.workers,
+        root_capacity=max(1, min(2, args.workers - 1)))
 
 
 def synchronous_commit(db):

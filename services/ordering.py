@@ -117,3 +117,13 @@ def pair_stop(existing, moment):
     if running:
         return ('close', max(running)[1])
     return ('none', None)
+
+
+def first_overlap(existing, start, end):
+    """The key of the first of ``existing`` intervals (key, start, end; end None while running)
+    that shares time with ``start``..``end`` (``end`` None: running on), or None. Intervals
+    that only touch (one stops when the other starts) do not overlap."""
+    for key, other_start, other_end in sorted(existing, key=lambda i: i[1]):
+        if not _disjoint(start, end, other_start, other_end):
+            return key
+    return None

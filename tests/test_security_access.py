@@ -4,6 +4,7 @@ threat model's (SECURITY.md): operators never read cost, rates or accounting; no
 inbox; only supervisors run terminals and the dead-letter queue; secrets are unreadable."""
 from odoo.exceptions import AccessError, UserError
 
+from ..models.mes_terminal import token_hash
 from .common import ShopFloorCase
 
 COST_MODELS = ('mes.cost.line', 'mes.wip.report', 'mes.cost.of.quality', 'account.move', 'account.move.line')
@@ -150,3 +151,121 @@ class TestInboxAndRules(SecurityCase):
         for model in ('mes.reason', 'mes.terminal', 'mes.quality.point', 'mes.labor.log', 'mes.cost.line'):
             for operation in ('write', 'create', 'unlink'):
                 self.assertFalse(self.can(self.operator, model, operation), (model, operation))
+
+
+MONEY_FIELDS = [('mrp.production', 'mes_wip_balance'), ('mrp.workcenter', 'costs_hour'),
+                ('mrp.workcenter', 'mes_labor_rate'), ('mes.quality.check', 'inspection_cost'),
+                ('stock.move', 'value'), ('stock.move', 'remaining_value'), ('stock.move', 'price_unit')]
+
+
+class TestOperatorsSeeTheirOwnFactsAndNoMoney(SecurityCase):
+
+    def run_the_cut(self):
+        """Anna (the operator's employee) and Ben work the cut; Anna's check is costed at her rate."""
+        point = self.env['mes.quality.point'].create({
+            'name': 'Leg length', 'kind': 'measure', 'nominal': 10.0, 'tolerance_min': 9.9, 'tolerance_max': 10.1,
+            'unit': 'mm', 'product_id': self.stool.id, 'inspection_minutes': 6.0})
+        self.send_ok([self.event('start', 0, badge='B-ANNA'), self.event('start', 1, badge='B-BEN'),
+                      self.event('produce', 5, data={'qty': 1}),
+                      self.event('check', 6, data={'point_id': point.id, 'result': 'pass', 'value': 10.0}),
+                      self.event('stop', 30, badge='B-ANNA'), self.event('stop', 31, badge='B-BEN')])
+        check = self.env['mes.quality.check'].search([('point_id', '=', point.id), ('state', '=', 'done')])
+        self.assertEqual(check.inspection_cost, 3.0)   # 6 minutes at Anna's 30.00 an hour
+        return check
+
+    def records(self, check):
+        move = self.env['stock.move'].create({
+            'name': 'Tubes out', 'product_id': self.tube.id, 'product_uom_qty': 2, 'product_uom': self.uom.id,
+            'location_id': self.stock.id, 'location_dest_id': self.env.ref('stock.stock_location_customers').id})
+        move._action_confirm()
+        move._action_assign()
+        move.quantity_done = 2
+        move._action_done()
+        self.assertEqual((move.state, move.value, move.price_unit), ('done', -8.0, -4.0))
+        return {'mrp.production': self.mo, 'mrp.workcenter': self.saw, 'mes.quality.check': check,
+                'stock.move': move}
+
+    def test_operators_see_only_their_own_terminal_events(self):
+        self.run_the_cut()
+        Event = self.env['mes.event']
+        everyone = Event.search([('workorder_id', '=', self.wo_cut.id)])
+        self.assertEqual(set(everyone.mapped('employee_id.name')), {'Anna', 'Ben'})
+        mine = Event.sudo(self.operator).search([('workorder_id', '=', self.wo_cut.id)])
+        self.assertEqual(mine.mapped('employee_id'), self.anna)
+        self.assertEqual(mine, everyone.filtered(lambda e: e.employee_id == self.anna))
+        bens = everyone.filtered(lambda e: e.employee_id == self.ben)
+        with self.assertRaises(AccessError):
+            bens.sudo(self.operator).read(['corrected_at', 'raw'])
+        # through the work order's history too
+        self.assertEqual(self.wo_cut.sudo(self.operator).mes_event_ids.mapped('employee_id'), self.anna)
+        for role in ('supervisor', 'finance'):
+            self.assertEqual(Event.sudo(self.roles[role]).search([('workorder_id', '=', self.wo_cut.id)]), everyone,
+                             role)
+
+    def test_operators_read_no_money_on_orders_work_centers_checks_or_stock_moves(self):
+        records = self.records(self.run_the_cut())
+        for model, field in MONEY_FIELDS:
+            record = records[model]
+            self.assertNotIn(field, record.sudo(self.operator).fields_get(), (model, field))
+            with self.assertRaises(AccessError, msg='%s.%s' % (model, field)):
+                record.sudo(self.operator).read([field])
+            for role in ('supervisor', 'finance'):
+                record.sudo(self.roles[role]).read([field])
+        self.assertEqual(records['mrp.workcenter'].sudo(self.finance).costs_hour, 60.0)
+
+    def test_the_quantities_operators_need_stay_readable(self):
+        records = self.records(self.run_the_cut())
+        self.assertEqual(self.mo.sudo(self.operator).read(['product_qty', 'state'])[0]['product_qty'], 5)
+        self.assertEqual(records['mes.quality.check'].sudo(self.operator).read(['result'])[0]['result'], 'pass')
+        move = records['stock.move'].sudo(self.operator)
+        self.assertEqual(move.read(['product_uom_qty', 'quantity_done'])[0]['quantity_done'], 2)
+
+
+class TestEachRoleOpensItsForms(SecurityCase):
+    """What the web client does when a user opens a form: load the view as that user, then read
+    every field it shows, and the fields of each embedded list from their records."""
+
+    def open_form(self, user, record):
+        Model = record.env[record._name].sudo(user)
+        view = Model.fields_view_get(view_type='form')
+        values = Model.browse(record.id).read(list(view['fields']))[0]
+        for name, description in view['fields'].items():
+            subview = (description.get('views') or {}).get('tree')
+            if subview and values.get(name):
+                comodel = record.env[description['relation']].sudo(user)
+                comodel.browse(values[name]).read(list(subview['fields']))
+        return view, values
+
+    def test_each_role_opens_the_manufacturing_order_and_its_work_order(self):
+        self.send_ok([self.event('start', 0), self.event('produce', 5, data={'qty': 1}),
+                      self.event('scrap', 6, data={'qty': 1, 'reason': 'DIM'}), self.event('stop', 30),
+                      self.event('finish', 31)])
+        for role in ('operator', 'supervisor', 'finance'):
+            for record in (self.mo, self.wo_cut):
+                self.open_form(self.roles[role], record)
+        # the cost sheet is on the order for supervisors and finance, not for operators
+        for role in ('supervisor', 'finance'):
+            view, values = self.open_form(self.roles[role], self.mo)
+            self.assertIn('mes_cost_line_ids', view['fields'], role)
+            self.assertTrue(values['mes_cost_line_ids'], role)
+        view, _values = self.open_form(self.operator, self.mo)
+        self.assertNotIn('mes_cost_line_ids', view['fields'])
+        self.assertNotIn('mes_wip_balance', view['fields'])
+
+
+class TestIssuedTokenIsNeverStored(SecurityCase):
+
+    def test_an_issued_token_is_shown_once_and_never_stored(self):
+        action = self.terminal.sudo(self.supervisor).action_issue_token()
+        token = action['context']['mes_terminal_token']
+        self.assertEqual(self.terminal.sudo().token_hash, token_hash(token))
+        # the dialog shows it, read with the action's context as the web client does
+        wizard = self.env['mes.terminal.token'].sudo(self.supervisor).with_context(action['context']).browse(
+            action['res_id'])
+        self.assertEqual(wizard.read(['token', 'terminal_id'])[0]['token'], token)
+        self.assertEqual(wizard.terminal_id, self.terminal)
+        # no table holds it: neither the wizard's rows nor the terminal's
+        for table in ('mes_terminal_token', 'mes_terminal'):
+            self.env.cr.execute("SELECT count(*) FROM %s t WHERE row_to_json(t)::text LIKE %%s" % table,
+                                ['%' + token + '%'])
+            self.assertEqual(self.env.cr.fetchone()[0], 0, table)

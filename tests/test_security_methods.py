@@ -22,6 +22,8 @@ WHO_MAY = {
     ('mes.event', 'action_discard'): {'supervisor'},
     ('mes.event', 'action_open_discard_wizard'): {'supervisor'},
     ('mes.event.discard', 'action_discard'): {'supervisor'},
+    ('mes.labor.log', 'action_open_correction'): {'supervisor'},
+    ('mes.labor.correction', 'action_correct'): {'supervisor'},
     ('mes.nonconformance', 'action_approve'): {'supervisor'},
     ('mes.nonconformance', 'action_done'): {'supervisor'},
     ('mes.nonconformance', 'action_cancel'): {'supervisor'},

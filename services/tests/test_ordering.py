@@ -402,3 +402,19 @@ class TestProperties:
         rng.shuffle(intervals)
         rng.shuffle(holes)
         assert ordering.subtract(intervals, holes) == rest
+
+
+# -- a supervisor's corrected interval against the operator's others ---------------------------
+
+class TestFirstOverlap:
+
+    EXISTING = [('a', at(0), at(30)), ('b', at(60), None)]
+
+    def test_inside_before_and_touching(self):
+        assert ordering.first_overlap(self.EXISTING, at(10), at(20)) == 'a'
+        assert ordering.first_overlap(self.EXISTING, at(30), at(60)) is None   # touches both
+        assert ordering.first_overlap(self.EXISTING, at(-10), at(0)) is None
+
+    def test_a_running_interval_overlaps_everything_after_its_start(self):
+        assert ordering.first_overlap(self.EXISTING, at(500), at(510)) == 'b'
+        assert ordering.first_overlap(self.EXISTING, at(40), None) == 'b'
