@@ -19,7 +19,7 @@ STATES = [
 # The fold of the work order's events sets applied, waiting, held, dead and superseded as history
 # arrives; supervisors' actions (retry, approve, discard) go through _set_state.
 TRANSITIONS = {
-    ('dead', 'dead'), ('dead', 'discarded'), ('held', 'discarded'), ('waiting', 'discarded'),
+    ('received', 'applied'), ('received', 'dead'), ('dead', 'dead'), ('dead', 'discarded'), ('held', 'discarded'), ('waiting', 'discarded'),
 }
 INTERNAL = 'mes_event_internal'
 

@@ -142,7 +142,10 @@ class MesEventRecord(models.Model):
                 refused[row_id] = (exc, {})
         lookup = _Lookup(self.env, terminal, parsed.values())
         judged, links = {}, {}
-        for row_id, event in parsed.items():
+        # in true time: a check recorded here opens the quality gate for a produce after it
+        in_time = sorted(parsed.items(), key=lambda item: (ordering.corrected_time(item[1].at, offsets[item[0]]),
+                                                          item[1].seq or 0, item[0]))
+        for row_id, event in in_time:
             at = ordering.corrected_time(event.at, offsets[row_id])
             wo, employee = lookup.workorder(event.workorder_id), lookup.employee(event.employee)
             links[row_id] = {'workorder_id': wo.id or None, 'workcenter_id': wo.workcenter_id.id or None,
@@ -154,8 +157,18 @@ class MesEventRecord(models.Model):
                 refused[row_id] = (exc, links[row_id])
                 continue
             judged[row_id] = wo
+            if event.type == 'check':
+                self._record_check(row_id, event, wo, employee, at)
         self._write_static(links, refused, judged)
         return judged
+
+    @api.model
+    def _record_check(self, row_id, event, wo, employee, at):
+        """A quality check lands in the MES's own records at once: the gate of the events
+        after it, in this batch or the next, reads it (the posting skips what is there)."""
+        point = self.env['mes.quality.point'].sudo().browse(event.data['point_id'])
+        self.env['mes.quality.check'].sudo()._record_from_event(self.browse(row_id), point, wo, employee, at,
+                                                                event.data)
 
     @api.model
     def _write_static(self, links, refused, judged):

@@ -75,12 +75,13 @@ class MesExecutionPosting(models.Model):
         events = self._events(new)
         time_changed = self._post_labor(wo, new, old, events)
         down_since = self._post_downtime(wo, new, old, events)
+        cause = _cause(events, new, old)
         if down_since:
             logs = self.env['mes.labor.log'].search([('workcenter_id', '=', wo.workcenter_id.id), '|',
                                                      ('date_stop', '=', False), ('date_stop', '>', down_since)])
-            (logs.mapped('workorder_id') | wo)._mes_time_changed()
+            (logs.mapped('workorder_id') | wo)._mes_time_changed(cause=cause)
         elif time_changed:
-            wo._mes_time_changed()
+            wo._mes_time_changed(cause=cause)
         self._post_good(wo, new, old)
         self._post_scrap(wo, new, old, events)
         self._post_consumption(wo, new, old)
@@ -250,6 +251,23 @@ class MesExecutionPosting(models.Model):
         Lot = self.env['stock.production.lot'].sudo()
         return Lot.search([('product_id', '=', product.id), ('name', '=', name)], limit=1) \
             or Lot.create({'product_id': product.id, 'name': name})
+
+
+def _cause(events, new, old):
+    """The time facts this posting carries, named on the entry that absorbs them: which event,
+    from which terminal, by whom (a correction says who made it)."""
+    before = {tuple(i) for i in old['labor']} | {tuple(d) for d in old['down']}
+    uids = []
+    for interval in new['labor'] + new['down']:
+        if tuple(interval) not in before:
+            uids += [uid for uid in (interval[3], interval[4]) if uid]
+    named = []
+    for uid in uids:
+        event = events.get(uid)
+        if event:
+            source = event.terminal_id.name or (event.made_by.name if 'made_by' in event._fields else '') or ''
+            named.append('%s %s (%s, %s)' % (event.type, uid, source, event.employee_id.name or ''))
+    return '; '.join(named)
 
 
 def _deltas(new_pairs, old_pairs):

@@ -87,9 +87,10 @@ class TestEventErrors(ShopFloorCase):
         self.assert_rejected(self.event('produce', 1, wo=cut, data={'qty': 1}), 'lot_required')
         self.assertEqual(cut.qty_produced, 0)
 
-    def expire_waiting(self, hours_after_receipt=13):
-        """Let the partner window pass with nothing arriving (the cron's sweep)."""
-        self.env['mes.execution']._cron_expire_waiting(now=T0 + timedelta(hours=8 + hours_after_receipt))
+    def expire_waiting(self):
+        """Let a one-hour partner window pass with nothing arriving (the cron's sweep)."""
+        self.env['ir.config_parameter'].sudo().set_param('shopfloor_mes.partner_wait_hours', '1')
+        self.env['mes.execution']._cron_expire_waiting(now=T0 + timedelta(hours=8 + 2))
 
     def test_a_second_start_or_a_stop_without_start_waits_for_its_partner_then_is_rejected(self):
         first = self.event('start', 0)

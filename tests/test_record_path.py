@@ -45,7 +45,7 @@ class TestRecordPath(ShopFloorCase):
 
         def replay(events, shuffle):
             wo = self.make_order(5).workorder_ids.filtered(lambda w: w.workcenter_id == self.saw)
-            batch = [dict(event, workorder_id=wo.id) for event in events]
+            batch = [dict(event, workorder_id=wo.id, id='%s-%s' % (event['id'], wo.id)) for event in events]
             if shuffle:
                 rng = random.Random(7)
                 batch = batch + rng.sample(batch, 4)

@@ -1,7 +1,7 @@
 """Terminal tokens and operator PINs: hashed, revocable, brute force locked out."""
 from datetime import datetime, timedelta
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import ShopFloorCase
 
@@ -32,7 +32,7 @@ class TestTerminalToken(ShopFloorCase):
     def test_only_supervisors_issue_tokens(self):
         operator = self.env['res.users'].create({
             'name': 'Op', 'login': 'op_token', 'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             self.terminal.sudo(operator).issue_token()
 
     def test_unknown_or_empty_tokens_find_nothing(self):
