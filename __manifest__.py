@@ -40,6 +40,7 @@
         'views/mes_downtime_views.xml',
         'report/mes_oee_report.xml',
         'views/menus.xml',
+        'views/mes_posting_views.xml',
         'views/mes_cost_views.xml',
         'views/mes_wip_views.xml',
         'report/mes_cost_sheet_report.xml',

@@ -83,6 +83,13 @@ def in_transaction(work, serialized=True):
     raise AssertionError('unreachable')
 
 
+def posting_mode(env):
+    """'queue' (default): postings run as background jobs (queue_job) within seconds; 'inline':
+    right after the record, in a transaction of its own, before the answer (a server without
+    queue_job's runner)."""
+    return env['ir.config_parameter'].sudo().get_param('shopfloor_mes.posting', 'queue')
+
+
 def post_recorded(execution_ids):
     """Bring Odoo's records up to what was just recorded, in a transaction of its own: the
     terminal's answer never depends on it, and a posting that fails says so on its work order."""
@@ -146,7 +153,10 @@ class MesApi(http.Controller):
             except errors.MesError as exc:
                 return error_response(exc)
             results, executions = env['mes.event']._record_batch(terminal, batch.events, batch.sent_at, received_at)
-            recorded[:] = executions.ids
+            if executions and posting_mode(env) == 'queue':
+                executions._enqueue_posting()   # in this transaction: recorded and queued, or neither
+            else:
+                recorded[:] = executions.ids
             offset = ordering.clock_offset(received_at, batch.sent_at)
             return json_response({'server_time': contract.format_time(received_at),
                                   'clock_offset_ms': ordering.offset_ms(offset), 'results': results})

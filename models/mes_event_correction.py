@@ -88,7 +88,9 @@ class MesEventCorrection(models.Model):
                 'employee_id': log.employee_id.id, 'employee_badge': log.employee_id.barcode or '',
                 'terminal_at': stamp, 'corrected_at': stamp, 'received_at': fields.Datetime.to_string(now),
                 'clock_offset_ms': 0, 'made_by': self.env.uid, 'correction_reason': data['reason'],
-                'folded': True, 'data_json': '{}', 'corrects_uid': replaces.event_uid or False})
+                'folded': True, 'data_json': '{}', 'corrects_uid': replaces.event_uid or False,
+                # a supervisor vouches for it: an interval of last week is no late report
+                'approved': True})
         executions = self.env['mes.execution'].sudo()._record({event.id: wo for event in pair}, now)
         refused = pair.filtered(lambda e: e.state != 'applied')[:1]
         if refused:   # the history says no (a held interval, a finish before the stop...)

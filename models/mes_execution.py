@@ -38,14 +38,25 @@ class MesExecution(models.Model):
     workorder_id = fields.Many2one('mrp.workorder', required=True, readonly=True, index=True, ondelete='cascade')
     production_id = fields.Many2one('mrp.production', readonly=True, index=True, ondelete='cascade')
     version = fields.Integer(readonly=True, help='Raised by every record that changes the state.')
-    posted_version = fields.Integer(readonly=True, help='The version Odoo\'s records were last brought to.')
     state_json = fields.Text(readonly=True)
-    posted_json = fields.Text(readonly=True)
     good_qty = fields.Float(readonly=True)
     scrap_qty = fields.Float(readonly=True)
     finished_at = fields.Datetime(readonly=True)
     recorded_at = fields.Datetime(readonly=True)
-    posting_error = fields.Text(readonly=True, help='Why Odoo\'s records could not follow; fix it and post again.')
+    # What was posted lives in mes.posting, a row of its own: a posting never holds the lock
+    # that the record stage takes on this row, so terminals never wait for the ledger.
+    posted_version = fields.Integer(compute='_compute_posted', help='The version Odoo\'s records were last brought to.')
+    posting_error = fields.Text(compute='_compute_posted',
+                                help='Why Odoo\'s records could not follow; fix it and post again.')
+    posted_at = fields.Datetime(compute='_compute_posted')
+
+    def _compute_posted(self):
+        postings = {p.execution_id.id: p for p in self.env['mes.posting'].sudo().search([('execution_id', 'in', self.ids)])}
+        for execution in self:
+            posting = postings.get(execution.id)
+            execution.posted_version = posting.version if posting else 0
+            execution.posting_error = posting.error if posting else False
+            execution.posted_at = posting.posted_at if posting else False
 
     _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
 
@@ -97,9 +108,9 @@ class MesExecution(models.Model):
         """The execution rows of ``workorder_ids``, created when missing and locked in id order."""
         cr = self.env.cr
         ids = sorted(set(workorder_ids))
-        cr.execute("""INSERT INTO mes_execution (workorder_id, production_id, version, posted_version,
+        cr.execute("""INSERT INTO mes_execution (workorder_id, production_id, version,
                                                  create_uid, write_uid, create_date, write_date)
-                      SELECT wo.id, wo.production_id, 0, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
+                      SELECT wo.id, wo.production_id, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
                         FROM mrp_workorder wo WHERE wo.id = ANY(%s)
                       ON CONFLICT (workorder_id) DO NOTHING""", (self.env.uid, self.env.uid, ids))
         cr.execute("""SELECT id, workorder_id, version, state_json FROM mes_execution

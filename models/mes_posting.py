@@ -12,7 +12,7 @@ import logging
 
 import psycopg2
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
@@ -29,28 +29,53 @@ class PostingBlocked(Exception):
     """Odoo's records cannot follow the recorded state; the message says what to fix."""
 
 
+class MesPosting(models.Model):
+    """What was last posted of a work order's recorded state, and why a posting is blocked."""
+    _name = 'mes.posting'
+    _description = 'Posted state of a work order'
+
+    execution_id = fields.Many2one('mes.execution', required=True, readonly=True, index=True, ondelete='cascade')
+    version = fields.Integer(readonly=True)
+    state_json = fields.Text(readonly=True)
+    error = fields.Text(readonly=True)
+    posted_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [('execution_unique', 'unique(execution_id)', 'One posted state per work order.')]
+
+
 class MesExecutionPosting(models.Model):
     _inherit = 'mes.execution'
+
+    def _posting(self):
+        """This execution's posted state, created when missing and locked: two postings of one
+        work order never run at once (the second waits, or is retried)."""
+        self.ensure_one()
+        self.env.cr.execute("""INSERT INTO mes_posting (execution_id, version, create_uid, write_uid, create_date, write_date)
+                               VALUES (%s, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
+                               ON CONFLICT (execution_id) DO NOTHING""", (self.id, self.env.uid, self.env.uid))
+        self.env.cr.execute("SELECT id FROM mes_posting WHERE execution_id = %s FOR UPDATE", (self.id,))
+        return self.env['mes.posting'].sudo().browse(self.env.cr.fetchone()[0])
 
     def _post(self):
         """Post each execution whose recorded version is ahead of its posted one."""
         for execution in self.sudo():
-            if execution.version == execution.posted_version and not execution.posting_error:
+            posting = execution._posting()
+            if execution.version == posting.version and not posting.error:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    execution._post_difference()
-                    execution.write({'posted_json': execution.state_json, 'posted_version': execution.version,
-                                     'posting_error': False})
+                    execution._post_difference(posting)
+                    posting.write({'state_json': execution.state_json, 'version': execution.version,
+                                   'error': False, 'posted_at': fields.Datetime.now()})
             except (psycopg2.OperationalError, psycopg2.InterfaceError):
                 raise   # a conflict or a lost connection: the whole transaction is retried
             except (PostingBlocked, UserError, errors.MesError) as exc:
                 message = getattr(exc, 'name', None) or getattr(exc, 'message', None) or str(exc)
                 _logger.warning('MES posting of %s blocked: %s', execution.workorder_id.display_name, message)
-                execution.write({'posting_error': message})
+                posting.write({'error': message})
             except Exception as exc:  # noqa: BLE001 - a bug in a posting must not lose the recorded facts
                 _logger.exception('MES posting of %s failed', execution.workorder_id.display_name)
-                execution.write({'posting_error': _('The posting failed (%s: %s); the facts are recorded. '
+                posting.write({'error': _('The posting failed (%s: %s); the facts are recorded. '
                                                     'The failure is logged for the administrator; post again '
                                                     'once it is fixed.') % (type(exc).__name__, exc)})
         return self
@@ -58,9 +83,21 @@ class MesExecutionPosting(models.Model):
     def _cron_post_pending(self, limit=200):
         """Post what is recorded and not posted yet (a posting deferred by a conflict, or
         blocked until its cause was fixed), oldest first."""
-        self.env.cr.execute("""SELECT id FROM mes_execution WHERE version > posted_version
-                               ORDER BY recorded_at NULLS FIRST, id LIMIT %s""", (limit,))
-        return self.browse([row[0] for row in self.env.cr.fetchall()])._post()
+        self.env.cr.execute("""SELECT e.id FROM mes_execution e LEFT JOIN mes_posting p ON p.execution_id = e.id
+                               WHERE e.version > coalesce(p.version, 0)
+                               ORDER BY e.recorded_at NULLS FIRST, e.id LIMIT %s""", (limit,))
+        pending = self.browse([row[0] for row in self.env.cr.fetchall()])
+        blocked = pending._post().filtered('posting_error')
+        return pending - blocked
+
+    @api.model
+    @caller(SUPERVISOR, FINANCE)
+    def action_post_pending(self):
+        """Post everything recorded and not posted yet, now (the cron and the jobs do it within
+        seconds; this is for a supervisor who wants it at once, and for the tests)."""
+        while self._cron_post_pending():
+            pass
+        return True
 
     @caller(SUPERVISOR, FINANCE)
     def action_post_again(self):
@@ -69,9 +106,9 @@ class MesExecutionPosting(models.Model):
         self.sudo()._post()
         return True
 
-    def _post_difference(self):
+    def _post_difference(self, posting):
         wo = self.workorder_id.with_context(mes_no_autofinish=True)
-        new, old = json.loads(self.state_json or 'null') or EMPTY, json.loads(self.posted_json or 'null') or EMPTY
+        new, old = json.loads(self.state_json or 'null') or EMPTY, json.loads(posting.state_json or 'null') or EMPTY
         events = self._events(new)
         time_changed = self._post_labor(wo, new, old, events)
         down_since = self._post_downtime(wo, new, old, events)
