@@ -268,13 +268,24 @@ class MesApi(http.Controller):
         return in_transaction(authenticated(work))
 
 
+def _recorded(wo):
+    """The work order's recorded state (what the terminals reported, folded in true time): the
+    screens show it at once, before Odoo's records have followed."""
+    execution = wo.env['mes.execution'].search([('workorder_id', '=', wo.id)], limit=1)
+    return json.loads(execution.state_json) if execution.state_json else None
+
+
 def _open_downtime(wo):
-    down = wo.env['mrp.workcenter.productivity'].search([
-        ('workcenter_id', '=', wo.workcenter_id.id), ('mes_reason_id', '!=', False), ('date_end', '=', False)], limit=1)
-    if not down:
-        return None
-    return {'reason': down.mes_reason_id.code, 'name': down.mes_reason_id.name,
-            'since': contract.format_time(odoo.fields.Datetime.from_string(down.date_start))}
+    """The work center's open downtime as recorded, on any of its work orders."""
+    executions = wo.env['mes.execution'].search([('workorder_id.workcenter_id', '=', wo.workcenter_id.id),
+                                                 ('state_json', 'like', '"down": [[')])
+    for execution in executions:
+        for start, end, reason_code, _start_uid, _end_uid in json.loads(execution.state_json)['down']:
+            if end is None:
+                reason = wo.env['mes.reason'].search([('code', '=', reason_code), ('kind', '=', 'downtime')], limit=1)
+                return {'reason': reason_code, 'name': reason.name or reason_code,
+                        'since': contract.format_time(odoo.fields.Datetime.from_string(start[:19]))}
+    return None
 
 
 def _last_check(wo, point):
@@ -286,30 +297,42 @@ def _last_check(wo, point):
             'at': contract.format_time(odoo.fields.Datetime.from_string(check.checked_at))}
 
 
-def _workorder_summary(wo):
+def _workorder_summary(wo, recorded=None):
     production = wo.production_id
+    recorded = recorded or {}
     return {
         'id': wo.id, 'name': wo.name, 'state': wo.state, 'production': production.name,
         'product': production.product_id.display_name, 'qty_planned': wo.qty_production,
-        'qty_produced': wo.qty_produced, 'uom': production.product_uom_id.name,
+        'qty_produced': recorded.get('good', wo.qty_produced), 'uom': production.product_uom_id.name,
         'due': wo.date_planned_start and contract.format_time(odoo.fields.Datetime.from_string(wo.date_planned_start)),
         'standard_minutes': wo.duration_expected,
         'downtime': _open_downtime(wo),
     }
 
 
+def _running_operators(env, wo, recorded):
+    if not recorded:
+        return [{'id': l.employee_id.id, 'name': l.employee_id.name,
+                 'since': contract.format_time(odoo.fields.Datetime.from_string(l.date_start))}
+                for l in wo.mes_labor_log_ids if not l.date_stop]
+    running = [(badge, start) for badge, start, end, *_rest in recorded['labor'] if end is None]
+    employees = {e.barcode: e for e in env['hr.employee'].search([('barcode', 'in', [b for b, _s in running])])}
+    return [{'id': employees[badge].id, 'name': employees[badge].name,
+             'since': contract.format_time(odoo.fields.Datetime.from_string(start[:19]))}
+            for badge, start in running if badge in employees]
+
+
 def _workorder_detail(env, wo):
-    detail = _workorder_summary(wo)
+    recorded = _recorded(wo) or {}
+    detail = _workorder_summary(wo, recorded)
     points = env['mes.quality.point'].search([]).filtered(lambda p: p._applies_to(wo))
     detail.update({
         'instructions': wo.operation_id.note or '',
         'tracking': wo.production_id.product_id.tracking,
-        'scrap_qty': wo.mes_scrap_qty,
+        'scrap_qty': sum(qty for _reason, _product, qty in recorded['scrap']) if recorded else wo.mes_scrap_qty,
         'labor_minutes': wo.mes_labor_minutes,
         'machine_minutes': wo.mes_machine_minutes,
-        'operators': [{'id': l.employee_id.id, 'name': l.employee_id.name,
-                       'since': contract.format_time(odoo.fields.Datetime.from_string(l.date_start))}
-                      for l in wo.mes_labor_log_ids if not l.date_stop],
+        'operators': _running_operators(env, wo, recorded),
         'components': [{'product_id': m.product_id.id, 'name': m.product_id.display_name,
                         'qty_planned': m.product_uom_qty, 'uom': m.product_uom.name}
                        for m in wo.production_id.move_raw_ids if m.state != 'cancel'],

@@ -52,8 +52,11 @@ class MesEventRecord(models.Model):
         results = [None] * len(raw_events)
         fresh = self._store_batch(terminal, raw_events, offset, received_at, results)
         judged = self._judge_static(terminal, fresh)
-        executions = self.env['mes.execution'].sudo()._record(
-            {row_id: wo for row_id, wo in judged.items() if wo}, received_at)
+        Execution = self.env['mes.execution'].sudo()
+        executions = Execution._record(judged, received_at)
+        gated = self._quality_pass(judged)
+        if gated:
+            executions |= Execution._record(gated, received_at)
         self._answer(fresh, results)
         self.env.cr.execute("UPDATE mes_terminal SET last_seen_at = %s, clock_offset_ms = %s WHERE id = %s",
                             (received_at, ordering.offset_ms(offset), terminal.id))
@@ -142,10 +145,7 @@ class MesEventRecord(models.Model):
                 refused[row_id] = (exc, {})
         lookup = _Lookup(self.env, terminal, parsed.values())
         judged, links = {}, {}
-        # in true time: a check recorded here opens the quality gate for a produce after it
-        in_time = sorted(parsed.items(), key=lambda item: (ordering.corrected_time(item[1].at, offsets[item[0]]),
-                                                          item[1].seq or 0, item[0]))
-        for row_id, event in in_time:
+        for row_id, event in parsed.items():
             at = ordering.corrected_time(event.at, offsets[row_id])
             wo, employee = lookup.workorder(event.workorder_id), lookup.employee(event.employee)
             links[row_id] = {'workorder_id': wo.id or None, 'workcenter_id': wo.workcenter_id.id or None,
@@ -157,18 +157,34 @@ class MesEventRecord(models.Model):
                 refused[row_id] = (exc, links[row_id])
                 continue
             judged[row_id] = wo
-            if event.type == 'check':
-                self._record_check(row_id, event, wo, employee, at)
         self._write_static(links, refused, judged)
         return judged
 
     @api.model
-    def _record_check(self, row_id, event, wo, employee, at):
-        """A quality check lands in the MES's own records at once: the gate of the events
-        after it, in this batch or the next, reads it (the posting skips what is there)."""
-        point = self.env['mes.quality.point'].sudo().browse(event.data['point_id'])
-        self.env['mes.quality.check'].sudo()._record_from_event(self.browse(row_id), point, wo, employee, at,
-                                                                event.data)
+    def _quality_pass(self, judged):
+        """The quality of the batch's applied events, in true time: a check lands in the MES's
+        quality records at once, and the gate of a produce or finish after it reads them. A
+        produce or finish that a blocking check holds is refused (``quality_check_blocking``)
+        and leaves its work order's fold; returns {event row id: work order} to fold again."""
+        events = self.sudo().browse(list(judged)).filtered(lambda e: e.state == 'applied')
+        refused, refold = {}, {}
+        for event in events.sorted(lambda e: (e.corrected_at, e.seq or 0, e.id)):
+            wo = judged[event.id]
+            if event.type == 'check':
+                data = json.loads(event.data_json)
+                point = self.env['mes.quality.point'].sudo().browse(data['point_id'])
+                self.env['mes.quality.check'].sudo()._record_from_event(
+                    event, point, wo, event.employee_id, fields.Datetime.from_string(event.corrected_at), data)
+            elif event.type in ('produce', 'finish'):
+                try:
+                    with self.env.cr.savepoint():   # a refused gate leaves no check it scheduled
+                        wo._mes_quality_gate(event.type)
+                except errors.MesError as exc:
+                    refused[event.id] = (exc, {})
+                    refold[event.id] = wo
+        if refused:
+            self._write_static({}, refused, {})
+        return refold
 
     @api.model
     def _write_static(self, links, refused, judged):
@@ -182,15 +198,17 @@ class MesEventRecord(models.Model):
         if not rows:
             return
         self.env.cr.execute("""
-            UPDATE mes_event e SET workorder_id = v.wo, workcenter_id = v.wc, employee_id = v.emp, qty = v.qty,
-                   corrected_at = COALESCE(v.at, e.corrected_at), data_json = v.data, folded = v.folded,
+            UPDATE mes_event e SET workorder_id = COALESCE(v.wo, e.workorder_id),
+                   workcenter_id = COALESCE(v.wc, e.workcenter_id), employee_id = COALESCE(v.emp, e.employee_id),
+                   qty = COALESCE(v.qty, e.qty), corrected_at = COALESCE(v.at, e.corrected_at),
+                   data_json = COALESCE(v.data, e.data_json), folded = v.folded,
                    state = CASE WHEN v.folded THEN e.state ELSE 'dead' END, error_code = v.code,
                    error_message = v.message
               FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::float8[], %s::timestamp[], %s::text[],
                           %s::bool[], %s::varchar[], %s::text[]) AS v(id, wo, wc, emp, qty, at, data, folded, code, message)
              WHERE e.id = v.id""", (
             [r[0] for r in rows], [r[1].get('workorder_id') for r in rows], [r[1].get('workcenter_id') for r in rows],
-            [r[1].get('employee_id') for r in rows], [r[1].get('qty') or 0.0 for r in rows],
+            [r[1].get('employee_id') for r in rows], [r[1].get('qty') for r in rows],
             [r[1].get('corrected_at') for r in rows], [r[1].get('data_json') for r in rows],
             [r[0] in judged for r in rows], [r[2].code if r[2] else None for r in rows],
             [_storable_message(r[2]) if r[2] else None for r in rows]))
@@ -268,7 +286,6 @@ class _Lookup:
         if product.tracking == 'serial' and event.data['qty'] != 1:
             raise errors.FieldInvalid(field='data.qty', problem='must be 1 for a serial-tracked product: '
                                       'report one serial number per produce event')
-        wo._mes_quality_gate('produce')
 
     def _check_scrap(self, event, wo):
         product_id = event.data.get('product_id')
@@ -284,9 +301,6 @@ class _Lookup:
             raise errors.CheckPointUnknown(id=event.data['point_id'], wo=workorder_name(wo))
         if point.kind == 'measure' and event.data.get('value') is None:
             raise errors.CheckValueMissing(point=point.name, unit=point.unit or 'its unit')
-
-    def _check_finish(self, event, wo):
-        wo._mes_quality_gate('finish')
 
     def _check_lot(self, product, event, etype):
         if product.tracking != 'none' and not event.data.get('lot'):

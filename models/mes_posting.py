@@ -152,13 +152,19 @@ class MesExecutionPosting(models.Model):
                       'stop_event_id': events[end_uid].id if end_uid in events else False,
                       'closed_by_finish': by_finish}
             log = logs.pop(uid, None)
+            corrected = events[start_uid].corrects_uid if start_uid in events else None
+            if log is None and corrected in logs:
+                # a supervisor's correction supersedes this interval's start: the same log moves
+                log = logs.pop(corrected)
+                values['start_event_id'] = events[start_uid].id
             if log is None:
                 start_event = events[start_uid]
                 employee = start_event.employee_id
                 Labor.create(dict(values, employee_id=employee.id, workorder_id=wo.id, start_event_id=start_event.id,
                                   hourly_rate=employee.sudo().timesheet_cost))
-            elif (log.date_start, log.date_stop or False, log.stop_event_id.id, log.closed_by_finish) != (
-                    values['date_start'], values['date_stop'], values['stop_event_id'], by_finish):
+            elif 'start_event_id' in values or (log.date_start, log.date_stop or False, log.stop_event_id.id,
+                                                log.closed_by_finish) != (values['date_start'], values['date_stop'],
+                                                                          values['stop_event_id'], by_finish):
                 log.write(values)
         for log in logs.values():
             log.unlink()   # its start was judged otherwise since (history arrived): cost follows
