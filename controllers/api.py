@@ -42,10 +42,11 @@ def bearer_token():
     return token.strip() if scheme.lower() == 'bearer' else ''
 
 
-def in_transaction(work):
+def in_transaction(work, serialized=True):
     """Run ``work(env)`` in a fresh transaction as the superuser, committing on success.
     Conflicts between concurrent terminals are retried; a database that cannot be reached
-    answers 503 with a retryable code. ``work`` returns a Response."""
+    answers 503 with a retryable code. ``work`` returns a Response. ``serialized=False`` runs
+    it READ COMMITTED (the record stage: a lock waited for is then no conflict)."""
     db = request.db or odoo.tools.config.get('db_name')
     if not db:
         return error_response(errors.ServiceUnavailable(detail='no database selected'))
@@ -53,7 +54,7 @@ def in_transaction(work):
         env = None
         try:
             registry = odoo.registry(db)
-            with registry.cursor() as cr:
+            with registry._db.cursor(serialized=serialized) as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 response = work(env)
                 if response.status_code >= 400:
@@ -80,6 +81,24 @@ def in_transaction(work):
                                             'and applied nothing; retry the same request later. '
                                             'The failure is logged for the administrator.'}}, 500)
     raise AssertionError('unreachable')
+
+
+def posting_mode(env):
+    """'queue' (default): postings run as background jobs (queue_job) within seconds; 'inline':
+    right after the record, in a transaction of its own, before the answer (a server without
+    queue_job's runner)."""
+    return env['ir.config_parameter'].sudo().get_param('shopfloor_mes.posting', 'queue')
+
+
+def post_recorded(execution_ids):
+    """Bring Odoo's records up to what was just recorded, in a transaction of its own: the
+    terminal's answer never depends on it, and a posting that fails says so on its work order."""
+    def work(env):
+        env['mes.execution'].browse(execution_ids)._post()
+        return json_response({})
+    response = in_transaction(work)
+    if response.status_code != 200:
+        _logger.warning('MES API: posting of executions %s deferred (%s)', execution_ids, response.status_code)
 
 
 def authenticated(handler):
@@ -126,16 +145,25 @@ class MesApi(http.Controller):
             return error_response(exc)
         content_type = request.httprequest.headers.get('Content-Type')
 
+        recorded = []
+
         def work(env, terminal):
             try:
                 batch = contract.parse_request(body, content_type)
             except errors.MesError as exc:
                 return error_response(exc)
-            results = env['mes.event']._ingest(terminal, batch.events, batch.sent_at, received_at)
+            results, executions = env['mes.event']._record_batch(terminal, batch.events, batch.sent_at, received_at)
+            if executions and posting_mode(env) == 'queue':
+                executions._enqueue_posting()   # in this transaction: recorded and queued, or neither
+            else:
+                recorded[:] = executions.ids
             offset = ordering.clock_offset(received_at, batch.sent_at)
             return json_response({'server_time': contract.format_time(received_at),
                                   'clock_offset_ms': ordering.offset_ms(offset), 'results': results})
-        return in_transaction(authenticated(work))
+        response = in_transaction(authenticated(work), serialized=False)
+        if recorded:
+            post_recorded(recorded)
+        return response
 
     @http.route('/mes/api/v1/login', type='http', auth='none', methods=['POST'], csrf=False)
     def login(self, **_form):
@@ -240,13 +268,24 @@ class MesApi(http.Controller):
         return in_transaction(authenticated(work))
 
 
+def _recorded(wo):
+    """The work order's recorded state (what the terminals reported, folded in true time): the
+    screens show it at once, before Odoo's records have followed."""
+    execution = wo.env['mes.execution'].search([('workorder_id', '=', wo.id)], limit=1)
+    return json.loads(execution.state_json) if execution.state_json else None
+
+
 def _open_downtime(wo):
-    down = wo.env['mrp.workcenter.productivity'].search([
-        ('workcenter_id', '=', wo.workcenter_id.id), ('mes_reason_id', '!=', False), ('date_end', '=', False)], limit=1)
-    if not down:
-        return None
-    return {'reason': down.mes_reason_id.code, 'name': down.mes_reason_id.name,
-            'since': contract.format_time(odoo.fields.Datetime.from_string(down.date_start))}
+    """The work center's open downtime as recorded, on any of its work orders."""
+    executions = wo.env['mes.execution'].search([('workorder_id.workcenter_id', '=', wo.workcenter_id.id),
+                                                 ('state_json', 'like', '"down": [[')])
+    for execution in executions:
+        for start, end, reason_code, _start_uid, _end_uid in json.loads(execution.state_json)['down']:
+            if end is None:
+                reason = wo.env['mes.reason'].search([('code', '=', reason_code), ('kind', '=', 'downtime')], limit=1)
+                return {'reason': reason_code, 'name': reason.name or reason_code,
+                        'since': contract.format_time(odoo.fields.Datetime.from_string(start[:19]))}
+    return None
 
 
 def _last_check(wo, point):
@@ -258,30 +297,42 @@ def _last_check(wo, point):
             'at': contract.format_time(odoo.fields.Datetime.from_string(check.checked_at))}
 
 
-def _workorder_summary(wo):
+def _workorder_summary(wo, recorded=None):
     production = wo.production_id
+    recorded = recorded or {}
     return {
         'id': wo.id, 'name': wo.name, 'state': wo.state, 'production': production.name,
         'product': production.product_id.display_name, 'qty_planned': wo.qty_production,
-        'qty_produced': wo.qty_produced, 'uom': production.product_uom_id.name,
+        'qty_produced': recorded.get('good', wo.qty_produced), 'uom': production.product_uom_id.name,
         'due': wo.date_planned_start and contract.format_time(odoo.fields.Datetime.from_string(wo.date_planned_start)),
         'standard_minutes': wo.duration_expected,
         'downtime': _open_downtime(wo),
     }
 
 
+def _running_operators(env, wo, recorded):
+    if not recorded:
+        return [{'id': l.employee_id.id, 'name': l.employee_id.name,
+                 'since': contract.format_time(odoo.fields.Datetime.from_string(l.date_start))}
+                for l in wo.mes_labor_log_ids if not l.date_stop]
+    running = [(badge, start) for badge, start, end, *_rest in recorded['labor'] if end is None]
+    employees = {e.barcode: e for e in env['hr.employee'].search([('barcode', 'in', [b for b, _s in running])])}
+    return [{'id': employees[badge].id, 'name': employees[badge].name,
+             'since': contract.format_time(odoo.fields.Datetime.from_string(start[:19]))}
+            for badge, start in running if badge in employees]
+
+
 def _workorder_detail(env, wo):
-    detail = _workorder_summary(wo)
+    recorded = _recorded(wo) or {}
+    detail = _workorder_summary(wo, recorded)
     points = env['mes.quality.point'].search([]).filtered(lambda p: p._applies_to(wo))
     detail.update({
         'instructions': wo.operation_id.note or '',
         'tracking': wo.production_id.product_id.tracking,
-        'scrap_qty': wo.mes_scrap_qty,
+        'scrap_qty': sum(qty for _reason, _product, qty in recorded['scrap']) if recorded else wo.mes_scrap_qty,
         'labor_minutes': wo.mes_labor_minutes,
         'machine_minutes': wo.mes_machine_minutes,
-        'operators': [{'id': l.employee_id.id, 'name': l.employee_id.name,
-                       'since': contract.format_time(odoo.fields.Datetime.from_string(l.date_start))}
-                      for l in wo.mes_labor_log_ids if not l.date_stop],
+        'operators': _running_operators(env, wo, recorded),
         'components': [{'product_id': m.product_id.id, 'name': m.product_id.display_name,
                         'qty_planned': m.product_uom_qty, 'uom': m.product_uom.name}
                        for m in wo.production_id.move_raw_ids if m.state != 'cancel'],

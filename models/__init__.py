@@ -9,7 +9,7 @@ from . import mes_terminal
 from . import mes_quality_point
 from . import mes_quality_check
 from . import mes_event
-from . import mes_event_apply
+from . import mes_event_record
 from . import mes_execution
 from . import mes_posting
 from . import mes_posting_queue

@@ -1,28 +1,25 @@
 import json
-import logging
-from datetime import datetime, timedelta
-
-import psycopg2
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..services import contract, errors, ordering
-from .mes_batch import MesBatch
 from .mes_access import SUPERVISOR, caller, superuser_only
-
-_logger = logging.getLogger(__name__)
 
 STATES = [
     ('received', 'Received'),   # stored, not judged yet (only ever seen inside a transaction)
-    ('applied', 'Applied'),
+    ('applied', 'Applied'),     # valid in true-time order
+    ('waiting', 'Waiting'),     # its partner (a start before this stop) may still be on its way
+    ('held', 'Held for review'),  # implausible: a supervisor approves, corrects or discards it
     ('dead', 'Rejected'),       # the dead-letter queue: a supervisor fixes the cause and retries
+    ('superseded', 'Corrected'),  # a supervisor's correction replaces it
     ('discarded', 'Discarded'),
 ]
-# Which state may follow which; every change of state goes through _set_state.
+# The fold of the work order's events sets applied, waiting, held, dead and superseded as history
+# arrives; supervisors' actions (retry, approve, discard) go through _set_state.
 TRANSITIONS = {
-    ('received', 'applied'), ('received', 'dead'),
-    ('dead', 'applied'), ('dead', 'dead'), ('dead', 'discarded'),
+    ('received', 'applied'), ('received', 'dead'), ('dead', 'dead'), ('dead', 'discarded'), ('held', 'discarded'), ('waiting', 'discarded'),
 }
 INTERNAL = 'mes_event_internal'
 
@@ -104,59 +101,7 @@ class MesEvent(models.Model):
         values['state'] = state
         return self.with_context(**{INTERNAL: True}).sudo().write(values)
 
-    # -- ingest ------------------------------------------------------------------------------
-    @api.model
-    def _ingest(self, terminal, raw_events, sent_at, received_at=None):
-        """Store, then judge and apply, a batch from ``terminal``; return one result per event
-        in request order. Must run in its own transaction: serialization failures propagate so
-        the caller can retry the whole request."""
-        received_at = received_at or datetime.utcnow()
-        batch = MesBatch()
-        self = self.with_context(mes_batch=batch)
-        offset = ordering.clock_offset(received_at, sent_at)
-        results = [None] * len(raw_events)
-        uids = [contract.raw_event_id(raw) for raw in raw_events]
-        known = {e.event_uid: e for e in self.sudo().search([('event_uid', 'in', [u for u in uids if u])])}
-        fresh = []
-        for index, (raw, uid) in enumerate(zip(raw_events, uids)):
-            if uid in known:
-                first = known[uid]
-                if first.raw == _dump(raw):
-                    results[index] = first._note_repeat(received_at)
-                else:
-                    results[index] = self._store_conflict(terminal, raw, first, offset, received_at)
-                continue
-            event = self._store(terminal, raw, uid, offset, received_at)
-            if uid:
-                known[uid] = event
-            fresh.append((index, event))
-        parsed = []
-        for index, event in fresh:
-            try:
-                parsed.append((index, event, contract.parse_event(raw_events[index])))
-            except errors.MesError as exc:
-                event._reject(exc)
-        judged = [parsed[position] for position in ordering.application_order([p[2] for p in parsed])]
-        try:
-            # Fast path: judge every event, then rebuild run time and cost once per order.
-            with self.env.cr.savepoint():
-                for index, event, parsed_event in judged:
-                    event._judge(parsed_event, terminal)
-                batch.flush(self.env)
-        except (psycopg2.OperationalError, psycopg2.InterfaceError):
-            raise
-        except Exception:  # noqa: BLE001 - a failure in the deferred work must not lose events
-            _logger.exception('MES batch of %s events failed as a whole; judging them one by one', len(judged))
-            batch.__init__()
-            single = self.with_context(mes_batch=None)
-            for index, event, parsed_event in judged:
-                single.browse(event.id)._judge(parsed_event, terminal)
-        for index, event in fresh:
-            results[index] = event._result()
-        terminal.sudo().write({'last_seen_at': fields.Datetime.to_string(received_at),
-                               'clock_offset_ms': ordering.offset_ms(offset)})
-        return results
-
+    # -- storing (the record stage itself is in mes_event_record.py) -------------------------------
     @api.model
     def _store(self, terminal, raw, uid, offset, received_at, **extra):
         values = dict(extra, **{
@@ -174,7 +119,9 @@ class MesEvent(models.Model):
         kept dead beside the first (which stays as it was); a resend of it is its duplicate."""
         earlier = self.sudo().search([('conflict_uid', '=', first.event_uid), ('raw', '=', _dump(raw))], limit=1)
         if earlier:
-            return earlier._note_repeat(received_at)
+            earlier.with_context(**{INTERNAL: True}).write({
+                'repeat_count': earlier.repeat_count + 1, 'last_repeat_at': fields.Datetime.to_string(received_at)})
+            return dict(earlier._result(), status='duplicate', outcome='rejected')
         event = self._store(terminal, raw, None, offset, received_at,
                             conflict_uid=first.event_uid, conflict_with_id=first.id)
         event._reject(errors.EventIdConflict(id=first.event_uid, first_at=first.received_at))
@@ -183,43 +130,11 @@ class MesEvent(models.Model):
     def _sent_uid(self):
         return self.event_uid or self.conflict_uid
 
-    def _note_repeat(self, received_at):
-        self.with_context(**{INTERNAL: True}).sudo().write({
-            'repeat_count': self.repeat_count + 1, 'last_repeat_at': fields.Datetime.to_string(received_at)})
-        result = {'id': self._sent_uid(), 'status': 'duplicate', 'outcome': _OUTCOME[self.state]}
-        if self.state in ('dead', 'discarded'):
+    def _result(self):
+        result = {'id': self._sent_uid(), 'status': _OUTCOME[self.state]}
+        if result['status'] == 'rejected':
             result['error'] = {'code': self.error_code, 'message': self.error_message}
         return result
-
-    def _result(self):
-        if self.state == 'applied':
-            return {'id': self._sent_uid(), 'status': 'applied'}
-        return {'id': self._sent_uid(), 'status': 'rejected',
-                'error': {'code': self.error_code, 'message': self.error_message}}
-
-    def _judge(self, parsed, terminal):
-        """Apply one parsed event inside a savepoint: either all of its effects land with the
-        state 'applied', or none do and the event is dead with a coded error."""
-        self.ensure_one()
-        refs, links = self._resolve_refs(parsed)
-        try:
-            with self.env.cr.savepoint():
-                self._apply(parsed, terminal, *refs)
-        except errors.MesError as exc:
-            self._reject(exc, **links)
-        except (psycopg2.OperationalError, psycopg2.InterfaceError):
-            raise   # serialization failure or lost connection: the whole request is retried
-        except Exception as exc:  # noqa: BLE001 - a bug must not lose the event
-            _logger.exception('MES event %s could not be applied', self.event_uid)
-            detail = exc.name if isinstance(exc, UserError) else type(exc).__name__
-            self._reject(errors.InternalError(detail=detail), **links)
-        else:
-            self._set_state('applied', applied_at=fields.Datetime.now(), error_code=False, error_message=False,
-                            **links)
-            batch = self.env.context.get('mes_batch')
-            if batch is not None:
-                # named on the journal entries this batch posts: corrections say what caused them
-                batch.causes.append('%s %s (%s, %s)' % (parsed.type, self.event_uid, terminal.name, parsed.employee))
 
     def _reject(self, exc, **links):
         message = exc.message
@@ -233,24 +148,31 @@ class MesEvent(models.Model):
             raise AccessError(_('Only an MES supervisor can retry or discard terminal events.'))
 
     def action_retry(self):
-        """Re-apply rejected events through the same code path as on receipt, with the times
-        measured then."""
+        """Judge rejected events again, with the times measured on receipt: what was refused for
+        want of Odoo data (an unknown badge, a missing reason) goes on to the fold once fixed;
+        the fold itself judges with today's history."""
         self._check_supervisor()
-        batch = MesBatch()
-        self = self.with_context(mes_batch=batch)
-        for event in self.sorted(lambda e: (e.seq, e.id)):
+        for event in self:
             if event.state != 'dead':
-                raise UserError(_('Only rejected events can be retried; %s is %s.') % (event.event_uid, event.state))
-            event._set_state('dead', retry_count=event.retry_count + 1, retried_by=self.env.uid,
-                             retried_at=fields.Datetime.now())
-            raw = json.loads(event.raw)
-            try:
-                parsed = contract.parse_event(raw)
-            except errors.MesError as exc:
-                event._reject(exc)
-                continue
-            event._judge(parsed, event.terminal_id)
-        batch.flush(self.env)
+                raise UserError(_('Only rejected events can be retried; %s is %s.') % (event._sent_uid(), event.state))
+        self.sudo().with_context(**{INTERNAL: True}).write({'retried_by': self.env.uid,
+                                                             'retried_at': fields.Datetime.now()})
+        self.env.cr.execute("UPDATE mes_event SET retry_count = retry_count + 1 WHERE id = ANY(%s)", (self.ids,))
+        self.invalidate_cache()
+        self.sudo()._rejudge()
+        return True
+
+    def action_approve(self):
+        """A supervisor vouches for held events (the quantity, the long interval, the late
+        report are real): they count from now on."""
+        self._check_supervisor()
+        for event in self:
+            if event.state != 'held':
+                raise UserError(_('Only events held for review can be approved; %s is %s.')
+                                % (event._sent_uid(), event.state))
+        self.sudo().with_context(**{INTERNAL: True}).write({
+            'approved': True, 'retried_by': self.env.uid, 'retried_at': fields.Datetime.now()})
+        self.sudo()._rejudge()
         return True
 
     def action_discard(self, reason):
@@ -259,7 +181,20 @@ class MesEvent(models.Model):
             raise UserError(_('Say why the event is discarded: the reason is kept with it.'))
         self._set_state('discarded', discarded_by=self.env.uid, discarded_at=fields.Datetime.now(),
                         discard_reason=reason.strip())
+        self.sudo()._rejudge()
         return True
+
+    def _rejudge(self):
+        """Judge these stored events again as on receipt, then refold their work orders."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        workorders = {}
+        for terminal in self.mapped('terminal_id'):
+            mine = self.filtered(lambda e: e.terminal_id == terminal and not e.folded and e.state == 'dead')
+            fresh = [(0, e.id, json.loads(e.raw), timedelta(milliseconds=e.clock_offset_ms)) for e in mine]
+            workorders.update({k: v for k, v in self._judge_static(terminal, fresh).items() if v})
+        for event in self.filtered('folded'):
+            workorders[event.id] = event.workorder_id
+        self.env['mes.execution'].sudo()._record(workorders, now)._post()
 
     @caller(SUPERVISOR)
     def action_open_discard_wizard(self):
@@ -280,7 +215,8 @@ class MesEventDiscard(models.TransientModel):
         return {'type': 'ir.actions.act_window_close'}
 
 
-_OUTCOME = {'applied': 'applied', 'dead': 'rejected', 'discarded': 'rejected', 'received': 'rejected'}
+_OUTCOME = {'applied': 'applied', 'waiting': 'applied', 'held': 'rejected', 'dead': 'rejected',
+            'superseded': 'rejected', 'discarded': 'rejected', 'received': 'rejected'}
 
 
 def _dump(raw):

@@ -1,9 +1,10 @@
 """Events made on the server, not by a terminal: a supervisor's correction of a labor log.
 
-A correction is a new row of the append-only inbox, judged by the same verdict path as a
-terminal's event (``mes.event._judge``: one savepoint, applied or dead with a coded error).
-It names who made it, why, and the events whose times it replaces; the labor log it changes
-points back at it. The terminal contract does not know these types (``services/contract.py``
+A correction is a new row of the append-only inbox that names who made it, why, and what it
+replaces. Once its own rules pass (an interval given whole: in the past, stop after start, no
+overlap, not after the finish), it adds to the work order's history a start and a stop that
+supersede the interval's (``corrects``), judged by the same fold as a terminal's events; the
+labor log that follows points back at the correction. The terminal contract does not know these types (``services/contract.py``
 answers ``type_unknown``), so no terminal can send one.
 """
 import json
@@ -14,8 +15,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import contract, errors, ordering
+from ..services.execution_records import ERRORS_BY_CODE
 from .mes_event import INTERNAL
-from .mes_event_apply import DEFAULT_FUTURE_TOLERANCE, FUTURE_TOLERANCE_PARAM, _intervals, _mark_started, _wo_name
+from .mes_event_record import workorder_name as _wo_name
+
+FUTURE_TOLERANCE_PARAM = 'shopfloor_mes.future_tolerance_seconds'
+DEFAULT_FUTURE_TOLERANCE = 120
 
 SUPERVISOR = 'shopfloor_mes.group_mes_supervisor'
 LABOR_CORRECTION = 'labor_correction'
@@ -48,68 +53,79 @@ class MesEventCorrection(models.Model):
                'workorder_id': parsed.workorder_id, 'employee_id': log.employee_id.id,
                'at': contract.format_time(now), 'made_by': self.env.user.login, 'data': data}
         stamp = fields.Datetime.to_string(now)
-        event = self.sudo().with_context(**{INTERNAL: True, 'mes_batch': None}).create({
+        event = self.sudo().with_context(**{INTERNAL: True}).create({
             'event_uid': parsed.id, 'raw': json.dumps(raw, ensure_ascii=False, sort_keys=True),
             'type': parsed.type, 'workorder_ref': log.workorder_id.id, 'workorder_id': log.workorder_id.id,
             'workcenter_id': log.workcenter_id.id, 'employee_id': log.employee_id.id,
             'terminal_at': stamp, 'received_at': stamp, 'corrected_at': stamp, 'clock_offset_ms': 0,
             'made_by': self.env.uid, 'correction_reason': data['reason']})
-        event.with_context(**{INTERNAL: False})._judge(parsed, self.env['mes.terminal'])
+        try:
+            with self.env.cr.savepoint():
+                self.sudo()._check_labor_correction(log, data, now)
+                event._supersede_interval(log, data, now)
+        except errors.MesError as exc:
+            event._set_state('dead', error_code=exc.code, error_message=exc.message)
+        else:
+            event.with_context(**{INTERNAL: True}).sudo().write({'state': 'applied', 'applied_at': stamp})
         return event
 
-    # -- the verdict path, for server-side types -------------------------------------------------
-    def _resolve_refs(self, parsed):
-        if parsed.type not in SERVER_TYPES:
-            return super()._resolve_refs(parsed)
-        env = self.sudo().env
-        wo = env['mrp.workorder'].browse(parsed.workorder_id).exists()
-        employee = env['hr.employee'].browse(parsed.data['employee_id']).exists()
-        links = {'workorder_id': wo.id, 'workcenter_id': wo.workcenter_id.id, 'employee_id': employee.id,
-                 'corrected_at': fields.Datetime.to_string(parsed.at)}
-        return (wo, employee, parsed.at), links
+    def _supersede_interval(self, log, data, now):
+        """The start and stop, made by the supervisor, that replace ``log``'s in the fold."""
+        self.ensure_one()
+        wo = log.workorder_id
+        stop_replaces = log.stop_event_id if not log.closed_by_finish else self.browse()
+        Event = self.sudo().with_context(**{INTERNAL: True})
+        pair = Event.browse()
+        for etype, at, replaces in (('start', data['date_start'], log.start_event_id),
+                                    ('stop', data['date_stop'], stop_replaces)):
+            stamp = fields.Datetime.to_string(contract.parse_time(at, 'data.date_' + etype))
+            uid = str(uuid.uuid4())
+            pair |= Event.create({
+                'event_uid': uid, 'raw': json.dumps({'id': uid, 'type': etype, 'correction': self.event_uid,
+                                                     'corrects': replaces.event_uid or None, 'at': at},
+                                                    sort_keys=True),
+                'type': etype, 'workorder_ref': wo.id, 'workorder_id': wo.id, 'workcenter_id': wo.workcenter_id.id,
+                'employee_id': log.employee_id.id, 'employee_badge': log.employee_id.barcode or '',
+                'terminal_at': stamp, 'corrected_at': stamp, 'received_at': fields.Datetime.to_string(now),
+                'clock_offset_ms': 0, 'made_by': self.env.uid, 'correction_reason': data['reason'],
+                'folded': True, 'data_json': '{}', 'corrects_uid': replaces.event_uid or False,
+                # a supervisor vouches for it: an interval of last week is no late report
+                'approved': True})
+        executions = self.env['mes.execution'].sudo()._record({event.id: wo for event in pair}, now)
+        refused = pair.filtered(lambda e: e.state != 'applied')[:1]
+        if refused:   # the history says no (a held interval, a finish before the stop...)
+            raise ERRORS_BY_CODE[refused.error_code](refused.error_message)
+        executions._post()
+        self.env['mes.labor.log'].sudo().search([('start_event_id', '=', pair[0].id)]).write(
+            {'correction_event_id': self.id})
 
-    def _apply(self, parsed, terminal, wo, employee, at):
-        if parsed.type not in SERVER_TYPES:
-            return super()._apply(parsed, terminal, wo, employee, at)
-        if not wo:
-            raise errors.WorkorderUnknown(id=parsed.workorder_id)
-        if wo.state == 'cancel':
-            raise errors.WorkorderCancelled(wo=_wo_name(wo))
-        return getattr(self, '_apply_' + parsed.type)(wo, employee, at, parsed.data)
-
-    def _apply_labor_correction(self, wo, employee, at, data):
+    # -- the rules of a correction -------------------------------------------------------------------
+    def _check_labor_correction(self, log, data, now):
         """The rules of a start and a stop, for an interval given whole: not in the future
         beyond the tolerance, the stop after the start, not after the work order finished, no
-        overlap with the operator's other time on the work order. Then the log takes the new
-        times and run time and cost follow, as after a stop."""
-        Labor = self.env['mes.labor.log'].sudo()
-        log = Labor.browse(data['log_id']).exists()
-        if not log or log.workorder_id != wo or log.employee_id != employee:
-            raise errors.LaborLogUnknown(id=data['log_id'], employee=employee.name, wo=_wo_name(wo))
+        overlap with the operator's other time on the work order."""
+        wo, employee = log.workorder_id, log.employee_id
         if not data.get('reason'):
             raise errors.CorrectionReasonMissing()
         if not data.get('date_stop'):
             raise errors.FieldMissing(field='data.date_stop', type=LABOR_CORRECTION)
         start = contract.parse_time(data['date_start'], 'data.date_start')
         stop = contract.parse_time(data['date_stop'], 'data.date_stop')
-        self._refuse_correction_in_future(start, stop, at)
+        self._refuse_correction_in_future(start, stop, now)
         if stop <= start:
             raise errors.StopBeforeStart(start=_text(start), stop=_text(stop))
         if wo.state == 'done' and _text(stop) > wo.date_finished:
             raise errors.WorkorderFinished(wo=_wo_name(wo), finished=wo.date_finished, type='corrected stop',
                                            at=_text(stop))
+        Labor = self.env['mes.labor.log'].sudo()
         others = Labor.search([('workorder_id', '=', wo.id), ('employee_id', '=', employee.id), ('id', '!=', log.id)])
-        key = ordering.first_overlap(_intervals(others, 'date_start', 'date_stop'), start, stop)
+        key = ordering.first_overlap([(o.id, _dt(o.date_start), _dt(o.date_stop)) for o in others], start, stop)
         if key:
             other = Labor.browse(key)
             raise errors.LaborOverlap(employee=employee.name, wo=_wo_name(wo), start=_text(start), stop=_text(stop),
                                       other_start=other.date_start, other_stop=other.date_stop or _('now (running)'))
         if (log.date_start, log.date_stop) == (_text(start), _text(stop)):
             raise errors.CorrectionUnchanged(start=log.date_start, stop=log.date_stop)
-        log.write({'date_start': _text(start), 'date_stop': _text(stop), 'closed_by_finish': False,
-                   'correction_event_id': self.id})
-        _mark_started(wo, start)
-        wo._mes_time_changed()
 
     def _refuse_correction_in_future(self, start, stop, now):
         tolerance = int(self.env['ir.config_parameter'].sudo().get_param(
@@ -140,3 +156,7 @@ def _iso(value):
 
 def _text(moment):
     return fields.Datetime.to_string(moment)
+
+
+def _dt(value):
+    return fields.Datetime.from_string(value) if value else None

@@ -22,6 +22,10 @@ PARAMS = {
     'future_tolerance': ('shopfloor_mes.future_tolerance_seconds', float, lambda v: timedelta(seconds=v)),
 }
 
+# Where the company sets nothing. A quantity is held when it passes what is still needed by more
+# than half the planned quantity: one broken part more is ordinary, 25 on a 10-piece order not.
+DEFAULTS = {'quantity_tolerance': 0.5}
+
 FOLD_COLUMNS = """id, event_uid, terminal_id, seq, type, corrected_at, received_at, employee_badge,
                   data_json, corrects_uid, approved, state, error_code, blocked_by_uid, workorder_id"""
 
@@ -34,21 +38,33 @@ class MesExecution(models.Model):
     workorder_id = fields.Many2one('mrp.workorder', required=True, readonly=True, index=True, ondelete='cascade')
     production_id = fields.Many2one('mrp.production', readonly=True, index=True, ondelete='cascade')
     version = fields.Integer(readonly=True, help='Raised by every record that changes the state.')
-    posted_version = fields.Integer(readonly=True, help='The version Odoo\'s records were last brought to.')
     state_json = fields.Text(readonly=True)
-    posted_json = fields.Text(readonly=True)
     good_qty = fields.Float(readonly=True)
     scrap_qty = fields.Float(readonly=True)
     finished_at = fields.Datetime(readonly=True)
     recorded_at = fields.Datetime(readonly=True)
-    posting_error = fields.Text(readonly=True, help='Why Odoo\'s records could not follow; fix it and post again.')
+    # What was posted lives in mes.posting, a row of its own: a posting never holds the lock
+    # that the record stage takes on this row, so terminals never wait for the ledger.
+    posted_version = fields.Integer(compute='_compute_posted', help='The version Odoo\'s records were last brought to.')
+    posting_error = fields.Text(compute='_compute_posted',
+                                help='Why Odoo\'s records could not follow; fix it and post again.')
+    posted_at = fields.Datetime(compute='_compute_posted')
+
+    def _compute_posted(self):
+        postings = {p.execution_id.id: p for p in self.env['mes.posting'].sudo().search([('execution_id', 'in', self.ids)])}
+        for execution in self:
+            posting = postings.get(execution.id)
+            execution.posted_version = posting.version if posting else 0
+            execution.posting_error = posting.error if posting else False
+            execution.posted_at = posting.posted_at if posting else False
 
     _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
 
     # -- record --------------------------------------------------------------------------------
     def _record(self, workorders_by_event, now):
         """Fold the work orders that ``workorders_by_event`` ({event row id: work order}) touch;
-        write the verdicts that changed and each changed state, then post those."""
+        write the verdicts that changed and each changed state. Returns the changed rows (the
+        caller posts them)."""
         workorders = {wo.id: wo for wo in workorders_by_event.values()}
         if not workorders:
             return self.browse()
@@ -64,7 +80,17 @@ class MesExecution(models.Model):
         self._write_verdicts(verdicts)
         self.invalidate_cache()
         self.env['mes.event'].invalidate_cache()
-        return self.browse(changed)._post()
+        return self.browse(changed)
+
+    def _cron_expire_waiting(self, now=None):
+        """Fold again the work orders with events waiting for a partner longer than the window:
+        they are rejected now, naming what they waited for."""
+        now = now or fields.Datetime.from_string(fields.Datetime.now())
+        self.env.cr.execute("""SELECT DISTINCT workorder_id, id FROM mes_event
+                               WHERE state = 'waiting' AND folded AND workorder_id IS NOT NULL""")
+        workorders = self.env['mrp.workorder'].sudo()
+        by_event = {event_id: workorders.browse(wo_id) for wo_id, event_id in self.env.cr.fetchall()}
+        return self._record(by_event, now)._post()
 
     def _write_verdicts(self, verdicts):
         """Set-based: (row id, state, code, message, by) for each event whose verdict moved."""
@@ -82,9 +108,9 @@ class MesExecution(models.Model):
         """The execution rows of ``workorder_ids``, created when missing and locked in id order."""
         cr = self.env.cr
         ids = sorted(set(workorder_ids))
-        cr.execute("""INSERT INTO mes_execution (workorder_id, production_id, version, posted_version,
+        cr.execute("""INSERT INTO mes_execution (workorder_id, production_id, version,
                                                  create_uid, write_uid, create_date, write_date)
-                      SELECT wo.id, wo.production_id, 0, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
+                      SELECT wo.id, wo.production_id, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
                         FROM mrp_workorder wo WHERE wo.id = ANY(%s)
                       ON CONFLICT (workorder_id) DO NOTHING""", (self.env.uid, self.env.uid, ids))
         cr.execute("""SELECT id, workorder_id, version, state_json FROM mes_execution
@@ -105,7 +131,7 @@ class MesExecution(models.Model):
         params = self.env['ir.config_parameter'].sudo()
         limits = {}
         for name, (key, kind, convert) in PARAMS.items():
-            value = params.get_param(key)
+            value = params.get_param(key) or DEFAULTS.get(name)
             if value:
                 limits[name] = convert(kind(value))
         production = wo.production_id

@@ -10,11 +10,14 @@ to fix; the next posting tries again.
 import json
 import logging
 
-from odoo import _, fields, models
+import psycopg2
+
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..services import errors
+from .mes_access import FINANCE, SUPERVISOR, caller
 
 _logger = logging.getLogger(__name__)
 
@@ -26,37 +29,96 @@ class PostingBlocked(Exception):
     """Odoo's records cannot follow the recorded state; the message says what to fix."""
 
 
+class MesPosting(models.Model):
+    """What was last posted of a work order's recorded state, and why a posting is blocked."""
+    _name = 'mes.posting'
+    _description = 'Posted state of a work order'
+
+    execution_id = fields.Many2one('mes.execution', required=True, readonly=True, index=True, ondelete='cascade')
+    version = fields.Integer(readonly=True)
+    state_json = fields.Text(readonly=True)
+    error = fields.Text(readonly=True)
+    posted_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [('execution_unique', 'unique(execution_id)', 'One posted state per work order.')]
+
+
 class MesExecutionPosting(models.Model):
     _inherit = 'mes.execution'
+
+    def _posting(self):
+        """This execution's posted state, created when missing and locked: two postings of one
+        work order never run at once (the second waits, or is retried)."""
+        self.ensure_one()
+        self.env.cr.execute("""INSERT INTO mes_posting (execution_id, version, create_uid, write_uid, create_date, write_date)
+                               VALUES (%s, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
+                               ON CONFLICT (execution_id) DO NOTHING""", (self.id, self.env.uid, self.env.uid))
+        self.env.cr.execute("SELECT id FROM mes_posting WHERE execution_id = %s FOR UPDATE", (self.id,))
+        return self.env['mes.posting'].sudo().browse(self.env.cr.fetchone()[0])
 
     def _post(self):
         """Post each execution whose recorded version is ahead of its posted one."""
         for execution in self.sudo():
-            if execution.version == execution.posted_version and not execution.posting_error:
+            posting = execution._posting()
+            if execution.version == posting.version and not posting.error:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    execution._post_difference()
-                    execution.write({'posted_json': execution.state_json, 'posted_version': execution.version,
-                                     'posting_error': False})
+                    execution._post_difference(posting)
+                    posting.write({'state_json': execution.state_json, 'version': execution.version,
+                                   'error': False, 'posted_at': fields.Datetime.now()})
+            except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                raise   # a conflict or a lost connection: the whole transaction is retried
             except (PostingBlocked, UserError, errors.MesError) as exc:
                 message = getattr(exc, 'name', None) or getattr(exc, 'message', None) or str(exc)
                 _logger.warning('MES posting of %s blocked: %s', execution.workorder_id.display_name, message)
-                execution.write({'posting_error': message})
+                posting.write({'error': message})
+            except Exception as exc:  # noqa: BLE001 - a bug in a posting must not lose the recorded facts
+                _logger.exception('MES posting of %s failed', execution.workorder_id.display_name)
+                posting.write({'error': _('The posting failed (%s: %s); the facts are recorded. '
+                                                    'The failure is logged for the administrator; post again '
+                                                    'once it is fixed.') % (type(exc).__name__, exc)})
         return self
 
-    def _post_difference(self):
+    def _cron_post_pending(self, limit=200):
+        """Post what is recorded and not posted yet (a posting deferred by a conflict, or
+        blocked until its cause was fixed), oldest first."""
+        self.env.cr.execute("""SELECT e.id FROM mes_execution e LEFT JOIN mes_posting p ON p.execution_id = e.id
+                               WHERE e.version > coalesce(p.version, 0)
+                               ORDER BY e.recorded_at NULLS FIRST, e.id LIMIT %s""", (limit,))
+        pending = self.browse([row[0] for row in self.env.cr.fetchall()])
+        blocked = pending._post().filtered('posting_error')
+        return pending - blocked
+
+    @api.model
+    @caller(SUPERVISOR, FINANCE)
+    def action_post_pending(self):
+        """Post everything recorded and not posted yet, now (the cron and the jobs do it within
+        seconds; this is for a supervisor who wants it at once, and for the tests)."""
+        while self._cron_post_pending():
+            pass
+        return True
+
+    @caller(SUPERVISOR, FINANCE)
+    def action_post_again(self):
+        """After fixing what blocked a posting (an account, a reason, a price): post now."""
+        self.check_access_rule('write')
+        self.sudo()._post()
+        return True
+
+    def _post_difference(self, posting):
         wo = self.workorder_id.with_context(mes_no_autofinish=True)
-        new, old = json.loads(self.state_json or 'null') or EMPTY, json.loads(self.posted_json or 'null') or EMPTY
+        new, old = json.loads(self.state_json or 'null') or EMPTY, json.loads(posting.state_json or 'null') or EMPTY
         events = self._events(new)
         time_changed = self._post_labor(wo, new, old, events)
         down_since = self._post_downtime(wo, new, old, events)
+        cause = _cause(events, new, old)
         if down_since:
             logs = self.env['mes.labor.log'].search([('workcenter_id', '=', wo.workcenter_id.id), '|',
                                                      ('date_stop', '=', False), ('date_stop', '>', down_since)])
-            (logs.mapped('workorder_id') | wo)._mes_time_changed()
+            (logs.mapped('workorder_id') | wo)._mes_time_changed(cause=cause)
         elif time_changed:
-            wo._mes_time_changed()
+            wo._mes_time_changed(cause=cause)
         self._post_good(wo, new, old)
         self._post_scrap(wo, new, old, events)
         self._post_consumption(wo, new, old)
@@ -90,13 +152,19 @@ class MesExecutionPosting(models.Model):
                       'stop_event_id': events[end_uid].id if end_uid in events else False,
                       'closed_by_finish': by_finish}
             log = logs.pop(uid, None)
+            corrected = events[start_uid].corrects_uid if start_uid in events else None
+            if log is None and corrected in logs:
+                # a supervisor's correction supersedes this interval's start: the same log moves
+                log = logs.pop(corrected)
+                values['start_event_id'] = events[start_uid].id
             if log is None:
                 start_event = events[start_uid]
                 employee = start_event.employee_id
                 Labor.create(dict(values, employee_id=employee.id, workorder_id=wo.id, start_event_id=start_event.id,
                                   hourly_rate=employee.sudo().timesheet_cost))
-            elif (log.date_start, log.date_stop or False, log.stop_event_id.id, log.closed_by_finish) != (
-                    values['date_start'], values['date_stop'], values['stop_event_id'], by_finish):
+            elif 'start_event_id' in values or (log.date_start, log.date_stop or False, log.stop_event_id.id,
+                                                log.closed_by_finish) != (values['date_start'], values['date_stop'],
+                                                                          values['stop_event_id'], by_finish):
                 log.write(values)
         for log in logs.values():
             log.unlink()   # its start was judged otherwise since (history arrived): cost follows
@@ -226,6 +294,23 @@ class MesExecutionPosting(models.Model):
         Lot = self.env['stock.production.lot'].sudo()
         return Lot.search([('product_id', '=', product.id), ('name', '=', name)], limit=1) \
             or Lot.create({'product_id': product.id, 'name': name})
+
+
+def _cause(events, new, old):
+    """The time facts this posting carries, named on the entry that absorbs them: which event,
+    from which terminal, by whom (a correction says who made it)."""
+    before = {tuple(i) for i in old['labor']} | {tuple(d) for d in old['down']}
+    uids = []
+    for interval in new['labor'] + new['down']:
+        if tuple(interval) not in before:
+            uids += [uid for uid in (interval[3], interval[4]) if uid]
+    named = []
+    for uid in uids:
+        event = events.get(uid)
+        if event:
+            source = event.terminal_id.name or (event.made_by.name if 'made_by' in event._fields else '') or ''
+            named.append('%s %s (%s, %s)' % (event.type, uid, source, event.employee_id.name or ''))
+    return '; '.join(named)
 
 
 def _deltas(new_pairs, old_pairs):

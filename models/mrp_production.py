@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 
 from ..services import costing
 from .account_move_line import VARIANCE_KINDS
+from .mes_access import FINANCE, SUPERVISOR, caller
 from .mrp_workcenter import MONEY_GROUPS
 from .res_company import VARIANCE_ACCOUNT_FIELD
 
@@ -138,15 +139,10 @@ class MrpProduction(models.Model):
             target[('mes_applied_overhead_account_id', 'rework' if rework else 'machine')] += float(amount or 0.0)
         return target
 
-    def _mes_cost_changed(self):
-        """A fact with a cost landed: absorb closed time and refresh the cost sheet, now or
-        once at the end of the terminal's batch (see MesBatch)."""
-        batch = self.env.context.get('mes_batch')
-        if batch is not None:
-            batch.productions.update(self.ids)
-            return
+    def _mes_cost_changed(self, cause=''):
+        """A fact with a cost landed: absorb closed time and refresh the cost sheet."""
         for production in self:
-            production._mes_post_conversion()
+            production._mes_post_conversion(cause)
 
     def _mes_post_conversion(self, cause=''):
         """Post the difference between what closed time costs and what was absorbed so far:
@@ -246,5 +242,6 @@ class MrpProduction(models.Model):
             else:
                 self.env['mes.cost.line'].sudo().create(dict(values, production_id=self.id, element=element))
 
+    @caller(SUPERVISOR, FINANCE)
     def action_mes_print_cost_sheet(self):
         return self.env.ref('shopfloor_mes.action_report_cost_sheet').report_action(self)

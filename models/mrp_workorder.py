@@ -34,18 +34,12 @@ class MrpWorkorder(models.Model):
         due; raises a coded MesError. The quality module fills this in."""
         return True
 
-    def _mes_time_changed(self, labor_closed=True):
-        """Operators' or downtime intervals changed: bring run time and its cost up to date,
-        now, or once at the end of the terminal's batch (see MesBatch). ``labor_closed=False``
-        says no closed labor interval changed (a start opens one): the cost is then refreshed
-        only if the run time's closed part moved."""
-        batch = self.env.context.get('mes_batch')
-        if batch is not None:
-            batch.workorders.update(self.ids)
-            if labor_closed:
-                batch.labor_closed.update(self.ids)
-            return
-        self._mes_sync_run_time(self.ids if labor_closed else ())._mes_cost_changed()
+    def _mes_time_changed(self, labor_closed=True, cause=''):
+        """Operators' or downtime intervals changed: bring run time and its cost up to date.
+        ``labor_closed=False`` says no closed labor interval changed (a start opens one): the
+        cost is then refreshed only if the run time's closed part moved. ``cause`` names the
+        facts on the entry that absorbs the change."""
+        self._mes_sync_run_time(self.ids if labor_closed else ())._mes_cost_changed(cause)
 
     def _mes_sync_run_time(self, labor_closed_ids):
         """Bring every work order's run time up to date; return the orders whose cost may have

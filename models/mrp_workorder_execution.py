@@ -37,12 +37,7 @@ class MrpWorkorderExecution(models.Model):
         finished goods into stock at the last operation."""
         self.ensure_one()
         self.production_id.company_id._mes_costing_setup()
-        batch = self.env.context.get('mes_batch')
-        if batch is not None and not lot:
-            # several produce events of one batch move stock once (same quantities, same value)
-            batch.produced[(self.id, event.id)] = qty
-        else:
-            self._mes_move_produced(qty, lot, event)
+        self._mes_move_produced(qty, lot, event)
         values = {'qty_produced': self.qty_produced + qty}
         rounding = self.production_id.product_uom_id.rounding
         remaining = self.production_id.product_qty - values['qty_produced']

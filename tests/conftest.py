@@ -76,6 +76,11 @@ class LiveServer:
         models = xmlrpc.client.ServerProxy(self.url + '/xmlrpc/2/object', allow_none=True)
         return models.execute_kw(self.db, uid, password, model, method, list(args), kwargs)
 
+    def wait_posted(self):
+        """Bring Odoo's records up to everything recorded now (what the posting jobs do within
+        seconds), so that a test can read stock, time logs and the ledger."""
+        self.rpc('mes.execution', 'action_post_pending')
+
     def get(self, path, token=None, **kw):
         headers = kw.pop('headers', {})
         if token:

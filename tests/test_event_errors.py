@@ -87,25 +87,46 @@ class TestEventErrors(ShopFloorCase):
         self.assert_rejected(self.event('produce', 1, wo=cut, data={'qty': 1}), 'lot_required')
         self.assertEqual(cut.qty_produced, 0)
 
-    def test_already_started_and_not_started(self):
-        self.send_ok([self.event('start', 0)])
-        self.assert_rejected(self.event('start', 5), 'already_started')
-        self.assert_rejected(self.event('stop', 5, badge='B-BEN'), 'not_started')
+    def expire_waiting(self):
+        """Let a one-hour partner window pass with nothing arriving (the cron's sweep)."""
+        self.env['ir.config_parameter'].sudo().set_param('shopfloor_mes.partner_wait_hours', '1')
+        self.env['mes.execution']._cron_expire_waiting(now=T0 + timedelta(hours=8 + 2))
+
+    def test_a_second_start_or_a_stop_without_start_waits_for_its_partner_then_is_rejected(self):
+        first = self.event('start', 0)
+        self.send_ok([first])
+        second, orphan = self.event('start', 5), self.event('stop', 5, badge='B-BEN')
+        for answer in self.send([second, orphan]):
+            self.assertEqual(answer['status'], 'applied', answer)
+            self.assertEqual(answer['waiting']['code'], 'waits_for_partner', answer)
+        self.assertEqual(len(self.wo_cut.mes_labor_log_ids), 1)
+        self.expire_waiting()
+        Event = self.env['mes.event']
+        started = Event.search([('event_uid', '=', second['id'])])
+        self.assertEqual((started.state, started.error_code, started.blocked_by_uid), ('dead', 'already_started', first['id']))
+        stopped = Event.search([('event_uid', '=', orphan['id'])])
+        self.assertEqual((stopped.state, stopped.error_code), ('dead', 'not_started'))
         self.assertEqual(len(self.wo_cut.mes_labor_log_ids), 1)
 
-    def test_downtime_already_open_and_no_open_downtime(self):
-        self.assert_rejected(self.event('downtime_end', 1), 'no_open_downtime')
+    def test_downtime_already_open_and_no_open_downtime_after_the_window(self):
+        orphan_end = self.event('downtime_end', 1)
+        self.assertIn('waiting', self.send([orphan_end])[0])
         self.send_ok([self.event('downtime_start', 2, data={'reason': 'BRK-MECH'})])
-        self.assert_rejected(self.event('downtime_start', 3, data={'reason': 'NO-MAT'}), 'downtime_already_open')
+        second = self.event('downtime_start', 3, data={'reason': 'NO-MAT'})
+        self.assertIn('waiting', self.send([second])[0])
+        self.expire_waiting()
+        codes = {e.event_uid: e.error_code for e in self.env['mes.event'].search([('state', '=', 'dead')])}
+        self.assertEqual((codes[orphan_end['id']], codes[second['id']]), ('no_open_downtime', 'downtime_already_open'))
 
     def test_unknown_check_point(self):
         self.assert_rejected(self.event('check', 1, data={'point_id': 999999, 'result': 'pass'}), 'check_point_unknown')
         other_op = self.env['mes.quality.point'].create({'name': 'Paint gloss', 'operation_id': self.wo_paint.operation_id.id})
         self.assert_rejected(self.event('check', 1, data={'point_id': other_op.id, 'result': 'pass'}), 'check_point_unknown')
 
-    def test_internal_error_keeps_the_event_and_leaves_nothing_half_written(self):
-        # a failure after the labor log was written (fault injected into the machine-time
-        # write): the event is kept dead and retryable, and the labor log is rolled back
+    def test_a_failing_posting_keeps_the_fact_and_leaves_odoo_records_as_they_were(self):
+        # a failure while Odoo's records follow (fault injected into the machine-time write):
+        # the event is recorded, the posting is rolled back whole and says why; posting again
+        # after the fix brings the records up to date
         Productivity = type(self.env['mrp.workcenter.productivity'])
         original = Productivity.create
 
@@ -113,11 +134,14 @@ class TestEventErrors(ShopFloorCase):
             raise RuntimeError('disk on fire')
         Productivity.create = broken
         try:
-            row = self.assert_rejected(self.event('start', 0), 'internal_error')
+            self.send_ok([self.event('start', 0)])
         finally:
             Productivity.create = original
-        self.assertIn('RuntimeError', row.error_message)
+        execution = self.env['mes.execution'].search([('workorder_id', '=', self.wo_cut.id)])
+        self.assertIn('RuntimeError', execution.posting_error)
+        self.assertGreater(execution.version, execution.posted_version)
         self.assertFalse(self.wo_cut.mes_labor_log_ids)
-        row.action_retry()
-        self.assertEqual(row.state, 'applied')
+        execution.action_post_again()
+        self.assertFalse(execution.posting_error)
+        self.assertEqual(execution.posted_version, execution.version)
         self.assertEqual(len(self.wo_cut.mes_labor_log_ids), 1)

@@ -46,6 +46,7 @@ def test_events_applied_and_answered_in_request_order(live_server, floor):
     assert [r['id'] for r in body['results']] == [e['id'] for e in events]
     assert [r['status'] for r in body['results']] == ['applied'] * 3
     assert abs(body['clock_offset_ms']) < 5000
+    live_server.wait_posted()
     wo = live_server.rpc('mrp.workorder', 'read', [floor.workorder_id], ['qty_produced', 'state'])[0]
     assert wo['qty_produced'] == 3
     logs = live_server.rpc('mes.labor.log', 'search_read', [('workorder_id', '=', floor.workorder_id)], ['duration'])
@@ -53,6 +54,7 @@ def test_events_applied_and_answered_in_request_order(live_server, floor):
     # sent again: duplicates, nothing applied twice
     again = live_server.post_json('/mes/api/v1/events', batch(events), floor.token).json()
     assert [r['status'] for r in again['results']] == ['duplicate'] * 3
+    live_server.wait_posted()
     wo = live_server.rpc('mrp.workorder', 'read', [floor.workorder_id], ['qty_produced'])[0]
     assert wo['qty_produced'] == 3
 

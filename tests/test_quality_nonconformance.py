@@ -59,6 +59,15 @@ class TestNonconformance(QualityCase):
             nc.action_cancel()
         self.assertEqual(refused.exception.code, 'state_refused')
 
+    def test_no_context_key_lets_a_client_write_a_state(self):
+        """Over XML-RPC a client sets any context: the state moves only through its buttons."""
+        nc = self.by_hand()
+        for key in ('mes_quality_transition', 'mes_transition', 'mes_event_internal'):
+            with self.assertRaises(UserError) as refused:
+                nc.sudo(self.operator_user).with_context(**{key: True}).write({'state': 'done'})
+            self.assertEqual(refused.exception.code, 'state_refused')
+        self.assertEqual(nc.state, 'draft')
+
     def test_scrap_makes_a_done_scrap_with_the_reason_on_the_work_order(self):
         nc = self.failed_length()
         nc.write({'disposition': 'scrap'})

@@ -11,10 +11,12 @@ DOWNTIME_REASON = 'BRK-MECH'
 
 
 def read_wo(server, floor):
+    server.wait_posted()
     return server.rpc('mrp.workorder', 'read', [floor.workorder_id], ['qty_produced', 'state'])[0]
 
 
 def scraps(server, floor):
+    server.wait_posted()
     return server.rpc('stock.scrap', 'search_read', [('workorder_id', '=', floor.workorder_id)],
                       ['scrap_qty', 'state', 'mes_reason_id'])
 
@@ -273,6 +275,7 @@ def test_a_slow_tablet_clock_is_shown_and_corrected_by_the_server(browser, live_
     row = live_server.rpc('mes.event', 'search_read', [('terminal_id', '=', floor.terminal_id), ('type', '=', 'start')],
                           ['terminal_at', 'corrected_at', 'clock_offset_ms'])[0]
     assert 600000 <= row['clock_offset_ms'] < 605000
+    live_server.wait_posted()
     log = live_server.rpc('mes.labor.log', 'search_read', [('workorder_id', '=', floor.workorder_id)], ['date_start'])[0]
     now = live_server.rpc('mes.event', 'search_read', [('terminal_id', '=', floor.terminal_id), ('type', '=', 'start')],
                           ['received_at'])[0]['received_at']

@@ -310,8 +310,11 @@ class Plant:
     # -- what the plant shows, to compare two runs ------------------------------------------
     def state(self):
         """Per order: quantities, labor and machine minutes, scrap, journal balances by account
-        and by account and cost element, and the number of journal entries."""
+        and by account and cost element, once everything recorded is posted. (Not the number of
+        journal entries: postings coalesce what is pending, so a run interrupted by faults
+        posts the same amounts in other groupings.)"""
         rpc = self.server.rpc
+        self.server.wait_posted()
         orders = []
         for wo_id, production in zip(self.workorder_ids, self.production_ids):
             wo = rpc('mrp.workorder', 'read', [wo_id], ['qty_produced', 'state', 'mes_labor_minutes',
@@ -335,7 +338,6 @@ class Plant:
                 'labor_minutes': round(wo['mes_labor_minutes'], 4), 'machine_minutes': round(wo['mes_machine_minutes'], 4),
                 'scrap_qty': round(wo['mes_scrap_qty'], 4), 'labor_logs': len(logs),
                 'journal_balances': balances, 'by_account_and_element': by_element,
-                'journal_entries': rpc('account.move', 'search_count', [('line_ids.mes_production_id', '=', production)]),
             })
         return orders
 
@@ -559,6 +561,9 @@ class EnvServer:
     def rpc(self, model, method, *args, **kwargs):
         import odoo
         return odoo.api.call_kw(self.env[model], method, list(args), kwargs)
+
+    def wait_posted(self):
+        self.rpc('mes.execution', 'action_post_pending')
 
 
 def reference_run(orders, operators, script, batch_size, order_qty=100000, start=None, terminals=1):

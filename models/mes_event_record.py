@@ -1,0 +1,327 @@
+"""The record stage: a terminal's batch stored, judged and folded in one short transaction.
+
+1. store every event set-based (one INSERT, ``ON CONFLICT`` on the event id: a repeat is a
+   duplicate, another fact under a taken id a conflict);
+2. judge what needs Odoo's data but not the order of events (work order, terminal binding,
+   employee, reason, component, lot, quality gate): refused events are dead at once;
+3. lock the touched work orders' execution rows in id order, fold each one's events in true
+   time (``services.execution``), write the verdicts that changed and the state;
+4. bring Odoo's own records up to the recorded state (``mes.execution._post``).
+"""
+import json
+
+from odoo import api, fields, models
+
+from ..services import contract, errors, execution, ordering
+from .mes_event import _best_effort_fields, _dump
+
+# The answer a fold verdict gives the terminal (v1 knows applied, duplicate, rejected).
+ANSWER = {execution.APPLIED: 'applied', execution.WAITING: 'applied', execution.HELD: 'rejected',
+          execution.DEAD: 'rejected', execution.SUPERSEDED: 'rejected'}
+OUTCOME = dict(ANSWER, discarded='rejected', received='rejected')
+NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime'}
+
+
+class MesEventRecord(models.Model):
+    _inherit = 'mes.event'
+
+    folded = fields.Boolean(readonly=True, index=True,
+                            help='Passed the checks that need no history; takes part in its work order\'s fold.')
+    data_json = fields.Text('Data (parsed)', readonly=True)
+    blocked_by_uid = fields.Char('Made impossible by', readonly=True,
+                                 help='The event whose place in history refuses this one, or the partner it waits for.')
+    corrects_uid = fields.Char('Corrects event', readonly=True, index=True)
+    approved = fields.Boolean('Approved by a supervisor', readonly=True)
+
+    @api.model
+    def _ingest(self, terminal, raw_events, sent_at, received_at=None):
+        """Record a batch and bring Odoo's records up to it in the same transaction (tests,
+        scripts); the API records in one transaction and posts in another."""
+        results, executions = self._record_batch(terminal, raw_events, sent_at, received_at)
+        executions._post()
+        return results
+
+    @api.model
+    def _record_batch(self, terminal, raw_events, sent_at, received_at=None):
+        """The record stage for a batch from ``terminal``: one result per event in request
+        order, and the execution rows whose state changed (to post). Touches the MES's own
+        tables only. Run it in a READ COMMITTED transaction: terminals on one work order then
+        wait for each other's lock instead of failing."""
+        received_at = received_at or fields.Datetime.from_string(fields.Datetime.now())
+        offset = ordering.clock_offset(received_at, sent_at)
+        results = [None] * len(raw_events)
+        fresh = self._store_batch(terminal, raw_events, offset, received_at, results)
+        judged = self._judge_static(terminal, fresh)
+        Execution = self.env['mes.execution'].sudo()
+        executions = Execution._record(judged, received_at)
+        gated = self._quality_pass(judged)
+        if gated:
+            executions |= Execution._record(gated, received_at)
+        self._answer(fresh, results)
+        self.env.cr.execute("UPDATE mes_terminal SET last_seen_at = %s, clock_offset_ms = %s WHERE id = %s",
+                            (received_at, ordering.offset_ms(offset), terminal.id))
+        return results, executions
+
+    # -- 1. store ------------------------------------------------------------------------------
+    @api.model
+    def _store_batch(self, terminal, raw_events, offset, received_at, results):
+        """Insert the batch; answer repeats and conflicts into ``results``. Returns the fresh
+        rows as (request index, row id, raw event, clock offset)."""
+        dumps = [_dump(raw) for raw in raw_events]
+        uids = [contract.raw_event_id(raw) for raw in raw_events]
+        first_index = {}
+        for index, uid in enumerate(uids):
+            if uid is not None:
+                first_index.setdefault(uid, index)
+        columns = {name: [] for name in ('event_uid', 'raw', 'type', 'seq', 'workorder_ref', 'employee_badge',
+                                         'terminal_at', 'corrected_at')}
+        keyed = [index for uid, index in first_index.items()]
+        for index in keyed:
+            best = _best_effort_fields(raw_events[index], offset) if isinstance(raw_events[index], dict) else {}
+            columns['event_uid'].append(uids[index])
+            columns['raw'].append(dumps[index])
+            for name in ('type', 'seq', 'workorder_ref', 'employee_badge', 'terminal_at', 'corrected_at'):
+                columns[name].append(best.get(name))
+        inserted = {}
+        if keyed:
+            self.env.cr.execute("""
+                INSERT INTO mes_event (event_uid, raw, type, seq, workorder_ref, employee_badge, terminal_at,
+                                       corrected_at, terminal_id, received_at, clock_offset_ms, state,
+                                       repeat_count, retry_count, create_uid, write_uid, create_date, write_date)
+                SELECT u.*, %s, %s, %s, 'received', 0, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM unnest(%s::varchar[], %s::text[], %s::varchar[], %s::int[], %s::int[], %s::varchar[],
+                              %s::timestamp[], %s::timestamp[]) AS u
+                ON CONFLICT (event_uid) WHERE event_uid IS NOT NULL DO NOTHING
+                RETURNING id, event_uid""",
+                (terminal.id, received_at, ordering.offset_ms(offset), self.env.uid, self.env.uid,
+                 columns['event_uid'], columns['raw'], columns['type'], columns['seq'], columns['workorder_ref'],
+                 columns['employee_badge'], columns['terminal_at'], columns['corrected_at']))
+            inserted = {uid: row_id for row_id, uid in self.env.cr.fetchall()}
+        fresh = [(first_index[uid], row_id, raw_events[first_index[uid]], offset) for uid, row_id in inserted.items()]
+        for index, raw in enumerate(raw_events):
+            if uids[index] is None:
+                # no usable id: kept all the same (the parse below says what is missing)
+                event = self._store(terminal, raw, None, offset, received_at)
+                fresh.append((index, event.id, raw, offset))
+        repeats = [index for index, uid in enumerate(uids)
+                   if uid is not None and not (first_index[uid] == index and uid in inserted)]
+        if repeats:
+            self._answer_repeats(terminal, raw_events, dumps, uids, repeats, offset, received_at, results)
+        self.invalidate_cache()
+        return sorted(fresh)
+
+    @api.model
+    def _answer_repeats(self, terminal, raw_events, dumps, uids, repeats, offset, received_at, results):
+        """A repeated id: the same fact is a duplicate (counted); another fact is a conflict."""
+        Event = self.sudo()
+        known = {e.event_uid: e for e in Event.search([('event_uid', 'in', list({uids[i] for i in repeats}))])}
+        same = []
+        for index in repeats:
+            first = known[uids[index]]
+            if first.raw == dumps[index]:
+                same.append(index)
+                results[index] = {'id': first.event_uid, 'status': 'duplicate', 'outcome': OUTCOME[first.state]}
+                if OUTCOME[first.state] == 'rejected':
+                    results[index]['error'] = {'code': first.error_code, 'message': first.error_message}
+            else:
+                results[index] = self._store_conflict(terminal, raw_events[index], first, offset, received_at)
+        if same:
+            self.env.cr.execute("""UPDATE mes_event SET repeat_count = repeat_count + n, last_repeat_at = %s
+                                   FROM (SELECT uid, count(*) AS n FROM unnest(%s::varchar[]) AS uid GROUP BY uid) r
+                                   WHERE mes_event.event_uid = r.uid""",
+                                (received_at, [uids[i] for i in same]))
+
+    # -- 2. what needs Odoo's data but no history ------------------------------------------------
+    @api.model
+    def _judge_static(self, terminal, fresh):
+        """Parse and check each fresh (index, row id, raw, clock offset); refused ones are dead
+        at once. Returns {row id: work order} for the events that go on to the fold."""
+        parsed, offsets, refused = {}, {}, {}
+        for _index, row_id, raw, offset in fresh:
+            offsets[row_id] = offset
+            try:
+                parsed[row_id] = contract.parse_event(raw)
+            except errors.MesError as exc:
+                refused[row_id] = (exc, {})
+        lookup = _Lookup(self.env, terminal, parsed.values())
+        judged, links = {}, {}
+        for row_id, event in parsed.items():
+            at = ordering.corrected_time(event.at, offsets[row_id])
+            wo, employee = lookup.workorder(event.workorder_id), lookup.employee(event.employee)
+            links[row_id] = {'workorder_id': wo.id or None, 'workcenter_id': wo.workcenter_id.id or None,
+                             'employee_id': employee.id or None, 'qty': event.data.get('qty') or 0.0,
+                             'corrected_at': at, 'data_json': json.dumps(event.data, sort_keys=True)}
+            try:
+                lookup.check(event, wo, employee)
+            except errors.MesError as exc:
+                refused[row_id] = (exc, links[row_id])
+                continue
+            judged[row_id] = wo
+        self._write_static(links, refused, judged)
+        return judged
+
+    @api.model
+    def _quality_pass(self, judged):
+        """The quality of the batch's applied events, in true time: a check lands in the MES's
+        quality records at once, and the gate of a produce or finish after it reads them. A
+        produce or finish that a blocking check holds is refused (``quality_check_blocking``)
+        and leaves its work order's fold; returns {event row id: work order} to fold again."""
+        events = self.sudo().browse(list(judged)).filtered(lambda e: e.state == 'applied')
+        refused, refold = {}, {}
+        for event in events.sorted(lambda e: (e.corrected_at, e.seq or 0, e.id)):
+            wo = judged[event.id]
+            if event.type == 'check':
+                data = json.loads(event.data_json)
+                point = self.env['mes.quality.point'].sudo().browse(data['point_id'])
+                self.env['mes.quality.check'].sudo()._record_from_event(
+                    event, point, wo, event.employee_id, fields.Datetime.from_string(event.corrected_at), data)
+            elif event.type in ('produce', 'finish'):
+                try:
+                    with self.env.cr.savepoint():   # a refused gate leaves no check it scheduled
+                        wo._mes_quality_gate(event.type)
+                except errors.MesError as exc:
+                    refused[event.id] = (exc, {})
+                    refold[event.id] = wo
+        if refused:
+            self._write_static({}, refused, {})
+        return refold
+
+    @api.model
+    def _write_static(self, links, refused, judged):
+        rows = []
+        for row_id, values in links.items():
+            exc = refused.get(row_id, (None,))[0]
+            rows.append((row_id, values, exc))
+        for row_id, (exc, values) in refused.items():
+            if row_id not in links:
+                rows.append((row_id, {}, exc))
+        if not rows:
+            return
+        self.env.cr.execute("""
+            UPDATE mes_event e SET workorder_id = COALESCE(v.wo, e.workorder_id),
+                   workcenter_id = COALESCE(v.wc, e.workcenter_id), employee_id = COALESCE(v.emp, e.employee_id),
+                   qty = COALESCE(v.qty, e.qty), corrected_at = COALESCE(v.at, e.corrected_at),
+                   data_json = COALESCE(v.data, e.data_json), folded = v.folded,
+                   state = CASE WHEN v.folded THEN e.state ELSE 'dead' END, error_code = v.code,
+                   error_message = v.message
+              FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::float8[], %s::timestamp[], %s::text[],
+                          %s::bool[], %s::varchar[], %s::text[]) AS v(id, wo, wc, emp, qty, at, data, folded, code, message)
+             WHERE e.id = v.id""", (
+            [r[0] for r in rows], [r[1].get('workorder_id') for r in rows], [r[1].get('workcenter_id') for r in rows],
+            [r[1].get('employee_id') for r in rows], [r[1].get('qty') for r in rows],
+            [r[1].get('corrected_at') for r in rows], [r[1].get('data_json') for r in rows],
+            [r[0] in judged for r in rows], [r[2].code if r[2] else None for r in rows],
+            [_storable_message(r[2]) if r[2] else None for r in rows]))
+
+    # -- the answer ------------------------------------------------------------------------------
+    @api.model
+    def _answer(self, fresh, results):
+        ids = [item[1] for item in fresh]
+        if not ids:
+            return
+        self.env.cr.execute("""SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message,
+                                      blocked_by_uid FROM mes_event WHERE id = ANY(%s)""", (ids,))
+        rows = {r[0]: r for r in self.env.cr.fetchall()}
+        for index, row_id, _raw, _offset in fresh:
+            _id, uid, state, code, message, by = rows[row_id]
+            result = {'id': uid, 'status': OUTCOME[state]}
+            if state == execution.WAITING:
+                result['waiting'] = {'for': by, 'code': code, 'message': message}
+            elif result['status'] == 'rejected':
+                result['error'] = {'code': code, 'message': message}
+                if state == execution.HELD:
+                    result['held'] = True
+                if by:
+                    result['error']['by'] = by
+            results[index] = result
+
+
+class _Lookup:
+    """Odoo's data a batch needs, read once for all its events."""
+
+    def __init__(self, env, terminal, events):
+        events = list(events)
+        sudo = env['mes.event'].sudo().env
+        self.env, self.terminal = sudo, terminal
+        self.workcenters = set(terminal.workcenter_ids.ids)
+        self.workorders = sudo['mrp.workorder'].browse({e.workorder_id for e in events}).exists()
+        badges = list({e.employee for e in events})
+        self.employees = {e.barcode: e for e in sudo['hr.employee'].search([('barcode', 'in', badges)])}
+        codes = list({e.data.get('reason') for e in events if e.data.get('reason')})
+        self.reasons = {}
+        if codes:
+            for reason in sudo['mes.reason'].search([('code', 'in', codes), ('is_category', '=', False)]):
+                self.reasons[(reason.code, reason.kind)] = reason
+
+    def workorder(self, workorder_id):
+        return self.workorders.filtered(lambda w: w.id == workorder_id) or self.env['mrp.workorder']
+
+    def employee(self, badge):
+        return self.employees.get(badge) or self.env['hr.employee']
+
+    def check(self, event, wo, employee):
+        """Raise the coded refusal of what the event names, if any."""
+        if not wo:
+            raise errors.WorkorderUnknown(id=event.workorder_id)
+        if wo.workcenter_id.id not in self.workcenters:
+            raise errors.WorkcenterNotOnTerminal(wo=wo.name, wc=wo.workcenter_id.name)
+        if not employee:
+            raise errors.EmployeeUnknown(badge=event.employee)
+        if employee._mes_is_locked():
+            # a locked badge reports nothing, on any terminal, until the lock ends or a
+            # supervisor unlocks it (then the event can be retried from the dead-letter queue)
+            raise errors.EmployeeLocked(until=employee.mes_locked_until)
+        if not employee._mes_may_work_at(wo.workcenter_id):
+            raise errors.EmployeeNotAllowed(employee=employee.name, wc=wo.workcenter_id.name)
+        if wo.state == 'cancel':
+            raise errors.WorkorderCancelled(wo=workorder_name(wo))
+        kind = NEEDS_REASON.get(event.type)
+        if kind and (event.data['reason'], kind) not in self.reasons:
+            raise errors.ReasonUnknown(kind=kind, code=event.data['reason'])
+        getattr(self, '_check_' + event.type, lambda *a: None)(event, wo)
+
+    def _check_produce(self, event, wo):
+        product = wo.production_id.product_id
+        self._check_lot(product, event, 'produce')
+        if product.tracking == 'serial' and event.data['qty'] != 1:
+            raise errors.FieldInvalid(field='data.qty', problem='must be 1 for a serial-tracked product: '
+                                      'report one serial number per produce event')
+
+    def _check_scrap(self, event, wo):
+        product_id = event.data.get('product_id')
+        if product_id and product_id != wo.production_id.product_id.id:
+            self.component(wo, product_id)
+
+    def _check_consume(self, event, wo):
+        self._check_lot(self.component(wo, event.data['product_id']), event, 'consume')
+
+    def _check_check(self, event, wo):
+        point = self.env['mes.quality.point'].browse(event.data['point_id']).exists()
+        if not point or not point._applies_to(wo):
+            raise errors.CheckPointUnknown(id=event.data['point_id'], wo=workorder_name(wo))
+        if point.kind == 'measure' and event.data.get('value') is None:
+            raise errors.CheckValueMissing(point=point.name, unit=point.unit or 'its unit')
+
+    def _check_lot(self, product, event, etype):
+        if product.tracking != 'none' and not event.data.get('lot'):
+            raise errors.LotRequired(product=product.display_name, type=etype)
+
+    def component(self, wo, product_id):
+        product = self.env['product.product'].browse(product_id).exists()
+        if not product:
+            raise errors.ProductUnknown(id=product_id)
+        if product not in wo.production_id.move_raw_ids.mapped('product_id'):
+            raise errors.ComponentNotOnOrder(product=product.display_name, mo=wo.production_id.name)
+        return product
+
+
+def workorder_name(wo):
+    return '%s (%s)' % (wo.name, wo.production_id.name)
+
+
+def _storable_message(exc):
+    message = exc.message
+    if not contract.storable(message):
+        message = message.encode('utf-8', 'backslashreplace').decode('utf-8').replace('\x00', '\\x00')
+    return message
+

@@ -1,0 +1,116 @@
+"""The record stage on the shop floor: the same facts give the same work order whatever the
+order, batching or repetition they arrive in; implausible facts wait for a supervisor; history
+that arrives late rejects what it makes impossible, and says which event did."""
+import random
+from datetime import timedelta
+
+from .common import T0, ShopFloorCase
+
+
+class TestRecordPath(ShopFloorCase):
+
+    def labor(self, wo=None):
+        logs = (wo or self.wo_cut).mes_labor_log_ids.sorted('date_start')
+        return [(log.employee_id.name, log.date_start[11:16], (log.date_stop or '')[11:16]) for log in logs]
+
+    def test_a_stop_sent_from_another_tablet_before_its_start_arrives_closes_one_interval(self):
+        start, stop = self.event('start', 0), self.event('stop', 60)
+        waiting, = self.send([stop], terminal=self.terminal2)
+        self.assertEqual(waiting['status'], 'applied')
+        self.assertEqual(waiting['waiting']['code'], 'waits_for_partner')
+        self.assertEqual(self.labor(), [])
+        self.send_ok([start])
+        self.assertEqual(self.labor(), [('Anna', '07:00', '08:00')])
+        row = self.env['mes.event'].search([('event_uid', '=', stop['id'])])
+        self.assertEqual((row.state, row.error_code), ('applied', False))
+
+    def test_two_pairs_of_one_operator_in_any_order_give_sixty_minutes(self):
+        events = [self.event('start', 0), self.event('stop', 30), self.event('start', 40), self.event('stop', 70)]
+        for shuffled in ([3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]):
+            mo = self.make_order(5)
+            wo = mo.workorder_ids.filtered(lambda w: w.workcenter_id == self.saw)
+            batch = [dict(self.event(e['type'], 0, wo=wo), at=e['at']) for e in events]
+            for index in shuffled:
+                self.send([batch[index]])
+            self.assertEqual(sum(wo.mes_labor_log_ids.mapped('duration')), 60.0, shuffled)
+            self.assertEqual(self.labor(wo), [('Anna', '07:00', '07:30'), ('Anna', '07:40', '08:10')])
+
+    def test_a_shuffled_duplicated_replay_gives_the_state_of_in_order_delivery(self):
+        def history(wo):
+            e = self.event
+            return [e('start', 0, wo=wo), e('start', 5, wo=wo, badge='B-BEN'), e('produce', 20, wo=wo, data={'qty': 2}),
+                    e('downtime_start', 25, wo=wo, data={'reason': 'BRK-MECH'}), e('downtime_end', 35, wo=wo),
+                    e('scrap', 40, wo=wo, data={'qty': 1, 'reason': 'DIM'}), e('stop', 50, wo=wo, badge='B-BEN'),
+                    e('produce', 55, wo=wo, data={'qty': 2}), e('stop', 60, wo=wo)]
+
+        def replay(events, shuffle):
+            wo = self.make_order(5).workorder_ids.filtered(lambda w: w.workcenter_id == self.saw)
+            batch = [dict(event, workorder_id=wo.id, id='%s-%s' % (event['id'], wo.id)) for event in events]
+            if shuffle:
+                rng = random.Random(7)
+                batch = batch + rng.sample(batch, 4)
+                rng.shuffle(batch)
+                for start in range(0, len(batch), 3):
+                    self.send(batch[start:start + 3], terminal=rng.choice([self.terminal, self.terminal2]))
+            else:
+                self.send_ok(batch)
+            execution = self.env['mes.execution'].search([('workorder_id', '=', wo.id)])
+            return (wo.qty_produced, wo.mes_scrap_qty, sorted(wo.mes_labor_log_ids.mapped('duration')),
+                    wo.mes_machine_minutes, execution.good_qty, execution.scrap_qty)
+
+        events = history(self.wo_cut)
+        self.assertEqual(replay(events, shuffle=True), replay(events, shuffle=False))
+
+    def test_an_absurd_quantity_is_held_for_review_not_applied(self):
+        self.send_ok([self.event('start', 0)])
+        absurd = self.event('produce', 5, data={'qty': 1e9})
+        answer, = self.send([absurd])
+        self.assertEqual((answer['status'], answer['error']['code'], answer['held']), ('rejected', 'held_quantity', True))
+        self.assertEqual(self.wo_cut.qty_produced, 0)
+        row = self.env['mes.event'].search([('event_uid', '=', absurd['id'])])
+        self.assertEqual(row.state, 'held')
+        # three more than planned is ordinary (one broken part, a spare): no question asked
+        self.send_ok([self.event('produce', 6, data={'qty': 7})])
+        self.assertEqual(self.wo_cut.qty_produced, 7)
+
+    def test_a_start_dated_a_month_back_is_held_and_the_finish_does_not_close_it(self):
+        old = self.event('start', -30 * 24 * 60)
+        answer, = self.send([old])
+        self.assertEqual(answer['error']['code'], 'held_too_old')
+        self.send_ok([self.event('start', 0, badge='B-BEN'), self.event('stop', 57, badge='B-BEN'),
+                      self.event('finish', 57, badge='B-BEN')])
+        self.assertEqual(self.labor(), [('Ben', '07:00', '07:57')])
+
+    def test_a_supervisor_approves_a_held_event_and_it_counts(self):
+        self.env['ir.config_parameter'].sudo().set_param('shopfloor_mes.quantity_tolerance', '0.1')
+        self.send_ok([self.event('start', 0)])
+        extra = self.event('produce', 5, data={'qty': 7})
+        self.assertEqual(self.send([extra])[0]['error']['code'], 'held_quantity')
+        row = self.env['mes.event'].search([('event_uid', '=', extra['id'])])
+        row.action_approve()
+        self.assertEqual((row.state, self.wo_cut.qty_produced), ('applied', 7))
+
+    def test_a_finish_that_arrives_late_rejects_what_came_after_it_and_names_itself(self):
+        self.send_ok([self.event('start', 0)])
+        late_check = self.event('produce', 50, data={'qty': 1})
+        self.send_ok([self.event('stop', 45)])
+        finish = self.event('finish', 46)
+        answer, = self.send([late_check])
+        self.assertEqual(answer['status'], 'applied')
+        self.send([finish])
+        row = self.env['mes.event'].search([('event_uid', '=', late_check['id'])])
+        self.assertEqual((row.state, row.error_code, row.blocked_by_uid), ('dead', 'workorder_finished', finish['id']))
+        execution = self.env['mes.execution'].search([('workorder_id', '=', self.wo_cut.id)])
+        self.assertEqual(execution.good_qty, 0)
+        # Odoo's stock cannot take a posted good quantity back by itself: the posting says so
+        self.assertIn('went down', execution.posting_error)
+
+    def test_waiting_events_are_rejected_once_the_window_passes(self):
+        orphan = self.event('stop', 30)
+        self.send([orphan])
+        Execution = self.env['mes.execution']
+        Execution._cron_expire_waiting(now=T0 + timedelta(hours=8 + 11))
+        row = self.env['mes.event'].search([('event_uid', '=', orphan['id'])])
+        self.assertEqual(row.state, 'waiting')
+        Execution._cron_expire_waiting(now=T0 + timedelta(hours=8 + 13))
+        self.assertEqual((row.state, row.error_code), ('dead', 'not_started'))
