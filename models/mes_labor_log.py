@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..services import execution_split
+
 
 class MesLaborLog(models.Model):
     """One operator's time on one work order: the interval between a start and a stop.
@@ -18,6 +20,10 @@ class MesLaborLog(models.Model):
     date_start = fields.Datetime('Started', required=True, index=True)
     date_stop = fields.Datetime('Stopped', index=True)
     duration = fields.Float('Minutes', compute='_compute_duration', store=True)
+    charged_minutes = fields.Float(
+        'Minutes charged', readonly=True,
+        help='What this interval costs its order: its minutes, or its share of them while the '
+             'operator ran several orders at once (each order gets an equal share of a shared moment).')
     hourly_rate = fields.Float('Hourly rate', digits=(16, 2), readonly=True,
                                groups='shopfloor_mes.group_mes_supervisor,shopfloor_mes.group_mes_finance')
     state = fields.Selection([('running', 'Running'), ('done', 'Done')],
@@ -38,5 +44,40 @@ class MesLaborLog(models.Model):
                 log.duration = 0.0
                 log.state = 'running'
 
+    def init(self):
+        # intervals recorded before the split existed are charged in full
+        self.env.cr.execute("""UPDATE mes_labor_log SET charged_minutes = duration
+                               WHERE charged_minutes IS NULL AND date_stop IS NOT NULL""")
+
+    def _mes_split_concurrent(self):
+        """Charge each closed interval of these operators its share of the moments they spent
+        on several orders at once (``services.execution_split``). Returns the work orders whose
+        charged minutes moved."""
+        moved = self.env['mrp.workorder']
+        for employee in self.mapped('employee_id'):
+            mine = self.filtered(lambda log: log.employee_id == employee)
+            # only the intervals that can share a moment with these (a day around them)
+            since = min(mine.mapped('date_start'))
+            until = max(log.date_stop or fields.Datetime.now() for log in mine)
+            logs = self.sudo().search([('employee_id', '=', employee.id), ('date_stop', '!=', False),
+                                       ('date_stop', '>', since), ('date_start', '<', until)])
+            intervals = {}
+            for log in logs:
+                intervals.setdefault(log.workorder_id.id, []).append((_dt(log.date_start), _dt(log.date_stop)))
+            shares = execution_split.split_concurrent(intervals)
+            for log in logs:
+                start, stop = _dt(log.date_start), _dt(log.date_stop)
+                mine = [s._replace(start=max(s.start, start), end=min(s.end, stop))
+                        for s in shares[log.workorder_id.id] if s.start < stop and s.end > start]
+                charged = round(execution_split.charged_minutes(mine), 6)
+                if abs(charged - log.charged_minutes) > 1e-6:
+                    log.write({'charged_minutes': charged})
+                    moved |= log.workorder_id
+        return moved
+
     def name_get(self):
         return [(log.id, '%s on %s' % (log.employee_id.name, log.workorder_id.name)) for log in self]
+
+
+def _dt(value):
+    return fields.Datetime.from_string(value)

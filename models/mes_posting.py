@@ -170,6 +170,10 @@ class MesExecutionPosting(models.Model):
             log.unlink()   # its start was judged otherwise since (history arrived): cost follows
         if new['labor']:
             _mark_started(wo, min(i[1] for i in new['labor']))
+        # an operator on several orders at once: each is charged its share; the others' cost moves too
+        others = Labor.search([('workorder_id', '=', wo.id)])._mes_split_concurrent() - wo
+        if others:
+            others._mes_time_changed()
         return True
 
     def _post_downtime(self, wo, new, old, events):

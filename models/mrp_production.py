@@ -121,9 +121,10 @@ class MrpProduction(models.Model):
         # summed by PostgreSQL: an order may hold tens of thousands of intervals. In numeric,
         # exactly: a float sum depends on the order rows are read in, and two ledgers of the
         # same facts once differed by a cent (55.675 rounded both ways).
+        # Each interval at its charged minutes: its share when the operator ran several orders.
         cr.execute("""
             SELECT COALESCE(wo.mes_is_rework, FALSE),
-                   SUM(EXTRACT(EPOCH FROM log.date_stop - log.date_start) / 3600 * log.hourly_rate)
+                   SUM(log.charged_minutes::numeric / 60 * log.hourly_rate::numeric)
               FROM mes_labor_log log LEFT JOIN mrp_workorder wo ON wo.id = log.workorder_id
              WHERE log.production_id = %s AND log.date_stop IS NOT NULL
              GROUP BY 1""", [self.id])
@@ -212,7 +213,7 @@ class MrpProduction(models.Model):
         if company.currency_id.is_zero(residual):
             self._mes_refresh_cost_lines()
             return
-        labor_hours = [costing.LaborHours(log.workcenter_id.id, log.duration / 60.0, log.hourly_rate)
+        labor_hours = [costing.LaborHours(log.workcenter_id.id, log.charged_minutes / 60.0, log.hourly_rate)
                        for log in self.env['mes.labor.log'].sudo().search([('production_id', '=', self.id)])
                        if not getattr(log.workorder_id, 'mes_is_rework', False)]
         variances = costing.split_variances(residual, self._mes_actual(), self._mes_standard(), labor_hours,

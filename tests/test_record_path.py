@@ -114,3 +114,19 @@ class TestRecordPath(ShopFloorCase):
         self.assertEqual(row.state, 'waiting')
         Execution._cron_expire_waiting(now=T0 + timedelta(hours=8 + 13))
         self.assertEqual((row.state, row.error_code), ('dead', 'not_started'))
+
+    def test_one_operator_on_three_orders_at_once_is_charged_a_third_on_each(self):
+        """Anna runs three saw orders side by side for an hour: one hour of her time, 20
+        minutes (10.00 at 30.00/h) on each order, not a full hour on each."""
+        orders = [self.mo] + [self.make_order(5) for _ in range(2)]
+        cuts = [mo.workorder_ids.filtered(lambda w: w.workcenter_id == self.saw) for mo in orders]
+        self.send_ok([self.event('start', 0, wo=wo) for wo in cuts])
+        self.send_ok([self.event('stop', 60, wo=wo) for wo in cuts])
+        for mo, wo in zip(orders, cuts):
+            self.assertEqual(wo.mes_labor_log_ids.mapped('charged_minutes'), [20.0])
+            self.assertAlmostEqual(mo._mes_conversion_target()[('mes_applied_labor_account_id', 'labor')], 10.0)
+        # one of them stopped at 30 instead: 0-30 shared by three, 30-60 by two
+        self.send_ok([self.event('start', 120, wo=cuts[0]), self.event('start', 120, wo=cuts[1])])
+        self.send_ok([self.event('stop', 150, wo=cuts[0]), self.event('stop', 180, wo=cuts[1])])
+        second = [log.charged_minutes for log in cuts[1].mes_labor_log_ids.sorted('date_start')]
+        self.assertEqual(second, [20.0, 45.0])
