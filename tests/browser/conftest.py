@@ -36,9 +36,10 @@ def pytest_runtest_makereport(item, call):
     setattr(item, 'rep_' + report.when, report)
 
 
-@pytest.fixture
-def browser(request, live_server):
-    """A fresh Chromium (new profile: empty storage, no service worker) per test."""
+def new_chromium(log_types=('browser',), page_load_timeout=30):
+    """Debian's Chromium through chromedriver, with a new profile (empty storage, no service
+    worker): (driver, profile folder). ``log_types`` are the logs it records ('performance' for
+    every HTTP answer)."""
     problems = _missing()
     if problems:
         pytest.fail('The browser tests need Debian\'s Chromium and chromedriver: %s. Install them with '
@@ -55,7 +56,7 @@ def browser(request, live_server):
     options.binary_location = CHROMIUM
     for flag in FLAGS + ['--user-data-dir=%s' % profile]:
         options.add_argument(flag)
-    options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+    options.set_capability('goog:loggingPrefs', {log_type: 'ALL' for log_type in log_types})
     log_path = os.path.join(LOCAL, 'logs', 'chromedriver.log')
     service = Service(executable_path=CHROMEDRIVER, log_output=log_path)
     try:
@@ -63,7 +64,14 @@ def browser(request, live_server):
     except Exception as exc:  # noqa: BLE001 - say what failed, not a bare traceback
         shutil.rmtree(profile, ignore_errors=True)
         pytest.fail('Chromium did not start through chromedriver (%s); see %s' % (exc, log_path), pytrace=False)
-    driver.set_page_load_timeout(30)
+    driver.set_page_load_timeout(page_load_timeout)
+    return driver, profile
+
+
+@pytest.fixture
+def browser(request, live_server):
+    """A fresh Chromium (new profile: empty storage, no service worker) per test."""
+    driver, profile = new_chromium()
     driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride',
                            {'width': WIDTH, 'height': HEIGHT, 'deviceScaleFactor': 1, 'mobile': False})
     terminal = Terminal(driver, live_server)

@@ -4,9 +4,7 @@ offer them, the list of every action that has one, and one record of each list. 
 dialog (Access Error, Odoo Server Error, a warning) or any 5xx answer fails the test; so does a
 cost sheet PDF that supervisors or finance cannot print."""
 import json
-import os
 import shutil
-import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -14,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
-from .conftest import CHROMEDRIVER, CHROMIUM, FLAGS, LOCAL, _missing
+from .conftest import new_chromium
 
 ROOTS = ('shopfloor_mes.menu_mes_root', 'mrp.menu_mrp_root')
 GROUPS = {'operator': 'shopfloor_mes.group_mes_operator', 'supervisor': 'shopfloor_mes.group_mes_supervisor',
@@ -95,21 +93,7 @@ def plant(live_server, floor):
 @pytest.fixture
 def chromium(live_server):
     """Chromium that also records every HTTP answer (performance log), for the 5xx check."""
-    problems = _missing()
-    if problems:
-        pytest.fail('The browser tests need Debian\'s Chromium and chromedriver: %s.' % '; '.join(problems),
-                    pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    profile = tempfile.mkdtemp(prefix='mes-chromium-')
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS + ['--user-data-dir=%s' % profile]:
-        options.add_argument(flag)
-    options.set_capability('goog:loggingPrefs', {'browser': 'ALL', 'performance': 'ALL'})
-    service = Service(executable_path=CHROMEDRIVER, log_output=os.path.join(LOCAL, 'logs', 'chromedriver.log'))
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(60)
+    driver, profile = new_chromium(log_types=('browser', 'performance'), page_load_timeout=60)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
