@@ -78,6 +78,7 @@ class MesExecutionPosting(models.Model):
                 posting.write({'error': _('The posting failed (%s: %s); the facts are recorded. '
                                                     'The failure is logged for the administrator; post again '
                                                     'once it is fixed.') % (type(exc).__name__, exc)})
+        self.invalidate_cache(['posted_version', 'posting_error', 'posted_at'])
         return self
 
     def _cron_post_pending(self, limit=200):

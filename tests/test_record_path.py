@@ -130,3 +130,19 @@ class TestRecordPath(ShopFloorCase):
         self.send_ok([self.event('stop', 150, wo=cuts[0]), self.event('stop', 180, wo=cuts[1])])
         second = [log.charged_minutes for log in cuts[1].mes_labor_log_ids.sorted('date_start')]
         self.assertEqual(second, [20.0, 45.0])
+
+    def test_a_locked_period_blocks_the_posting_keeps_the_facts_and_posts_after_the_fix(self):
+        company = self.env.user.company_id
+        company.fiscalyear_lock_date = '2099-12-31'
+        results = self.send_ok([self.event('start', 0), self.event('stop', 60)])
+        execution = self.env['mes.execution'].search([('workorder_id', '=', self.wo_cut.id)])
+        self.assertIn('lock date', execution.posting_error)
+        self.assertEqual(execution.good_qty, 0)
+        self.assertFalse(self.wo_cut.mes_labor_log_ids, 'a blocked posting leaves Odoo as it was')
+        self.assertEqual(len(results), 2)
+        self.assertTrue(self.env['mes.posting'].search([('execution_id', '=', execution.id), ('error', '!=', False)]))
+        company.fiscalyear_lock_date = False
+        execution.action_post_again()
+        self.assertFalse(execution.posting_error)
+        self.assertEqual(sum(self.wo_cut.mes_labor_log_ids.mapped('duration')), 60.0)
+        self.assertAlmostEqual(self.mo._mes_conversion_target()[('mes_applied_labor_account_id', 'labor')], 30.0)
