@@ -120,9 +120,7 @@ class MesEventRecord(models.Model):
             first = known[uids[index]]
             if first.raw == dumps[index]:
                 same.append(index)
-                results[index] = {'id': first.event_uid, 'status': 'duplicate', 'outcome': OUTCOME[first.state]}
-                if OUTCOME[first.state] == 'rejected':
-                    results[index]['error'] = {'code': first.error_code, 'message': first.error_message}
+                results[index] = first.id   # answered with its first's outcome, once this batch is judged
             else:
                 results[index] = self._store_conflict(terminal, raw_events[index], first, offset, received_at)
         if same:
@@ -216,7 +214,8 @@ class MesEventRecord(models.Model):
     # -- the answer ------------------------------------------------------------------------------
     @api.model
     def _answer(self, fresh, results):
-        ids = [item[1] for item in fresh]
+        duplicates = [(index, first_id) for index, first_id in enumerate(results) if isinstance(first_id, int)]
+        ids = [item[1] for item in fresh] + [first_id for _index, first_id in duplicates]
         if not ids:
             return
         self.env.cr.execute("""SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message,
@@ -234,6 +233,11 @@ class MesEventRecord(models.Model):
                 if by:
                     result['error']['by'] = by
             results[index] = result
+        for index, first_id in duplicates:
+            _id, uid, state, code, message, _by = rows[first_id]
+            results[index] = {'id': uid, 'status': 'duplicate', 'outcome': OUTCOME[state]}
+            if OUTCOME[state] == 'rejected':
+                results[index]['error'] = {'code': code, 'message': message}
 
 
 class _Lookup:

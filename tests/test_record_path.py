@@ -146,3 +146,10 @@ class TestRecordPath(ShopFloorCase):
         self.assertFalse(execution.posting_error)
         self.assertEqual(sum(self.wo_cut.mes_labor_log_ids.mapped('duration')), 60.0)
         self.assertAlmostEqual(self.mo._mes_conversion_target()[('mes_applied_labor_account_id', 'labor')], 30.0)
+
+    def test_an_event_twice_in_one_batch_is_answered_with_its_first_outcome(self):
+        start = self.event('start', 0)
+        first, again = self.send([start, dict(start)])
+        self.assertEqual(first['status'], 'applied')
+        self.assertEqual((again['status'], again['outcome']), ('duplicate', 'applied'))
+        self.assertEqual(len(self.wo_cut.mes_labor_log_ids), 1)
