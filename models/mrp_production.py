@@ -171,7 +171,9 @@ class MrpProduction(models.Model):
         lines = []
         for (account_field, element), amount in self._mes_conversion_target().items():
             account = company[account_field]
-            delta = currency.round(amount - posted.get((account.id, element), 0.0))
+            # the target rounded first: whatever the postings' grouping, the ledger ends at the
+            # rounded target (rounding each difference drifted by a cent with the grouping)
+            delta = currency.round(currency.round(amount) - posted.get((account.id, element), 0.0))
             if not currency.is_zero(delta):
                 lines += self._mes_pair(company.mes_wip_account_id, account, delta, element,
                                         '%s: %s absorbed' % (self.name, element))

@@ -84,6 +84,7 @@ def plant(live_server, floor):
         {'type': 'stop', 'at': iso(t0 + timedelta(minutes=30))},
         {'type': 'finish', 'at': iso(t0 + timedelta(minutes=31))},
     ])
+    live_server.wait_posted()
     rpc('mrp.production', 'button_mark_done', [floor.production_id])
     state = rpc('mrp.production', 'read', [floor.production_id], ['state'])[0]['state']
     assert state == 'done'
