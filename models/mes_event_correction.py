@@ -18,9 +18,9 @@ from ..services import contract, errors, ordering
 from ..services.execution_records import ERRORS_BY_CODE
 from .mes_event import INTERNAL
 from .mes_event_record import workorder_name as _wo_name
+from .mes_execution import FUTURE_TOLERANCE_PARAM
 
-FUTURE_TOLERANCE_PARAM = 'shopfloor_mes.future_tolerance_seconds'
-DEFAULT_FUTURE_TOLERANCE = 120
+DEFAULT_FUTURE_TOLERANCE = 120   # the fold's default (services/execution_records.py)
 
 SUPERVISOR = 'shopfloor_mes.group_mes_supervisor'
 LABOR_CORRECTION = 'labor_correction'

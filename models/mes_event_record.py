@@ -248,7 +248,10 @@ class _Lookup:
         sudo = env['mes.event'].sudo().env
         self.env, self.terminal = sudo, terminal
         self.workcenters = set(terminal.workcenter_ids.ids)
-        self.workorders = sudo['mrp.workorder'].browse({e.workorder_id for e in events}).exists()
+        # by id, one recordset: the batch's work orders read together (a filtered() per event
+        # loses that and reads each on its own)
+        found = sudo['mrp.workorder'].browse({e.workorder_id for e in events}).exists()
+        self.workorders = {wo.id: wo for wo in found}
         badges = list({e.employee for e in events})
         self.employees = {e.barcode: e for e in sudo['hr.employee'].search([('barcode', 'in', badges)])}
         codes = list({e.data.get('reason') for e in events if e.data.get('reason')})
@@ -258,7 +261,7 @@ class _Lookup:
                 self.reasons[(reason.code, reason.kind)] = reason
 
     def workorder(self, workorder_id):
-        return self.workorders.filtered(lambda w: w.id == workorder_id) or self.env['mrp.workorder']
+        return self.workorders.get(workorder_id) or self.env['mrp.workorder']
 
     def employee(self, badge):
         return self.employees.get(badge) or self.env['hr.employee']

@@ -14,12 +14,13 @@ from odoo import fields, models
 from ..services import execution
 
 # Company limits of plausibility, as system parameters (defaults in the fold's context).
+FUTURE_TOLERANCE_PARAM = 'shopfloor_mes.future_tolerance_seconds'
 PARAMS = {
     'quantity_tolerance': ('shopfloor_mes.quantity_tolerance', float, lambda v: v),
     'max_interval': ('shopfloor_mes.max_interval_hours', float, lambda v: timedelta(hours=v)),
     'max_age': ('shopfloor_mes.max_age_days', float, lambda v: timedelta(days=v)),
     'partner_wait': ('shopfloor_mes.partner_wait_hours', float, lambda v: timedelta(hours=v)),
-    'future_tolerance': ('shopfloor_mes.future_tolerance_seconds', float, lambda v: timedelta(seconds=v)),
+    'future_tolerance': (FUTURE_TOLERANCE_PARAM, float, lambda v: timedelta(seconds=v)),
 }
 
 # Where the company sets nothing. A quantity is held when it passes what is still needed by more
