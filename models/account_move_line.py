@@ -9,6 +9,7 @@ VARIANCE_KINDS = [
     ('labor_rate', 'Labor rate'), ('labor_efficiency', 'Labor efficiency'),
     ('machine_efficiency', 'Machine efficiency'), ('rework', 'Rework'),
     ('lot_size', 'Lot size and standard'),
+    ('late_fact', 'Late fact after close'),
 ]
 
 

@@ -8,9 +8,11 @@ number of transactions, leaves one pending job, and a work order that gets its r
 job was queued is posted by that same job.
 """
 from odoo import models
-from odoo.addons.queue_job.job import identity_exact, job
+from odoo.addons.queue_job.job import DEFAULT_MAX_RETRIES, DEFAULT_PRIORITY, job
 
 POSTING_CHANNEL = 'root.mes_posting'
+JOB_FUNCTION = '<mes.execution>._job_post'
+IDENTITY_PREFIX = 'shopfloor_mes.posting:'
 
 
 class MesExecutionQueue(models.Model):
@@ -18,13 +20,34 @@ class MesExecutionQueue(models.Model):
 
     def _enqueue_posting(self):
         """Queue the posting of these executions' orders; an order already waiting for its
-        posting keeps its one pending job (identity key: model, method, order id)."""
-        jobs = []
-        for production in self.mapped(lambda e: e.production_id or e.workorder_id.production_id):
-            jobs.append(self.sudo().browse().with_delay(
-                channel=POSTING_CHANNEL, identity_key=identity_exact,
-                description='MES posting of %s' % production.name)._job_post(production.id))
-        return jobs
+        posting keeps its one pending job. Returns the ids of the orders that got a new job.
+
+        One statement for the whole batch, where ``with_delay`` costs about 40 per order (a
+        search for the identity key, then an ORM create with mail.thread's followers and
+        tracking). The row is the one ``with_delay`` would write, and queue_job's own trigger
+        wakes its runner. Two transactions racing for one order may both queue a job: the
+        second finds nothing ahead to post (``_post`` works by difference)."""
+        if not self:
+            return []
+        self.env.cr.execute("""
+            INSERT INTO queue_job (uuid, user_id, company_id, name, model_name, method_name, record_ids, args,
+                                   kwargs, func_string, state, priority, max_retries, retry, date_created,
+                                   channel_method_name, job_function_id, channel, identity_key)
+            SELECT gen_random_uuid()::text, %(uid)s, mo.company_id, 'MES posting of ' || mo.name, 'mes.execution',
+                   '_job_post', '[]', '[' || mo.id || ']', '{}', 'mes.execution()._job_post(' || mo.id || ')',
+                   'pending', %(priority)s, %(retries)s, 0, now() at time zone 'UTC', %(function)s,
+                   (SELECT f.id FROM queue_job_function f WHERE f.name = %(function)s LIMIT 1), %(channel)s,
+                   %(prefix)s || mo.id
+              FROM mrp_production mo
+             WHERE mo.id IN (SELECT coalesce(x.production_id, wo.production_id)
+                               FROM mes_execution x JOIN mrp_workorder wo ON wo.id = x.workorder_id
+                              WHERE x.id = ANY(%(ids)s))
+               AND NOT EXISTS (SELECT 1 FROM queue_job q WHERE q.identity_key = %(prefix)s || mo.id
+                                  AND q.state IN ('pending', 'enqueued'))
+            RETURNING (args::json ->> 0)::int""", {
+            'uid': self.env.uid, 'priority': DEFAULT_PRIORITY, 'retries': DEFAULT_MAX_RETRIES,
+            'function': JOB_FUNCTION, 'channel': POSTING_CHANNEL, 'prefix': IDENTITY_PREFIX, 'ids': self.ids})
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @job(default_channel=POSTING_CHANNEL)
     def _job_post(self, production_id):

@@ -11,6 +11,9 @@ from .res_company import VARIANCE_ACCOUNT_FIELD
 # (account field on the company, cost element) of each conversion absorption
 CONVERSION = [('mes_applied_labor_account_id', 'labor'), ('mes_applied_overhead_account_id', 'machine'),
               ('mes_applied_labor_account_id', 'rework'), ('mes_applied_overhead_account_id', 'rework')]
+# A fact that lands after the order closed adjusts the variance its element closed into: the
+# order's WIP stays at zero, and the line says it is late.
+LATE_FACT_VARIANCE = {'labor': 'labor_efficiency', 'machine': 'machine_efficiency', 'rework': 'rework'}
 
 
 class MrpProduction(models.Model):
@@ -22,7 +25,8 @@ class MrpProduction(models.Model):
                                       groups=MONEY_GROUPS)
     mes_currency_id = fields.Many2one(related='company_id.currency_id', readonly=True)
     mes_variance_line_ids = fields.One2many('account.move.line', 'mes_production_id', 'Variances posted',
-                                            domain=[('mes_cost_element', '=', 'variance')],
+                                            domain=['|', ('mes_cost_element', '=', 'variance'),
+                                                    ('mes_variance_kind', '!=', False)],
                                             groups='shopfloor_mes.group_mes_finance')
     mes_good_qty = fields.Float('Good quantity', compute='_compute_mes_wip')
 
@@ -87,6 +91,30 @@ class MrpProduction(models.Model):
             standard['machine'] += scrap.mes_std_machine
         return standard
 
+    def _mes_earned_standard(self):
+        """What the operations have earned so far at standard, by element: each operation's
+        good quantity at its time and the components it consumes. An open order that used
+        exactly its standard shows no variance; a closed one earns what it finished."""
+        earned = {'material': 0.0, 'labor': 0.0, 'machine': 0.0}
+        for wo in self.workorder_ids:
+            operations = self._mes_operations(wo)
+            if not operations or wo.qty_produced <= 0:
+                continue
+            cost = costing.standard_cost(self._mes_material_per_unit(wo), operations, wo.qty_produced)
+            for element, amount in cost.items():
+                earned[element] += amount
+        return earned
+
+    def _mes_scrapped_standard(self):
+        """By element, what scrapped units carried out of WIP at standard (their own row of the
+        cost sheet): the elements' actuals are shown without it, so the sheet counts it once."""
+        carried = {'material': 0.0, 'labor': 0.0, 'machine': 0.0}
+        for scrap in self.env['stock.scrap'].sudo().search([('production_id', '=', self.id), ('state', '=', 'done')]):
+            carried['material'] += scrap.mes_std_material
+            carried['labor'] += scrap.mes_std_labor
+            carried['machine'] += scrap.mes_std_machine
+        return carried
+
     # -- actuals from the ledger ---------------------------------------------------------------
     def _mes_ledger_balances(self):
         """{(account id, cost element): debit - credit} of this order's journal items, summed
@@ -109,6 +137,13 @@ class MrpProduction(models.Model):
         wip, scrap = company.mes_wip_account_id.id, company.mes_scrap_account_id.id
         actual = {element: balances.get((wip, element), 0.0) for element in ('material', 'labor', 'machine', 'rework')}
         actual['scrap'] = balances.get((scrap, 'scrap'), 0.0)
+        # what facts after the close added, on the variance accounts (the WIP stayed at zero)
+        self.env.cr.execute("""SELECT mes_cost_element, SUM(debit - credit) FROM account_move_line
+                               WHERE mes_production_id = %s AND mes_variance_kind = 'late_fact'
+                                 AND mes_cost_element IS NOT NULL GROUP BY 1""", [self.id])
+        for element, amount in self.env.cr.fetchall():
+            if element in actual:
+                actual[element] += float(amount or 0.0)
         return actual
 
     # -- conversion absorption -----------------------------------------------------------------
@@ -152,14 +187,18 @@ class MrpProduction(models.Model):
         entry, never an edit of a posted one."""
         for company in self.mapped('company_id'):
             productions = self.filtered(lambda p: p.company_id == company)
-            lines = []
+            lines, carried = [], self.browse()
             for production in productions:
-                lines += production._mes_conversion_lines()
+                mine = production._mes_conversion_lines()
+                if mine:
+                    lines += mine
+                    carried |= production
             if lines:
-                ref = _('Conversion cost: %s') % ', '.join(productions.mapped('name'))
+                # the reference names the orders this entry carries, no others
+                ref = _('Conversion cost: %s') % ', '.join(carried.mapped('name'))
                 if cause:
                     ref = '%s; from %s' % (ref, cause)
-                productions[:1]._mes_post(lines, ref[:2000])
+                carried[:1]._mes_post(lines, ref[:2000])
         for production in self:
             production._mes_refresh_cost_lines()
 
@@ -169,14 +208,31 @@ class MrpProduction(models.Model):
         posted = {key: -balance for key, balance in self._mes_ledger_balances().items()
                   if key[1] in ('labor', 'machine', 'rework')}
         lines = []
+        closed = self.state == 'done' and not self.env.context.get('mes_closing')
         for (account_field, element), amount in self._mes_conversion_target().items():
             account = company[account_field]
             # the target rounded first: whatever the postings' grouping, the ledger ends at the
             # rounded target (rounding each difference drifted by a cent with the grouping)
             delta = currency.round(currency.round(amount) - posted.get((account.id, element), 0.0))
-            if not currency.is_zero(delta):
+            if currency.is_zero(delta):
+                continue
+            if closed:
+                lines += self._mes_late_fact_pair(company, account, element, delta)
+            else:
                 lines += self._mes_pair(company.mes_wip_account_id, account, delta, element,
                                         '%s: %s absorbed' % (self.name, element))
+        return lines
+
+    def _mes_late_fact_pair(self, company, applied_account, element, amount):
+        """A closed order's late time: the variance its element closed into takes it, never
+        the WIP (which stays at zero). The variance side keeps the element, so the cost sheet's
+        actual follows, and says it is late."""
+        kind = LATE_FACT_VARIANCE[element]
+        variance_account = company[VARIANCE_ACCOUNT_FIELD[kind]]
+        lines = self._mes_pair(variance_account, applied_account, amount, element,
+                               _('%s: late fact after close, %s adjusts %s') % (
+                                   self.name, element, dict(VARIANCE_KINDS)[kind].lower()))
+        lines[0][2]['mes_variance_kind'] = 'late_fact'
         return lines
 
     def _mes_pair(self, debit_account, credit_account, amount, element, name, kind=False, workorder=None,
@@ -202,8 +258,8 @@ class MrpProduction(models.Model):
     # -- close ---------------------------------------------------------------------------------
     def button_mark_done(self):
         result = super().button_mark_done()
-        for production in self:
-            production._mes_post_conversion()
+        for production in self.with_context(mes_closing=True):
+            production._mes_post_conversion()   # the last closed time still goes through WIP
             production._mes_close_variances()
         return result
 
@@ -229,14 +285,24 @@ class MrpProduction(models.Model):
         self._mes_refresh_cost_lines()
 
     # -- cost sheet ----------------------------------------------------------------------------
+    def _mes_sheet(self):
+        """{element: (standard, actual)} of the cost sheet. Standard: what the operations earned
+        so far. Actual: what the element cost, less what scrap carried out of WIP, which is the
+        scrap row's own actual: the rows add up to the cost incurred, scrap counted once."""
+        self.ensure_one()
+        earned, actual, carried = self._mes_earned_standard(), self._mes_actual(), self._mes_scrapped_standard()
+        sheet = {element: (earned[element], actual[element] - carried[element])
+                 for element in ('material', 'labor', 'machine')}
+        sheet.update(scrap=(0.0, actual['scrap']), rework=(0.0, actual['rework']))
+        return sheet
+
     def _mes_refresh_cost_lines(self):
         self.ensure_one()
-        standard, actual = self._mes_standard(), self._mes_actual()
-        standard.update(scrap=0.0, rework=0.0)
+        sheet = self._mes_sheet()
         existing = {line.element: line for line in self.mes_cost_line_ids}
         currency = self.company_id.currency_id
         for element in ('material', 'labor', 'machine', 'scrap', 'rework'):
-            values = {'standard': standard.get(element, 0.0), 'actual': actual.get(element, 0.0)}
+            values = {'standard': sheet[element][0], 'actual': sheet[element][1]}
             if element in existing:
                 line = existing[element]
                 if currency.compare_amounts(line.standard, values['standard']) \

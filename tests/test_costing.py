@@ -69,13 +69,19 @@ class CostingCase(ShopFloorCase):
             self.assertEqual(self.balance(self.wip_lines(production)), 0.0)
         wip = self.wip_lines(self.mo)
         lines = {l.element: l for l in self.mo.mes_cost_line_ids}
+        scrapped = self.env['stock.scrap'].search([('production_id', '=', self.mo.id), ('state', '=', 'done')])
         for element in ('material', 'labor', 'machine', 'rework'):
             ledger = self.balance(wip.filtered(lambda l: l.mes_cost_element == element))
+            # what scrapped units carried out at standard is the scrap row's, not the element's
+            ledger -= round(sum(scrapped.mapped('mes_std_' + element)), 2) if element != 'rework' else 0.0
             self.assertAlmostEqual(lines[element].actual if element in lines else 0.0, ledger, places=2, msg=element)
         scrap = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
                                                       ('account_id', '=', self.company.mes_scrap_account_id.id)])
         self.assertAlmostEqual(lines['scrap'].actual, self.balance(scrap), places=2)
         self.assertAlmostEqual(self.mo.mes_wip_balance, self.balance(wip), places=2)
+        # the sheet's actual adds up to the cost incurred: WIP debits, scrap counted once
+        incurred = self.balance(wip.filtered(lambda l: l.mes_cost_element in ('material', 'labor', 'machine', 'rework')))
+        self.assertAlmostEqual(sum(lines.mapped('actual')) if lines else 0.0, incurred, places=2)
 
     def step(self, events, terminal=None, received_minute=200):
         self.send_ok(events, terminal=terminal, received_at=T0 + timedelta(minutes=received_minute))
@@ -120,11 +126,12 @@ class TestCosting(CostingCase):
         # Actuals:  material 24 + 12 + 36 (cut) + 60 (seats) + 4 (screws)        = 136.00
         #           labor    25 + 36 + 10 min x 33.00 = 5.50 + 30 min x 24.00 = 12 = 78.50
         #           machine  saw 70 min x 60.00 = 70 + paint 30 min x 30.00 = 15  = 85.00
-        # Standard for 5 good + the scrapped unit through the cut:
-        #           material 5 x 22.80 + 12.00 = 126.00; labor 5 x 2.30 + 1.50 = 13.00;
-        #           machine 5 x 4.00 + 3.00 = 23.00
+        # The sheet: standard earned by the 5 good through both operations (material 5 x 22.80,
+        # labor 5 x 2.30, machine 5 x 4.00); actual less what the scrapped unit carried out at
+        # standard (12.00 + 1.50 + 3.00), which is the scrap row's: 124 + 77 + 82 + 16.50 = 299.50,
+        # the cost incurred, scrap counted once
         self.assertEqual(self.sheet(), {
-            'material': (126.00, 136.00), 'labor': (13.00, 78.50), 'machine': (23.00, 85.00),
+            'material': (114.00, 124.00), 'labor': (11.50, 77.00), 'machine': (20.00, 82.00),
             'scrap': (0.0, 16.50), 'rework': (0.0, 0.0)})
         # WIP = 136 + 78.50 + 85 - 16.50 scrap - 145.50 finished = 137.50
         self.assertEqual(self.balance(self.wip_lines(self.mo)), 137.50)
@@ -147,6 +154,48 @@ class TestCosting(CostingCase):
         for line in variances:
             self.assertNotEqual(line.account_id, self.company.mes_wip_account_id)
         self.assertEqual(len(variances.mapped('account_id')), 4)
+
+    def test_an_open_order_that_used_exactly_its_standard_shows_no_variance(self):
+        # Anna cuts 2 stools in the standard 3 minutes each: 6 tubes, 6 minutes of her and the saw
+        self.step([self.event('start', 0), self.event('produce', 6, data={'qty': 2}), self.event('stop', 6)])
+        self.assertEqual(self.sheet(), {'material': (24.00, 24.00), 'labor': (3.00, 3.00), 'machine': (6.00, 6.00),
+                                        'scrap': (0.0, 0.0), 'rework': (0.0, 0.0)})
+        self.assertEqual(self.mo.mes_cost_line_ids.mapped('variance'), [0.0] * 5)
+
+    def test_a_fact_after_the_close_adjusts_the_variances_and_the_wip_stays_at_zero(self):
+        e = self.event
+        self.step([e('start', 0), e('produce', 15, data={'qty': 5}), e('finish', 60)])
+        self.step([e('start', 60, wo=self.wo_paint, badge='B-CARL'),
+                   e('produce', 70, wo=self.wo_paint, badge='B-CARL', data={'qty': 5}),
+                   e('finish', 80, wo=self.wo_paint, badge='B-CARL')], terminal=self.paint_terminal)
+        self.mo.button_mark_done()
+        self.assertEqual(self.sheet()['labor'][1], 30.00 + 8.00)         # Anna 60 min, Carl 20 min
+        closing = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
+                                                        ('mes_cost_element', '=', 'variance')])
+        # Anna's offline tablet: she had stopped at minute 40, not at the finish
+        self.step([e('stop', 40)], terminal=self.terminal2, received_minute=300)
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 0.0)
+        late = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
+                                                     ('mes_variance_kind', '=', 'late_fact')])
+        self.assertEqual(sorted((l.mes_cost_element, l.account_id, round(l.debit - l.credit, 2)) for l in late), [
+            ('labor', self.company.mes_var_labor_efficiency_account_id, -10.00),     # 20 min x 30.00 less
+            ('machine', self.company.mes_var_machine_efficiency_account_id, -20.00)])  # 20 min x 60.00 less
+        self.assertTrue(all('late fact after close' in l.name for l in late))
+        self.assertEqual(self.sheet()['labor'][1], 20.00 + 8.00)
+        # the close's own variances are untouched: the late fact is its own entry
+        self.assertEqual(self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
+                                                               ('mes_cost_element', '=', 'variance')]), closing)
+        self.assert_invariants()
+
+    def test_a_conversion_entry_names_only_the_orders_it_carries(self):
+        other = self.make_order(2)
+        self.env['mes.labor.log'].create({'employee_id': self.anna.id, 'workorder_id': self.wo_cut.id,
+                                          'date_start': '2026-11-24 07:00:00', 'date_stop': '2026-11-24 07:30:00',
+                                          'hourly_rate': 30.0})
+        (other | self.mo)._mes_post_conversion()
+        entry = self.conversion_entries()
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(entry.ref, 'Conversion cost: %s' % self.mo.name)
 
     def test_consumption_is_valued_at_once_and_stock_drops(self):
         before = self.tube.with_context(location=self.stock.id).qty_available
