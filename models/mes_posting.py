@@ -220,7 +220,7 @@ class MesExecutionPosting(models.Model):
                     'quantities by hand, then post again.') % (wo.display_name, -qty))
             lot = self._lot(product, lot_name) if lot_name else None
             _mark_started(wo, fields.Datetime.from_string(event.corrected_at))
-            wo._mes_produce(qty, lot, event)
+            _dated(wo, event)._mes_produce(qty, lot, event)
 
     def _post_scrap(self, wo, new, old, events):
         deltas = _deltas([((r, p), q) for r, p, q in new['scrap']], [((r, p), q) for r, p, q in old['scrap']])
@@ -235,7 +235,7 @@ class MesExecutionPosting(models.Model):
                                        'scrap by hand, then post again.') % (wo.display_name, -qty))
             reason = self._reason(reason_code, 'scrap')
             if not product_id or product_id == production.product_id.id:
-                wo._mes_scrap_wip(qty, reason, event, at)
+                _dated(wo, event)._mes_scrap_wip(qty, reason, event, at)
                 continue
             # a component spoilt at the machine: it is lost from stock
             product = self.env['product.product'].browse(product_id)
@@ -245,7 +245,7 @@ class MesExecutionPosting(models.Model):
                 'mes_reason_id': reason.id, 'mes_event_id': event.id, 'origin': production.name,
                 'date_expected': fields.Datetime.to_string(at)})
             production.company_id._mes_costing_setup()
-            scrap.with_context(mes_scrap_id=scrap.id).do_scrap()
+            _dated(scrap, event).with_context(mes_scrap_id=scrap.id).do_scrap()
             production._mes_cost_changed()
 
     def _post_consumption(self, wo, new, old):
@@ -256,9 +256,9 @@ class MesExecutionPosting(models.Model):
         for (product_id, lot_name), qty in sorted(deltas.items(), key=lambda d: (d[0][0], d[0][1] or '')):
             product = self.env['product.product'].browse(product_id)
             if qty > 0:
-                wo._mes_consume(product, qty, self._lot(product, lot_name) if lot_name else None, event)
+                _dated(wo, event)._mes_consume(product, qty, self._lot(product, lot_name) if lot_name else None, event)
             else:
-                wo._mes_return_component(product, -qty, event)
+                _dated(wo, event)._mes_return_component(product, -qty, event)
                 wo.production_id._mes_cost_changed()
 
     # -- checks and the finish -------------------------------------------------------------------
@@ -328,6 +328,18 @@ def _deltas(new_pairs, old_pairs):
         key = tuple(key) if isinstance(key, list) else key
         totals[key] = totals.get(key, 0.0) - qty
     return {key: qty for key, qty in totals.items() if float_compare(qty, 0.0, precision_digits=6)}
+
+
+def _dated(records, event):
+    """``records`` with the books day of ``event`` in the context: stock_account dates the
+    valuation entries it makes by it (``force_period_date``), and so do the MES's own."""
+    if not event:
+        return records
+    company = records.env.user.company_id
+    if 'production_id' in records._fields and records.production_id:
+        company = records.production_id.company_id
+    day = company._mes_books_day(event.corrected_at)
+    return records.with_context(force_period_date=fields.Date.to_string(day))
 
 
 def _odoo(stamp):

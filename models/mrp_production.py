@@ -1,8 +1,9 @@
 """Actual cost of a manufacturing order in real time: conversion absorbed as time closes, the
 standard for what was made, and at close the WIP residual split into variances by kind."""
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from ..services import costing
+from ..services import books, costing
 from .account_move_line import VARIANCE_KINDS
 from .mes_access import FINANCE, SUPERVISOR, caller
 from .mrp_workcenter import MONEY_GROUPS
@@ -149,30 +150,41 @@ class MrpProduction(models.Model):
     # -- conversion absorption -----------------------------------------------------------------
     def _mes_conversion_target(self):
         """What labor and machine time closed so far costs, at the rates captured then."""
-        self.ensure_one()
         target = {key: 0.0 for key in CONVERSION}
+        for (_day, account_field, element), amount in self._mes_conversion_target_by_day().items():
+            target[(account_field, element)] += amount
+        return target
+
+    def _mes_conversion_target_by_day(self):
+        """{(day, account field, element): cost} of the time closed so far, by the plant's day
+        the interval closed on: its entry is dated by the fact, not by when it was posted."""
+        self.ensure_one()
+        target = {}
         self.env['mes.labor.log'].recompute()   # the stored production_id is read by SQL below
         cr = self.env.cr
+        tz = self.company_id._mes_books_tz()
         # summed by PostgreSQL: an order may hold tens of thousands of intervals. In numeric,
         # exactly: a float sum depends on the order rows are read in, and two ledgers of the
         # same facts once differed by a cent (55.675 rounded both ways).
         # Each interval at its charged minutes: its share when the operator ran several orders.
         cr.execute("""
-            SELECT COALESCE(wo.mes_is_rework, FALSE),
+            SELECT (log.date_stop AT TIME ZONE 'UTC' AT TIME ZONE %s)::date, COALESCE(wo.mes_is_rework, FALSE),
                    SUM(log.charged_minutes::numeric / 60 * log.hourly_rate::numeric)
               FROM mes_labor_log log LEFT JOIN mrp_workorder wo ON wo.id = log.workorder_id
              WHERE log.production_id = %s AND log.date_stop IS NOT NULL
-             GROUP BY 1""", [self.id])
-        for rework, amount in cr.fetchall():
-            target[('mes_applied_labor_account_id', 'rework' if rework else 'labor')] += float(amount or 0.0)
+             GROUP BY 1, 2""", [tz, self.id])
+        for day, rework, amount in cr.fetchall():
+            key = (day, 'mes_applied_labor_account_id', 'rework' if rework else 'labor')
+            target[key] = target.get(key, 0.0) + float(amount or 0.0)
         cr.execute("""
-            SELECT COALESCE(wo.mes_is_rework, FALSE),
+            SELECT (run.date_end AT TIME ZONE 'UTC' AT TIME ZONE %s)::date, COALESCE(wo.mes_is_rework, FALSE),
                    SUM(EXTRACT(EPOCH FROM run.date_end - run.date_start) / 3600.0 * run.mes_hourly_rate)
               FROM mrp_workcenter_productivity run JOIN mrp_workorder wo ON wo.id = run.workorder_id
              WHERE wo.production_id = %s AND run.mes_machine_time AND run.date_end IS NOT NULL
-             GROUP BY 1""", [self.id])
-        for rework, amount in cr.fetchall():
-            target[('mes_applied_overhead_account_id', 'rework' if rework else 'machine')] += float(amount or 0.0)
+             GROUP BY 1, 2""", [tz, self.id])
+        for day, rework, amount in cr.fetchall():
+            key = (day, 'mes_applied_overhead_account_id', 'rework' if rework else 'machine')
+            target[key] = target.get(key, 0.0) + float(amount or 0.0)
         return target
 
     def _mes_cost_changed(self, cause=''):
@@ -182,46 +194,86 @@ class MrpProduction(models.Model):
 
     def _mes_post_conversion(self, cause=''):
         """Post the difference between what closed time costs and what was absorbed so far:
-        Dr WIP / Cr applied labor or overhead, one journal entry for all of ``self`` (per
-        company). A correction (a stop moved earlier, a retried event) is a new compensating
-        entry, never an edit of a posted one."""
+        Dr WIP / Cr applied labor or overhead, one journal entry per company and books day for
+        all of ``self``, dated by the facts (a locked day's facts on the first open day, with a
+        note). A correction (a stop moved earlier, a retried event) is a new compensating entry,
+        never an edit of a posted one."""
         for company in self.mapped('company_id'):
-            productions = self.filtered(lambda p: p.company_id == company)
-            lines, carried = [], self.browse()
-            for production in productions:
-                mine = production._mes_conversion_lines()
-                if mine:
-                    lines += mine
-                    carried |= production
-            if lines:
+            by_day = {}
+            for production in self.filtered(lambda p: p.company_id == company):
+                for day, lines, moved in production._mes_conversion_lines():
+                    entry = by_day.setdefault(day, {'lines': [], 'carried': self.browse(), 'moved': set()})
+                    entry['lines'] += lines
+                    entry['carried'] |= production
+                    entry['moved'] |= moved
+            for day in sorted(by_day):
+                entry = by_day[day]
                 # the reference names the orders this entry carries, no others
-                ref = _('Conversion cost: %s') % ', '.join(carried.mapped('name'))
+                ref = _('Conversion cost: %s') % ', '.join(entry['carried'].mapped('name'))
                 if cause:
                     ref = '%s; from %s' % (ref, cause)
-                carried[:1]._mes_post(lines, ref[:2000])
+                note = ''
+                if entry['moved']:
+                    note = _('Facts of %s fall in a locked period: booked on %s, the first open day.') % (
+                        ', '.join(str(d) for d in sorted(entry['moved'])), day)
+                entry['carried'][:1]._mes_post(entry['lines'], ref[:2000], date=day, note=note)
         for production in self:
             production._mes_refresh_cost_lines()
 
     def _mes_conversion_lines(self):
+        """[(books day, journal item values, fact days moved there from a locked period)]: what
+        closed time costs less what was absorbed, day by day. A closed order's late facts go to
+        its variances, on today's books day."""
         company = self.company_id._mes_costing_setup()
         currency = company.currency_id
-        posted = {key: -balance for key, balance in self._mes_ledger_balances().items()
-                  if key[1] in ('labor', 'machine', 'rework')}
-        lines = []
         closed = self.state == 'done' and not self.env.context.get('mes_closing')
-        for (account_field, element), amount in self._mes_conversion_target().items():
-            account = company[account_field]
+        accounts = {(company[field].id, element): (field, element) for field, element in CONVERSION}
+        target, posted, moved, blocked = {}, {}, {}, []
+
+        def open_day(day):
+            # the books locked up to today block only an entry to make, not a comparison
+            try:
+                return company._mes_open_day(day)
+            except UserError as exc:
+                blocked.append(exc)
+                return day
+        today = open_day(books.fact_day(fields.Datetime.from_string(fields.Datetime.now()), company._mes_books_tz()))
+        for (day, field, element), amount in self._mes_conversion_target_by_day().items():
+            day = books.as_date(day)   # Odoo's cursor reads dates as strings
+            books_day = today if closed else open_day(day)
+            key = (books_day, field, element)
+            target[key] = target.get(key, 0.0) + amount
+            if books_day != day and not closed:
+                moved.setdefault(books_day, set()).add(day)
+        self.env.cr.execute("""SELECT date, account_id, mes_cost_element, SUM(credit - debit) FROM account_move_line
+                               WHERE mes_production_id = %s AND account_id = ANY(%s)
+                                 AND mes_cost_element IN ('labor', 'machine', 'rework')
+                               GROUP BY 1, 2, 3""", [self.id, [a for a, _e in accounts]])
+        for day, account_id, element, amount in self.env.cr.fetchall():
+            if (account_id, element) not in accounts:
+                continue
+            field = accounts[(account_id, element)][0]
+            books_day = today if closed else open_day(books.as_date(day))
+            key = (books_day, field, element)
+            posted[key] = posted.get(key, 0.0) + float(amount or 0.0)
+        lines_by_day = {}
+        for key in sorted(set(target) | set(posted)):
+            books_day, field, element = key
             # the target rounded first: whatever the postings' grouping, the ledger ends at the
             # rounded target (rounding each difference drifted by a cent with the grouping)
-            delta = currency.round(currency.round(amount) - posted.get((account.id, element), 0.0))
+            delta = currency.round(currency.round(target.get(key, 0.0)) - posted.get(key, 0.0))
             if currency.is_zero(delta):
                 continue
+            account = company[field]
             if closed:
-                lines += self._mes_late_fact_pair(company, account, element, delta)
+                lines = self._mes_late_fact_pair(company, account, element, delta)
             else:
-                lines += self._mes_pair(company.mes_wip_account_id, account, delta, element,
-                                        '%s: %s absorbed' % (self.name, element))
-        return lines
+                lines = self._mes_pair(company.mes_wip_account_id, account, delta, element,
+                                       '%s: %s absorbed' % (self.name, element))
+            lines_by_day.setdefault(books_day, []).extend(lines)
+        if lines_by_day and blocked:
+            raise blocked[0]
+        return [(day, lines, moved.get(day, set())) for day, lines in sorted(lines_by_day.items())]
 
     def _mes_late_fact_pair(self, company, applied_account, element, amount):
         """A closed order's late time: the variance its element closed into takes it, never
@@ -247,11 +299,16 @@ class MrpProduction(models.Model):
         return [(0, 0, dict(common, account_id=debit_account.id, debit=debit, credit=credit)),
                 (0, 0, dict(common, account_id=credit_account.id, debit=credit, credit=debit))]
 
-    def _mes_post(self, lines, ref):
+    def _mes_post(self, lines, ref, date=None, note=''):
+        """One journal entry, dated ``date`` (a books day), else by the fact the context names
+        (``force_period_date``, as stock_account reads it), else today's books day."""
         company = self.company_id.sudo()
-        move = self.env['account.move'].sudo().create({
-            'journal_id': company.mes_production_journal_id.id, 'ref': ref, 'line_ids': lines,
-            'date': fields.Date.context_today(self)})
+        date = date or self.env.context.get('force_period_date') or company._mes_books_day()
+        values = {'journal_id': company.mes_production_journal_id.id, 'ref': ref, 'line_ids': lines,
+                  'date': fields.Date.to_string(books.as_date(date))}
+        if note:
+            values['narration'] = note
+        move = self.env['account.move'].sudo().create(values)
         move.post()
         return move
 

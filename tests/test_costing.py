@@ -61,6 +61,7 @@ class CostingCase(ShopFloorCase):
         """GL WIP = sum of open orders' WIP; every WIP item belongs to an order; cost lines =
         journal items; a closed order's WIP is zero."""
         self.env['mrp.production'].invalidate_cache()
+        self.assertEqual(self.env['mes.posting'].search([('error', '!=', False)]).mapped('error'), [])
         all_wip = self.wip_lines()
         self.assertFalse(all_wip.filtered(lambda l: not l.mes_production_id), 'WIP items without an order')
         open_orders = all_wip.mapped('mes_production_id').filtered(lambda p: p.state != 'done')
@@ -74,6 +75,10 @@ class CostingCase(ShopFloorCase):
             ledger = self.balance(wip.filtered(lambda l: l.mes_cost_element == element))
             # what scrapped units carried out at standard is the scrap row's, not the element's
             ledger -= round(sum(scrapped.mapped('mes_std_' + element)), 2) if element != 'rework' else 0.0
+            # and what facts after the close added, on the variance accounts
+            ledger += self.balance(self.env['account.move.line'].search([
+                ('mes_production_id', '=', self.mo.id), ('mes_variance_kind', '=', 'late_fact'),
+                ('mes_cost_element', '=', element)]))
             self.assertAlmostEqual(lines[element].actual if element in lines else 0.0, ledger, places=2, msg=element)
         scrap = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
                                                       ('account_id', '=', self.company.mes_scrap_account_id.id)])
@@ -81,7 +86,9 @@ class CostingCase(ShopFloorCase):
         self.assertAlmostEqual(self.mo.mes_wip_balance, self.balance(wip), places=2)
         # the sheet's actual adds up to the cost incurred: WIP debits, scrap counted once
         incurred = self.balance(wip.filtered(lambda l: l.mes_cost_element in ('material', 'labor', 'machine', 'rework')))
-        self.assertAlmostEqual(sum(lines.mapped('actual')) if lines else 0.0, incurred, places=2)
+        incurred += self.balance(self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
+                                                                       ('mes_variance_kind', '=', 'late_fact')]))
+        self.assertAlmostEqual(sum(l.actual for l in lines.values()), incurred, places=2)
 
     def step(self, events, terminal=None, received_minute=200):
         self.send_ok(events, terminal=terminal, received_at=T0 + timedelta(minutes=received_minute))
@@ -103,10 +110,13 @@ class TestCosting(CostingCase):
         # cut (12.00 material + 1.50 labor + 3.00 machine) leaves WIP for the scrap expense
         self.step([e('scrap', 45, data={'qty': 1, 'reason': 'DIM'})])
         self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00 + 30.00 + 12.00 - 16.50)
-        # Anna stops: 50 min x 30.00 = 25.00 labor; the machine ran 0-30 (30 min x 60.00 = 30.00)
+        # Anna stops: 50 min x 30.00 = 25.00 labor; the machine ran 0-30 (30 min x 60.00 = 30.00).
+        # The sheet shows them less what the scrapped unit carried out (1.50 and 3.00): that is
+        # on the scrap row
         self.step([e('stop', 50)])
-        self.assertEqual(self.sheet()['labor'][1], 25.00)
-        self.assertEqual(self.sheet()['machine'][1], 30.00)
+        self.assertEqual(self.sheet()['labor'][1], 25.00 - 1.50)
+        self.assertEqual(self.sheet()['machine'][1], 30.00 - 3.00)
+        self.assertEqual(self.sheet()['scrap'][1], 16.50)
         # Ben cuts 3 more and stops: 60 min x 36.00 = 36.00; machine 40-70 = 30.00
         self.step([e('produce', 60, badge='B-BEN', data={'qty': 3}), e('stop', 70, badge='B-BEN')])
         self.step([e('finish', 90)])
@@ -191,11 +201,29 @@ class TestCosting(CostingCase):
         other = self.make_order(2)
         self.env['mes.labor.log'].create({'employee_id': self.anna.id, 'workorder_id': self.wo_cut.id,
                                           'date_start': '2026-11-24 07:00:00', 'date_stop': '2026-11-24 07:30:00',
-                                          'hourly_rate': 30.0})
+                                          'hourly_rate': 30.0, 'charged_minutes': 30.0})
         (other | self.mo)._mes_post_conversion()
         entry = self.conversion_entries()
         self.assertEqual(len(entry), 1)
         self.assertEqual(entry.ref, 'Conversion cost: %s' % self.mo.name)
+
+    def test_entries_are_dated_by_the_fact_in_the_plant_time_zone_and_a_locked_day_moves_on(self):
+        self.company.partner_id.tz = 'Europe/Berlin'                    # UTC+1 in winter
+        e = self.event
+        # Anna's night shift across month end, replayed by her tablet after midnight: 23:00-23:30
+        # on 30 November in Berlin, then 00:00-00:40 on 1 December (still 30 November in UTC)
+        self.step([e('start', 9540), e('stop', 9570), e('start', 9600), e('stop', 9640)], received_minute=9660)
+        dated = [(m.date, m.amount) for m in self.conversion_entries().sorted('date')]
+        self.assertEqual(dated, [('2026-11-30', 15.00 + 30.00), ('2026-12-01', 20.00 + 40.00)])
+        # November is closed; Ben's tablet then replays 22:00-22:30 on 30 November (Berlin)
+        self.company.period_lock_date = '2026-11-30'
+        before = self.conversion_entries()
+        self.step([e('start', 9480, badge='B-BEN'), e('stop', 9510, badge='B-BEN')], terminal=self.terminal2,
+                  received_minute=11100)
+        late = self.conversion_entries() - before
+        self.assertEqual((late.date, late.amount), ('2026-12-01', 18.00 + 30.00))  # first open day
+        self.assertIn('2026-11-30', late.narration)
+        self.assertIn('locked', late.narration)
 
     def test_consumption_is_valued_at_once_and_stock_drops(self):
         before = self.tube.with_context(location=self.stock.id).qty_available
