@@ -70,10 +70,14 @@ class MesExecutionPosting(models.Model):
             except (psycopg2.OperationalError, psycopg2.InterfaceError):
                 raise   # a conflict or a lost connection: the whole transaction is retried
             except (PostingBlocked, UserError, errors.MesError) as exc:
+                # the savepoint rolled the rows back, not the ORM's cache of them: what it still
+                # holds (moves done, quantities) would make the next posting skip real work
+                self.invalidate_cache()   # all models, all fields
                 message = getattr(exc, 'name', None) or getattr(exc, 'message', None) or str(exc)
                 _logger.warning('MES posting of %s blocked: %s', execution.workorder_id.display_name, message)
                 posting.write({'error': message})
             except Exception as exc:  # noqa: BLE001 - a bug in a posting must not lose the recorded facts
+                self.invalidate_cache()   # all models, all fields
                 _logger.exception('MES posting of %s failed', execution.workorder_id.display_name)
                 posting.write({'error': _('The posting failed (%s: %s); the facts are recorded. '
                                                     'The failure is logged for the administrator; post again '
@@ -212,6 +216,9 @@ class MesExecutionPosting(models.Model):
             return
         event = self._last_event(wo, 'produce')
         product = wo.production_id.product_id
+        # what this operation backflushes, and the finished product at the last one
+        self._check_prices(product | wo.production_id.move_raw_ids.filtered(
+            lambda m: m.workorder_id == wo or not m.workorder_id).mapped('product_id'))
         for lot_name, qty in sorted(deltas.items(), key=lambda d: d[0] or ''):
             if qty < 0:
                 raise PostingBlocked(_(
@@ -253,6 +260,7 @@ class MesExecutionPosting(models.Model):
         if not deltas:
             return
         event = self._last_event(wo, 'consume')
+        self._check_prices(self.env['product.product'].browse([product_id for product_id, _lot in deltas]))
         for (product_id, lot_name), qty in sorted(deltas.items(), key=lambda d: (d[0][0], d[0][1] or '')):
             product = self.env['product.product'].browse(product_id)
             if qty > 0:
@@ -287,6 +295,16 @@ class MesExecutionPosting(models.Model):
         wo.production_id._mes_cost_changed()
 
     # -- lookups -----------------------------------------------------------------------------------
+    def _check_prices(self, products):
+        """Stock valued at standard needs a standard: a product without one would move at zero
+        and leave WIP and the stock accounts wrong. Blocks the posting, naming what to set."""
+        unpriced = products.filtered(lambda p: p.valuation == 'real_time' and p.cost_method == 'standard'
+                                     and not p.standard_price)
+        if unpriced:
+            raise PostingBlocked(_('%s has no standard price, so its stock moves cannot be valued: set its cost '
+                                   '(Inventory, Products, the product\'s Cost), then post again.')
+                                 % ', '.join(unpriced.mapped('display_name')))
+
     def _reason(self, code, kind):
         reason = self.env['mes.reason'].sudo().search(
             [('code', '=', code), ('kind', '=', kind), ('is_category', '=', False)], limit=1)

@@ -181,6 +181,12 @@ class MrpProduction(models.Model):
                    SUM(EXTRACT(EPOCH FROM run.date_end - run.date_start) / 3600.0 * run.mes_hourly_rate)
               FROM mrp_workcenter_productivity run JOIN mrp_workorder wo ON wo.id = run.workorder_id
              WHERE wo.production_id = %s AND run.mes_machine_time AND run.date_end IS NOT NULL
+               -- one rule for running time: a piece that downtime cut from an operator's interval
+               -- still open is running, like that operator's labor (live WIP accrues both);
+               -- both are absorbed when the interval closes
+               AND NOT EXISTS (SELECT 1 FROM mes_labor_log open_log
+                                WHERE open_log.workorder_id = run.workorder_id AND open_log.date_stop IS NULL
+                                  AND open_log.date_start <= run.date_end)
              GROUP BY 1, 2""", [tz, self.id])
         for day, rework, amount in cr.fetchall():
             key = (day, 'mes_applied_overhead_account_id', 'rework' if rework else 'machine')

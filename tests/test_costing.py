@@ -9,6 +9,8 @@ The seat is a sub-assembly made in-house (its own BOM: a second level).
 """
 from datetime import timedelta
 
+from odoo import fields
+
 from .common import ShopFloorCase, T0
 
 
@@ -103,19 +105,20 @@ class TestCosting(CostingCase):
         # Anna (30.00/h) and Ben (36.00/h) cut; Anna reports 2 good
         self.step([e('start', 0), e('start', 10, badge='B-BEN'), e('produce', 20, data={'qty': 2})])
         self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00)             # 6 tube x 4.00
-        # the saw breaks down from minute 30 to 40: run time 0-30 closes, 30 min x 60.00 absorbed
+        # the saw breaks down from minute 30 to 40: its run time 0-30 is cut off, but Anna and
+        # Ben are still on it: like their labor, that time is running (live WIP accrues it) and
+        # is absorbed when their intervals close, not at the downtime
         self.step([e('downtime_start', 30, data={'reason': 'BRK-MECH'}), e('downtime_end', 40)])
-        self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00 + 30.00)
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00)
         # a bad cut: 1 scrapped. Its tube (3 x 4.00) is consumed, and its standard through the
         # cut (12.00 material + 1.50 labor + 3.00 machine) leaves WIP for the scrap expense
         self.step([e('scrap', 45, data={'qty': 1, 'reason': 'DIM'})])
-        self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00 + 30.00 + 12.00 - 16.50)
-        # Anna stops: 50 min x 30.00 = 25.00 labor; the machine ran 0-30 (30 min x 60.00 = 30.00).
-        # The sheet shows them less what the scrapped unit carried out (1.50 and 3.00): that is
-        # on the scrap row
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 24.00 + 12.00 - 16.50)
+        # Anna stops: 50 min x 30.00 = 25.00 labor. Ben is still on the saw, so its run time is
+        # still running. The sheet shows labor less what the scrapped unit carried out (1.50),
+        # which is on the scrap row
         self.step([e('stop', 50)])
         self.assertEqual(self.sheet()['labor'][1], 25.00 - 1.50)
-        self.assertEqual(self.sheet()['machine'][1], 30.00 - 3.00)
         self.assertEqual(self.sheet()['scrap'][1], 16.50)
         # Ben cuts 3 more and stops: 60 min x 36.00 = 36.00; machine 40-70 = 30.00
         self.step([e('produce', 60, badge='B-BEN', data={'qty': 3}), e('stop', 70, badge='B-BEN')])
@@ -310,6 +313,41 @@ class TestCostReports(CostingCase):
         # 6 tube x 4.00 in; 30 min x 30.00 labor + 30 min x 60.00 machine
         self.assertEqual((round(row.material, 2), round(row.conversion, 2), round(row.wip, 2)), (24.00, 45.00, 69.00))
         self.assertEqual(round(row.wip, 2), round(self.mo.mes_wip_balance, 2))
+
+    def test_live_wip_accrues_the_time_running_now_and_says_what_waits_for_its_posting(self):
+        # Anna is still on the saw: her time and the saw's run until now, and nothing of it is
+        # in the ledger yet (it posts when it closes)
+        self.step([self.event('start', 0), self.event('produce', 5, data={'qty': 2})])
+        self.env.cr.execute("SELECT now() at time zone 'UTC'")
+        hours = (fields.Datetime.from_string(self.env.cr.fetchone()[0]) - T0).total_seconds() / 3600.0
+        self.env['mes.wip.report'].invalidate_cache()
+        row = self.env['mes.wip.report'].search([('production_id', '=', self.mo.id)])
+        self.assertEqual(round(row.wip, 2), 24.00)                          # 6 tube x 4.00 posted
+        # Anna + the saw (to the second: the clock read here drops the microseconds)
+        self.assertAlmostEqual(row.running, round(hours * (30.0 + 60.0), 2), places=1)
+        self.assertAlmostEqual(row.live, row.wip + row.running, places=2)
+        self.assertEqual((row.unposted, row.lag_seconds), (0, 0))
+        # a fact recorded and not posted yet: the report says one work order waits, and how long
+        self.env['mes.event']._record_batch(self.terminal, [self.event('produce', 10, data={'qty': 1})],
+                                            T0 + timedelta(minutes=10), T0 + timedelta(minutes=10))
+        self.env['mes.wip.report'].invalidate_cache()
+        row = self.env['mes.wip.report'].search([('production_id', '=', self.mo.id)])
+        self.assertEqual(row.unposted, 1)
+        self.assertGreater(row.lag_seconds, 0)
+
+    def test_downtime_leaves_the_run_time_of_an_operator_still_on_the_machine_running(self):
+        self.step([self.event('start', 0), self.event('downtime_start', 30, data={'reason': 'BRK-MECH'}),
+                   self.event('downtime_end', 40)])
+        self.assertEqual(self.balance(self.wip_lines(self.mo)), 0.0, 'nothing closed: nothing absorbed')
+        self.env.cr.execute("SELECT now() at time zone 'UTC'")
+        hours = (fields.Datetime.from_string(self.env.cr.fetchone()[0]) - T0).total_seconds() / 3600.0
+        self.env['mes.wip.report'].invalidate_cache()
+        row = self.env['mes.wip.report'].search([('production_id', '=', self.mo.id)])
+        # Anna since 07:00 at 30.00/h; the saw 07:00-07:30 and from 07:40 at 60.00/h
+        expected = hours * 30.0 + 30.0 + (hours - 40 / 60.0) * 60.0
+        self.assertAlmostEqual(row.running, round(expected, 2), places=1)
+        self.step([self.event('stop', 60)])
+        self.assertEqual((self.sheet()['labor'][1], self.sheet()['machine'][1]), (30.00, 50.00))
 
     def test_cost_sheet_report_renders(self):
         self.step([self.event('produce', 5, data={'qty': 1})])

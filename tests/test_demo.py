@@ -64,3 +64,20 @@ def test_terminals_and_reason_codes(demo_env):
     assert demo_env['mes.terminal'].search_count([]) >= 4
     assert demo_env['mes.reason'].search_count([('kind', '=', 'scrap'), ('is_category', '=', False)]) >= 3
     assert demo_env['mes.reason'].search_count([('kind', '=', 'downtime'), ('is_category', '=', False)]) >= 3
+
+
+def test_raw_semi_finished_and_finished_stock_each_on_its_own_inventory_account(demo_env):
+    categories = [demo_env.ref('shopfloor_mes.demo_categ_%s' % kind) for kind in ('raw', 'semi', 'finished')]
+    accounts = [c.property_stock_valuation_account_id for c in categories]
+    assert all(accounts) and len(set(accounts)) == 3, [a.display_name for a in accounts]
+    # the opening inventory of components is on the raw materials account, none on the others
+    tube = demo_env.ref('shopfloor_mes.demo_product_steel_tube')
+    lines = demo_env['account.move.line'].search([('product_id', '=', tube.id), ('debit', '>', 0)])
+    assert lines and set(lines.mapped('account_id')) == {accounts[0]}
+
+
+def test_demo_work_centers_carry_a_standard_labor_rate(demo_env):
+    ids = demo_env['ir.model.data'].search([('module', '=', 'shopfloor_mes'),
+                                            ('model', '=', 'mrp.workcenter')]).mapped('res_id')
+    centers = demo_env['mrp.workcenter'].browse(ids)
+    assert len(centers) >= 4 and all(c.mes_labor_rate > 0 for c in centers)

@@ -1,7 +1,7 @@
 """Cost of quality for finance, and the issue's acceptance scenario: a failed measurement on
 the terminal, through a nonconformance with disposition rework, to a rework work order whose
 cost is rework on the order's cost sheet and in the cost of quality."""
-from odoo import fields
+from .common import T0
 
 from .quality_common import QualityCase
 
@@ -27,8 +27,8 @@ class TestCostOfQuality(QualityCase):
         groups = self.env['mes.cost.of.quality'].read_group(
             [('production_id', '=', self.mo.id)], ['amount', 'product_id', 'date'], ['product_id', 'date:month'],
             lazy=False)
-        # the entries are dated the day they are posted: that day's month, whenever the suite runs
-        month = fields.Date.from_string(fields.Date.context_today(self.env.user)).strftime('%B %Y')
+        # the entries are dated by the fact (its day in the plant's time zone), not by the posting
+        month = T0.strftime('%B %Y')
         self.assertEqual([(g['product_id'][0], g['date:month'], g['amount']) for g in groups],
                          [(self.stool.id, month, 18.0)])
 
