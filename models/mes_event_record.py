@@ -247,13 +247,23 @@ class _Lookup:
         events = list(events)
         sudo = env['mes.event'].sudo().env
         self.env, self.terminal = sudo, terminal
-        self.workcenters = set(terminal.workcenter_ids.ids)
+        cr = env.cr
+        # the many2manys by SQL, one statement each: the ORM reads a relation and then filters
+        # its targets, two statements per record
+        cr.execute("SELECT workcenter_id FROM mes_terminal_workcenter_rel WHERE terminal_id = %s", (terminal.id,))
+        self.workcenters = {row[0] for row in cr.fetchall()}
         # by id, one recordset: the batch's work orders read together (a filtered() per event
         # loses that and reads each on its own)
         found = sudo['mrp.workorder'].browse({e.workorder_id for e in events}).exists()
         self.workorders = {wo.id: wo for wo in found}
         badges = list({e.employee for e in events})
         self.employees = {e.barcode: e for e in sudo['hr.employee'].search([('barcode', 'in', badges)])}
+        self.qualified = {}
+        if self.employees:
+            cr.execute("""SELECT employee_id, array_agg(workcenter_id) FROM mes_employee_workcenter_rel
+                          WHERE employee_id = ANY(%s) GROUP BY employee_id""",
+                       ([e.id for e in self.employees.values()],))
+            self.qualified = {employee_id: set(ids) for employee_id, ids in cr.fetchall()}
         codes = list({e.data.get('reason') for e in events if e.data.get('reason')})
         self.reasons = {}
         if codes:
@@ -278,7 +288,8 @@ class _Lookup:
             # a locked badge reports nothing, on any terminal, until the lock ends or a
             # supervisor unlocks it (then the event can be retried from the dead-letter queue)
             raise errors.EmployeeLocked(until=employee.mes_locked_until)
-        if not employee._mes_may_work_at(wo.workcenter_id):
+        qualified = self.qualified.get(employee.id)   # none listed: qualified everywhere
+        if qualified and wo.workcenter_id.id not in qualified:
             raise errors.EmployeeNotAllowed(employee=employee.name, wc=wo.workcenter_id.name)
         if wo.state == 'cancel':
             raise errors.WorkorderCancelled(wo=workorder_name(wo))

@@ -74,7 +74,7 @@ class MesExecution(models.Model):
         changed, verdicts = [], []
         for wo_id in sorted(workorders):
             wo, rows = workorders[wo_id], rows_by_wo.get(wo_id, [])
-            state = self._fold(wo, rows, now)
+            state = self._fold(locked[wo_id], rows, now)
             verdicts.extend(_verdict_changes(wo, rows, state))
             if self._store_state(locked[wo_id], state, now):
                 changed.append(locked[wo_id][0])
@@ -114,8 +114,17 @@ class MesExecution(models.Model):
                       SELECT wo.id, wo.production_id, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
                         FROM mrp_workorder wo WHERE wo.id = ANY(%s)
                       ON CONFLICT (workorder_id) DO NOTHING""", (self.env.uid, self.env.uid, ids))
-        cr.execute("""SELECT id, workorder_id, version, state_json FROM mes_execution
-                      WHERE workorder_id = ANY(%s) ORDER BY workorder_id FOR UPDATE""", (ids,))
+        # the rows locked, with what the fold needs of the work order and its order, in the
+        # same statement: the planned quantity, the product made, the components needed
+        cr.execute("""SELECT x.id, x.workorder_id, x.version, x.state_json, mo.product_qty, mo.product_id,
+                             (SELECT json_object_agg(n.product_id, n.qty)
+                                FROM (SELECT m.product_id, SUM(m.product_uom_qty) AS qty FROM stock_move m
+                                       WHERE m.raw_material_production_id = mo.id AND m.state != 'cancel'
+                                       GROUP BY m.product_id) n)
+                        FROM mes_execution x
+                        JOIN mrp_workorder wo ON wo.id = x.workorder_id
+                        JOIN mrp_production mo ON mo.id = wo.production_id
+                       WHERE x.workorder_id = ANY(%s) ORDER BY x.workorder_id FOR UPDATE OF x""", (ids,))
         return {row[1]: row for row in cr.fetchall()}
 
     def _fold_rows(self, workorder_ids):
@@ -128,28 +137,27 @@ class MesExecution(models.Model):
             rows.setdefault(row['workorder_id'], []).append(row)
         return rows
 
-    def _fold_context(self, wo, rows, now):
+    def _fold_context(self, locked_row, rows, now):
+        """The fold's context: the company's limits, and the work order's planned quantity,
+        product and component needs as ``_lock`` read them with the row."""
         params = self.env['ir.config_parameter'].sudo()
         limits = {}
         for name, (key, kind, convert) in PARAMS.items():
             value = params.get_param(key) or DEFAULTS.get(name)
             if value:
                 limits[name] = convert(kind(value))
-        production = wo.production_id
-        needs = {}
-        for move in production.move_raw_ids:
-            if move.state != 'cancel':
-                needs[move.product_id.id] = needs.get(move.product_id.id, 0.0) + move.product_uom_qty
+        _id, _wo, _version, _state, planned_qty, product_id, needs = locked_row
         return execution.ExecutionContext(
-            now=now, planned_qty=wo.qty_production, product_id=production.product_id.id,
-            component_needs=needs, approved=frozenset(r['event_uid'] for r in rows if r['approved']), **limits)
+            now=now, planned_qty=planned_qty, product_id=product_id,
+            component_needs={int(product): qty for product, qty in (needs or {}).items()},
+            approved=frozenset(r['event_uid'] for r in rows if r['approved']), **limits)
 
-    def _fold(self, wo, rows, now):
+    def _fold(self, locked_row, rows, now):
         events = [execution.ExecutionEvent(
             id=r['event_uid'], terminal=r['terminal_id'] or 0, seq=r['seq'], type=r['type'],
             at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
-        return execution.fold(events, self._fold_context(wo, rows, now))
+        return execution.fold(events, self._fold_context(locked_row, rows, now))
 
     def _store_state(self, row, state, now):
         """Write the fold's state into the locked row; True when it changed."""
@@ -168,7 +176,7 @@ class MesExecution(models.Model):
 def _verdict_changes(wo, rows, state):
     """The verdicts of ``state`` that differ from what ``rows`` store."""
     verdicts = dict(state.verdicts)
-    names = {'wo': '%s (%s)' % (wo.name, wo.production_id.name), 'wc': wo.workcenter_id.name}
+    names = {}
     changes = []
     for row in rows:
         verdict = verdicts.get(row['event_uid'])
@@ -176,6 +184,8 @@ def _verdict_changes(wo, rows, state):
             continue
         if (row['state'], row['error_code'], row['blocked_by_uid']) == (verdict.status, verdict.code, verdict.by):
             continue
+        if verdict.code and not names:   # read only for a message to write
+            names.update(wo='%s (%s)' % (wo.name, wo.production_id.name), wc=wo.workcenter_id.name)
         error = verdict.error(**names)
         changes.append((row['id'], verdict.status, verdict.code, error.message if error else None, verdict.by))
     return changes
