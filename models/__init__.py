@@ -34,5 +34,6 @@ from . import mes_downtime_maintenance
 from . import maintenance_request
 from . import maintenance_equipment
 from . import mes_event_correction
+from . import mes_event_data_correction
 from . import mes_labor_correction
 from . import mrp_execution_guard

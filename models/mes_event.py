@@ -20,6 +20,7 @@ STATES = [
 # arrives; supervisors' actions (retry, approve, discard) go through _set_state.
 TRANSITIONS = {
     ('received', 'applied'), ('received', 'dead'), ('dead', 'dead'), ('dead', 'discarded'), ('held', 'discarded'), ('waiting', 'discarded'),
+    ('dead', 'superseded'),   # a supervisor's data correction replaced it (mes_event_data_correction.py)
 }
 INTERNAL = 'mes_event_internal'
 

@@ -13,14 +13,15 @@ from odoo import fields, models
 
 from ..services import execution
 
-# Company limits of plausibility, as system parameters (defaults in the fold's context).
+# Limits of plausibility: the company's setting (res.company field), else the plant-wide system
+# parameter, else the fold's default. (context name: company field, system parameter, unit)
 FUTURE_TOLERANCE_PARAM = 'shopfloor_mes.future_tolerance_seconds'
 PARAMS = {
-    'quantity_tolerance': ('shopfloor_mes.quantity_tolerance', float, lambda v: v),
-    'max_interval': ('shopfloor_mes.max_interval_hours', float, lambda v: timedelta(hours=v)),
-    'max_age': ('shopfloor_mes.max_age_days', float, lambda v: timedelta(days=v)),
-    'partner_wait': ('shopfloor_mes.partner_wait_hours', float, lambda v: timedelta(hours=v)),
-    'future_tolerance': (FUTURE_TOLERANCE_PARAM, float, lambda v: timedelta(seconds=v)),
+    'quantity_tolerance': ('mes_quantity_tolerance', 'shopfloor_mes.quantity_tolerance', lambda v: v),
+    'max_interval': ('mes_max_interval_hours', 'shopfloor_mes.max_interval_hours', lambda v: timedelta(hours=v)),
+    'max_age': ('mes_max_age_days', 'shopfloor_mes.max_age_days', lambda v: timedelta(days=v)),
+    'partner_wait': ('mes_partner_wait_hours', 'shopfloor_mes.partner_wait_hours', lambda v: timedelta(hours=v)),
+    'future_tolerance': (None, FUTURE_TOLERANCE_PARAM, lambda v: timedelta(seconds=v)),
 }
 
 # Where the company sets nothing. A quantity is held when it passes what is still needed by more
@@ -120,7 +121,7 @@ class MesExecution(models.Model):
                              (SELECT json_object_agg(n.product_id, n.qty)
                                 FROM (SELECT m.product_id, SUM(m.product_uom_qty) AS qty FROM stock_move m
                                        WHERE m.raw_material_production_id = mo.id AND m.state != 'cancel'
-                                       GROUP BY m.product_id) n)
+                                       GROUP BY m.product_id) n), mo.company_id
                         FROM mes_execution x
                         JOIN mrp_workorder wo ON wo.id = x.workorder_id
                         JOIN mrp_production mo ON mo.id = wo.production_id
@@ -141,12 +142,14 @@ class MesExecution(models.Model):
         """The fold's context: the company's limits, and the work order's planned quantity,
         product and component needs as ``_lock`` read them with the row."""
         params = self.env['ir.config_parameter'].sudo()
+        _id, _wo, _version, _state, planned_qty, product_id, needs, company_id = locked_row
+        company = self.env['res.company'].sudo().browse(company_id)
         limits = {}
-        for name, (key, kind, convert) in PARAMS.items():
-            value = params.get_param(key) or DEFAULTS.get(name)
+        for name, (field, key, convert) in PARAMS.items():
+            value = (company[field] if field and company else 0.0) or float(params.get_param(key) or 0.0) \
+                or DEFAULTS.get(name)
             if value:
-                limits[name] = convert(kind(value))
-        _id, _wo, _version, _state, planned_qty, product_id, needs = locked_row
+                limits[name] = convert(float(value))
         return execution.ExecutionContext(
             now=now, planned_qty=planned_qty, product_id=product_id,
             component_needs={int(product): qty for product, qty in (needs or {}).items()},

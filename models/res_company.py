@@ -51,6 +51,20 @@ class ResCompany(models.Model):
     mes_var_rework_account_id = fields.Many2one('account.account', 'Rework account')
     mes_var_lot_size_account_id = fields.Many2one('account.account', 'Lot size variance')
     mes_production_journal_id = fields.Many2one('account.journal', 'Production journal')
+    # Plausibility of what the terminals report, per company; 0 takes the plant-wide default
+    # (the system parameter shopfloor_mes.<name>, else the built-in default).
+    mes_quantity_tolerance = fields.Float(
+        'Quantity tolerance (x planned)', help='A reported quantity above what the operation still needs by more '
+        'than this share of the planned quantity is held for a supervisor. 0: the default (0.5).')
+    mes_max_interval_hours = fields.Float(
+        'Longest interval (hours)', help='A labor or machine interval longer than this is held for a supervisor. '
+        '0: the default (12).')
+    mes_max_age_days = fields.Float(
+        'Oldest report (days)', help='An event dated more than this before it was received is held for a '
+        'supervisor. 0: the default (7).')
+    mes_partner_wait_hours = fields.Float(
+        'Wait for a missing start (hours)', help='How long a stop or downtime end waits for its start (from '
+        'another tablet, still offline) before it is rejected. 0: the default (12).')
 
     # -- the books day of a fact -------------------------------------------------------------------
     def _mes_books_tz(self):

@@ -73,6 +73,18 @@ class TestRecordPath(ShopFloorCase):
         self.send_ok([self.event('produce', 6, data={'qty': 7})])
         self.assertEqual(self.wo_cut.qty_produced, 7)
 
+    def test_the_company_setting_wins_over_the_plant_wide_default(self):
+        self.env['ir.config_parameter'].sudo().set_param('shopfloor_mes.quantity_tolerance', '10')  # lenient plant
+        self.env.user.company_id.mes_quantity_tolerance = 0.1                                        # strict company
+        self.send_ok([self.event('start', 0)])
+        answer, = self.send([self.event('produce', 5, data={'qty': 7})])
+        self.assertEqual(answer['error']['code'], 'held_quantity')
+        # 0: the company takes the plant-wide value (another order: a fold judges its whole history
+        # with the limits of the moment)
+        self.env.user.company_id.mes_quantity_tolerance = 0.0
+        wo = self.make_order(5).workorder_ids.filtered(lambda w: w.workcenter_id == self.saw)
+        self.send_ok([self.event('start', 0, wo=wo), self.event('produce', 5, wo=wo, data={'qty': 7})])
+
     def test_a_start_dated_a_month_back_is_held_and_the_finish_does_not_close_it(self):
         old = self.event('start', -30 * 24 * 60)
         answer, = self.send([old])
@@ -82,7 +94,7 @@ class TestRecordPath(ShopFloorCase):
         self.assertEqual(self.labor(), [('Ben', '07:00', '07:57')])
 
     def test_a_supervisor_approves_a_held_event_and_it_counts(self):
-        self.env['ir.config_parameter'].sudo().set_param('shopfloor_mes.quantity_tolerance', '0.1')
+        self.env.user.company_id.mes_quantity_tolerance = 0.1     # this plant is strict
         self.send_ok([self.event('start', 0)])
         extra = self.event('produce', 5, data={'qty': 7})
         self.assertEqual(self.send([extra])[0]['error']['code'], 'held_quantity')

@@ -22,6 +22,8 @@ WHO_MAY = {
     ('mes.event', 'action_discard'): {'supervisor'},
     ('mes.event', 'action_open_discard_wizard'): {'supervisor'},
     ('mes.event', 'action_approve'): {'supervisor'},
+    ('mes.event', 'action_open_data_correction'): {'supervisor'},
+    ('mes.event.data.correction', 'action_correct'): {'supervisor'},
     ('mes.execution', 'action_post_again'): {'supervisor', 'finance'},
     ('mes.execution', 'action_post_pending'): {'supervisor', 'finance'},
     ('mes.event.discard', 'action_discard'): {'supervisor'},
