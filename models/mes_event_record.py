@@ -166,8 +166,14 @@ class MesEventRecord(models.Model):
         and leaves its work order's fold; returns {event row id: work order} to fold again."""
         events = self.sudo().browse(list(judged)).filtered(lambda e: e.state == 'applied')
         refused, refold = {}, {}
+        # the active points read once for the batch: a work order no point applies to has no
+        # check to schedule and nothing to hold it (the same rule as _for_workorder)
+        points = self.env['mes.quality.point'].sudo().search([]) if events else []
+        gated = {wo.id for wo in judged.values() if any(point._applies_to(wo) for point in points)}
         for event in events.sorted(lambda e: (e.corrected_at, e.seq or 0, e.id)):
             wo = judged[event.id]
+            if event.type in ('produce', 'finish') and wo.id not in gated:
+                continue
             if event.type == 'check':
                 data = json.loads(event.data_json)
                 point = self.env['mes.quality.point'].sudo().browse(data['point_id'])

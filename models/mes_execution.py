@@ -72,13 +72,16 @@ class MesExecution(models.Model):
             return self.browse()
         locked = self._lock(workorders)
         rows_by_wo = self._fold_rows(workorders)
-        changed, verdicts = [], []
+        changed, verdicts, states = [], [], []
         for wo_id in sorted(workorders):
             wo, rows = workorders[wo_id], rows_by_wo.get(wo_id, [])
             state = self._fold(locked[wo_id], rows, now)
             verdicts.extend(_verdict_changes(wo, rows, state))
-            if self._store_state(locked[wo_id], state, now):
+            text = json.dumps(state_to_json(state), sort_keys=True)
+            if text != locked[wo_id][3]:
+                states.append((locked[wo_id][0], text, state))
                 changed.append(locked[wo_id][0])
+        self._store_states(states, now)
         self._write_verdicts(verdicts)
         self.invalidate_cache()
         self.env['mes.event'].invalidate_cache()
@@ -162,19 +165,20 @@ class MesExecution(models.Model):
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
         return execution.fold(events, self._fold_context(locked_row, rows, now))
 
-    def _store_state(self, row, state, now):
-        """Write the fold's state into the locked row; True when it changed."""
-        text = json.dumps(state_to_json(state), sort_keys=True)
-        if text == row[3]:
-            return False
-        self.env.cr.execute("""UPDATE mes_execution SET state_json = %s, version = version + 1, good_qty = %s,
-                                      scrap_qty = %s, finished_at = %s, recorded_at = %s,
-                                      write_date = now() at time zone 'UTC', write_uid = %s
-                               WHERE id = %s""",
-                            (text, state.good, sum(q for _k, q in state.scrap), state.finished_at,
-                             now, self.env.uid, row[0]))
-        return True
-
+    def _store_states(self, states, now):
+        """Write the folds' states that changed, set-based: (row id, state JSON, state)."""
+        if not states:
+            return
+        self.env.cr.execute("""
+            UPDATE mes_execution x SET state_json = v.text, version = x.version + 1, good_qty = v.good,
+                   scrap_qty = v.scrap, finished_at = v.finished_at, recorded_at = %s,
+                   write_date = now() at time zone 'UTC', write_uid = %s
+              FROM unnest(%s::int[], %s::text[], %s::float8[], %s::float8[], %s::timestamp[])
+                   AS v(id, text, good, scrap, finished_at)
+             WHERE x.id = v.id""", (
+            now, self.env.uid, [row_id for row_id, _t, _s in states], [text for _r, text, _s in states],
+            [state.good for _r, _t, state in states], [sum(q for _k, q in state.scrap) for _r, _t, state in states],
+            [state.finished_at for _r, _t, state in states]))
 
 def _verdict_changes(wo, rows, state):
     """The verdicts of ``state`` that differ from what ``rows`` store."""
