@@ -16,8 +16,8 @@ from odoo.exceptions import UserError
 from .mes_access import SUPERVISOR, caller
 from .mes_event import INTERNAL
 
-# The parts of an event's data a supervisor may correct, and how each is read from the form.
-CORRECTABLE = {'qty': float, 'reason': str, 'lot': str}
+# The parts of an event's data a supervisor may correct (the wizard's fields).
+CORRECTABLE = ('qty', 'reason', 'lot')
 
 
 class _Refused(Exception):

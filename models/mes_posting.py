@@ -219,6 +219,7 @@ class MesExecutionPosting(models.Model):
         # what this operation backflushes, and the finished product at the last one
         self._check_prices(product | wo.production_id.move_raw_ids.filtered(
             lambda m: m.workorder_id == wo or not m.workorder_id).mapped('product_id'))
+        dated = wo.with_context(**_books_context(wo, event))
         for lot_name, qty in sorted(deltas.items(), key=lambda d: d[0] or ''):
             if qty < 0:
                 raise PostingBlocked(_(
@@ -227,7 +228,7 @@ class MesExecutionPosting(models.Model):
                     'quantities by hand, then post again.') % (wo.display_name, -qty))
             lot = self._lot(product, lot_name) if lot_name else None
             _mark_started(wo, fields.Datetime.from_string(event.corrected_at))
-            _dated(wo, event)._mes_produce(qty, lot, event)
+            dated._mes_produce(qty, lot, event)
 
     def _post_scrap(self, wo, new, old, events):
         deltas = _deltas([((r, p), q) for r, p, q in new['scrap']], [((r, p), q) for r, p, q in old['scrap']])
@@ -236,13 +237,14 @@ class MesExecutionPosting(models.Model):
         production = wo.production_id
         event = self._last_event(wo, 'scrap')
         at = fields.Datetime.from_string(event.corrected_at)
+        books_day = _books_context(wo, event)
         for (reason_code, product_id), qty in sorted(deltas.items(), key=lambda d: (d[0][0], d[0][1] or 0)):
             if qty < 0:
                 raise PostingBlocked(_('The scrap of %s went down by %s after it was posted: correct the '
                                        'scrap by hand, then post again.') % (wo.display_name, -qty))
             reason = self._reason(reason_code, 'scrap')
             if not product_id or product_id == production.product_id.id:
-                _dated(wo, event)._mes_scrap_wip(qty, reason, event, at)
+                wo.with_context(**books_day)._mes_scrap_wip(qty, reason, event, at)
                 continue
             # a component spoilt at the machine: it is lost from stock
             product = self.env['product.product'].browse(product_id)
@@ -252,7 +254,7 @@ class MesExecutionPosting(models.Model):
                 'mes_reason_id': reason.id, 'mes_event_id': event.id, 'origin': production.name,
                 'date_expected': fields.Datetime.to_string(at)})
             production.company_id._mes_costing_setup()
-            _dated(scrap, event).with_context(mes_scrap_id=scrap.id).do_scrap()
+            scrap.with_context(mes_scrap_id=scrap.id, **books_day).do_scrap()
             production._mes_cost_changed()
 
     def _post_consumption(self, wo, new, old):
@@ -261,12 +263,13 @@ class MesExecutionPosting(models.Model):
             return
         event = self._last_event(wo, 'consume')
         self._check_prices(self.env['product.product'].browse([product_id for product_id, _lot in deltas]))
+        dated = wo.with_context(**_books_context(wo, event))
         for (product_id, lot_name), qty in sorted(deltas.items(), key=lambda d: (d[0][0], d[0][1] or '')):
             product = self.env['product.product'].browse(product_id)
             if qty > 0:
-                _dated(wo, event)._mes_consume(product, qty, self._lot(product, lot_name) if lot_name else None, event)
+                dated._mes_consume(product, qty, self._lot(product, lot_name) if lot_name else None, event)
             else:
-                _dated(wo, event)._mes_return_component(product, -qty, event)
+                dated._mes_return_component(product, -qty, event)
                 wo.production_id._mes_cost_changed()
 
     # -- checks and the finish -------------------------------------------------------------------
@@ -348,16 +351,13 @@ def _deltas(new_pairs, old_pairs):
     return {key: qty for key, qty in totals.items() if float_compare(qty, 0.0, precision_digits=6)}
 
 
-def _dated(records, event):
-    """``records`` with the books day of ``event`` in the context: stock_account dates the
-    valuation entries it makes by it (``force_period_date``), and so do the MES's own."""
+def _books_context(wo, event):
+    """The context that dates the entries of ``event``'s posting by its books day (in
+    ``wo``'s company): stock_account reads ``force_period_date``, and so do the MES's own."""
     if not event:
-        return records
-    company = records.env.user.company_id
-    if 'production_id' in records._fields and records.production_id:
-        company = records.production_id.company_id
-    day = company._mes_books_day(event.corrected_at)
-    return records.with_context(force_period_date=fields.Date.to_string(day))
+        return {}
+    day = wo.production_id.company_id._mes_books_day(event.corrected_at)
+    return {'force_period_date': fields.Date.to_string(day)}
 
 
 def _odoo(stamp):

@@ -86,10 +86,8 @@ class MrpProduction(models.Model):
         out of WIP at their standard so far."""
         good = self._mes_good_qty()
         standard = costing.standard_cost(self._mes_material_per_unit(), self._mes_operations(), good)
-        for scrap in self.env['stock.scrap'].sudo().search([('production_id', '=', self.id), ('state', '=', 'done')]):
-            standard['material'] += scrap.mes_std_material
-            standard['labor'] += scrap.mes_std_labor
-            standard['machine'] += scrap.mes_std_machine
+        for element, amount in self._mes_scrapped_standard().items():
+            standard[element] += amount
         return standard
 
     def _mes_earned_standard(self):
