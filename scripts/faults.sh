@@ -2,7 +2,8 @@
 # make faults: the fault tests at full size, on fresh copies of the test database:
 #   kill -9 of the Odoo server 10 times during a 10,000-event ingest (FAULT_EVENTS, FAULT_KILLS,
 #   FAULT_BATCH, FAULT_ORDERS, FAULT_SEED), PostgreSQL restarts during an ingest (FAULT_PG_EVENTS,
-#   FAULT_PG_RESTARTS) and 20 terminals on one work order (FAULT_TERMINALS).
+#   FAULT_PG_RESTARTS), 20 terminals on one work order (FAULT_TERMINALS), and kill -9 10 times
+#   while posting jobs run, over 20 orders (FAULT_POSTING_KILLS, FAULT_POSTING_ORDERS).
 # `make test` runs the same tests at a bounded size. The figures (cases, faults injected, lost,
 # doubled) are printed at the end and appended to .local/logs/faults-figures.txt.
 # scripts/fuzz.sh sources this file for prepare_test_databases.
@@ -32,6 +33,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   export FAULT_EVENTS=${FAULT_EVENTS:-10000} FAULT_KILLS=${FAULT_KILLS:-10}
   export FAULT_PG_EVENTS=${FAULT_PG_EVENTS:-1000} FAULT_PG_RESTARTS=${FAULT_PG_RESTARTS:-4}
   export FAULT_TERMINALS=${FAULT_TERMINALS:-20} FAULT_TERMINAL_PRODUCES=${FAULT_TERMINAL_PRODUCES:-10}
+  export FAULT_POSTING_ORDERS=${FAULT_POSTING_ORDERS:-20} FAULT_POSTING_KILLS=${FAULT_POSTING_KILLS:-10}
   DB=${FAULTS_DB:-mes_faults}
   prepare_test_databases "$DB"
   say "fault tests: $FAULT_EVENTS events and $FAULT_KILLS kills, $FAULT_PG_RESTARTS PostgreSQL restarts, $FAULT_TERMINALS terminals"

@@ -22,6 +22,7 @@ say "setup took $(( $(date +%s) - T0 )) s; running the suite"
 cd "$ROOT"
 # Bounded samples of the fault and fuzz tests (make faults / make fuzz run them at full size).
 export FAULT_EVENTS=${FAULT_EVENTS:-400} FAULT_KILLS=${FAULT_KILLS:-3} FUZZ_CASES=${FUZZ_CASES:-2000}
+export FAULT_POSTING_ORDERS=${FAULT_POSTING_ORDERS:-4} FAULT_POSTING_KILLS=${FAULT_POSTING_KILLS:-3}
 rc=0
 # T=path (a file or folder under tests/ or services/tests/, or a pytest node id) runs only that.
 T=${T:-}
