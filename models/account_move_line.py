@@ -25,6 +25,9 @@ class AccountMoveLine(models.Model):
     mes_reason_id = fields.Many2one('mes.reason', 'Scrap or rework reason', index=True, readonly=True)
     mes_workcenter_id = fields.Many2one(related='mes_workorder_id.workcenter_id', store=True, readonly=True,
                                         string='Work center')
+    mes_stock_move_id = fields.Many2one('stock.move', 'Valued stock move', index=True, readonly=True,
+                                        help='The stock move these items value (stock_account\'s lines of a '
+                                             'shop-floor move, in the entry of the posting that did it).')
     mes_on_wip = fields.Boolean('On the WIP account', compute='_compute_mes_on_wip', store=True, index=True)
 
     @api.depends('account_id', 'company_id.mes_wip_account_id')

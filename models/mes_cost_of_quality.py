@@ -67,9 +67,8 @@ REWORK_MATERIAL_SQL = """
            l.mes_reason_id, l.mes_production_id, l.mes_workorder_id, l.mes_workcenter_id, NULL,
            l.company_id, ABS(COALESCE(l.quantity, 0.0))::float, 0.0, (l.debit - l.credit)::float
       FROM account_move_line l
-      JOIN account_move m ON m.id = l.move_id AND m.stock_move_id IS NOT NULL
       JOIN mrp_production mo ON mo.id = l.mes_production_id
-     WHERE l.mes_cost_element = 'rework' AND l.mes_on_wip"""
+     WHERE l.mes_cost_element = 'rework' AND l.mes_on_wip AND l.mes_stock_move_id IS NOT NULL"""
 
 REWORK_LABOR_SQL = """
     SELECT l.id * 10 + 2, l.date_start, 'rework', 'labor', mo.product_id, NULL, nc.reason_id,

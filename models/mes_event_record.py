@@ -22,6 +22,9 @@ OUTCOME = dict(ANSWER, discarded='rejected', received='rejected')
 NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime'}
 
 
+QUALITY_TYPES = ('check', 'produce', 'finish')
+
+
 class MesEventRecord(models.Model):
     _inherit = 'mes.event'
 
@@ -54,7 +57,11 @@ class MesEventRecord(models.Model):
         judged = self._judge_static(terminal, fresh)
         Execution = self.env['mes.execution'].sudo()
         executions = Execution._record(judged, received_at)
-        gated = self._quality_pass(judged)
+        # only a check, a produce or a finish has to do with quality: a batch of starts and
+        # stops pays no query for it
+        quality = {row_id for _index, row_id, raw, _offset in fresh
+                   if row_id in judged and raw.get('type') in QUALITY_TYPES}
+        gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}) if quality else {}
         if gated:
             executions |= Execution._record(gated, received_at)
         self._answer(fresh, results)

@@ -138,6 +138,7 @@ class MesNonconformance(models.Model):
             # the part being made is work in progress: valued out of WIP like a terminal scrap
             self.scrap_id = self.workorder_id._mes_scrap_wip(
                 self.qty, self.reason_id, self.env['mes.event'], fields.Datetime.from_string(fields.Datetime.now()))
+            production._mes_cost_changed()
             return
         if self.product_id == production.product_id:
             location = self.product_id.property_stock_production

@@ -64,7 +64,10 @@ class MesExecutionPosting(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    execution._post_difference(posting)
+                    # each order's journal items of this posting gather in one entry per books
+                    # day, posted at its end (mrp.production._mes_post)
+                    costed = execution.with_context(mes_posting_entry=True)._post_difference(posting)
+                    costed._mes_post_entries()
                     posting.write({'state_json': execution.state_json, 'version': execution.version,
                                    'error': False, 'posted_at': fields.Datetime.now()})
             except (psycopg2.OperationalError, psycopg2.InterfaceError):
@@ -112,23 +115,26 @@ class MesExecutionPosting(models.Model):
         return True
 
     def _post_difference(self, posting):
+        """Post what changed since ``posting``; returns the orders whose cost it touched, their
+        conversion and cost sheet brought up to date once, after every fact of the posting."""
         wo = self.workorder_id.with_context(mes_no_autofinish=True)
         new, old = json.loads(self.state_json or 'null') or EMPTY, json.loads(posting.state_json or 'null') or EMPTY
         events = self._events(new)
-        time_changed = self._post_labor(wo, new, old, events)
+        timed = self._post_labor(wo, new, old, events)
         down_since = self._post_downtime(wo, new, old, events)
-        cause = _cause(events, new, old)
         if down_since:
+            # downtime cuts the run time of every work order on the work center from then on
             logs = self.env['mes.labor.log'].search([('workcenter_id', '=', wo.workcenter_id.id), '|',
                                                      ('date_stop', '=', False), ('date_stop', '>', down_since)])
-            (logs.mapped('workorder_id') | wo)._mes_time_changed(cause=cause)
-        elif time_changed:
-            wo._mes_time_changed(cause=cause)
-        self._post_good(wo, new, old)
-        self._post_scrap(wo, new, old, events)
-        self._post_consumption(wo, new, old)
+            timed |= logs.mapped('workorder_id') | wo
+        costed = timed._mes_sync_run_time(timed.ids) if timed else wo.production_id.browse()
+        moved = [self._post_good(wo, new, old), self._post_scrap(wo, new, old, events),
+                 self._post_consumption(wo, new, old), self._post_finish(wo, new, old, events)]
         self._post_checks(wo, new, old, events)
-        self._post_finish(wo, new, old, events)
+        if any(moved):
+            costed |= wo.production_id
+        costed._mes_cost_changed(cause=_cause(events, new, old))
+        return costed | wo.production_id
 
     def _events(self, state):
         """The stored events a state names, by event id."""
@@ -146,9 +152,10 @@ class MesExecutionPosting(models.Model):
 
     # -- time ----------------------------------------------------------------------------------
     def _post_labor(self, wo, new, old, events):
-        """Labor logs equal to the recorded intervals (one per start event); True when changed."""
+        """Labor logs equal to the recorded intervals (one per start event); returns the work
+        orders whose labor changed: this one, and those an operator's split time moved."""
         if new['labor'] == old['labor']:
-            return False
+            return wo.browse()
         Labor = self.env['mes.labor.log'].sudo()
         logs = {log.start_event_id.event_uid: log for log in Labor.search([('workorder_id', '=', wo.id)])}
         wanted = {i[3]: i for i in new['labor']}
@@ -176,10 +183,7 @@ class MesExecutionPosting(models.Model):
         if new['labor']:
             _mark_started(wo, min(i[1] for i in new['labor']))
         # an operator on several orders at once: each is charged its share; the others' cost moves too
-        others = Labor.search([('workorder_id', '=', wo.id)])._mes_split_concurrent() - wo
-        if others:
-            others._mes_time_changed()
-        return True
+        return wo | Labor.search([('workorder_id', '=', wo.id)])._mes_split_concurrent()
 
     def _post_downtime(self, wo, new, old, events):
         """Downtime records equal to the recorded intervals; the earliest moment touched, if any."""
@@ -221,14 +225,14 @@ class MesExecutionPosting(models.Model):
             lambda m: m.workorder_id == wo or not m.workorder_id).mapped('product_id'))
         dated = wo.with_context(**_books_context(wo, event))
         for lot_name, qty in sorted(deltas.items(), key=lambda d: d[0] or ''):
-            if qty < 0:
-                raise PostingBlocked(_(
-                    'The good quantity of %s went down by %s (a produce was judged otherwise after it was '
-                    'posted). Odoo cannot take finished goods back by itself: correct the order\'s '
-                    'quantities by hand, then post again.') % (wo.display_name, -qty))
             lot = self._lot(product, lot_name) if lot_name else None
+            if qty < 0:
+                # a produce judged otherwise after it was posted: reversed, never edited
+                dated._mes_unproduce(-qty, lot, event)
+                continue
             _mark_started(wo, fields.Datetime.from_string(event.corrected_at))
             dated._mes_produce(qty, lot, event)
+        return True
 
     def _post_scrap(self, wo, new, old, events):
         deltas = _deltas([((r, p), q) for r, p, q in new['scrap']], [((r, p), q) for r, p, q in old['scrap']])
@@ -255,7 +259,7 @@ class MesExecutionPosting(models.Model):
                 'date_expected': fields.Datetime.to_string(at)})
             production.company_id._mes_costing_setup()
             scrap.with_context(mes_scrap_id=scrap.id, **books_day).do_scrap()
-            production._mes_cost_changed()
+        return True
 
     def _post_consumption(self, wo, new, old):
         deltas = _deltas([((p, l), q) for p, l, q in new['consumption']], [((p, l), q) for p, l, q in old['consumption']])
@@ -270,7 +274,7 @@ class MesExecutionPosting(models.Model):
                 dated._mes_consume(product, qty, self._lot(product, lot_name) if lot_name else None, event)
             else:
                 dated._mes_return_component(product, -qty, event)
-                wo.production_id._mes_cost_changed()
+        return True
 
     # -- checks and the finish -------------------------------------------------------------------
     def _post_checks(self, wo, new, old, events):
@@ -295,7 +299,7 @@ class MesExecutionPosting(models.Model):
             wo._mes_sync_machine_time()
             wo.with_context(mes_no_autofinish=False).button_finish()
         wo.write({'date_finished': stamp})
-        wo.production_id._mes_cost_changed()
+        return True
 
     # -- lookups -----------------------------------------------------------------------------------
     def _check_prices(self, products):

@@ -304,17 +304,55 @@ class MrpProduction(models.Model):
                 (0, 0, dict(common, account_id=credit_account.id, debit=credit, credit=debit))]
 
     def _mes_post(self, lines, ref, date=None, note=''):
-        """One journal entry, dated ``date`` (a books day), else by the fact the context names
-        (``force_period_date``, as stock_account reads it), else today's books day."""
+        """Journal items for this order, dated ``date`` (a books day), else by the fact the
+        context names (``force_period_date``, as stock_account reads it), else today's books day.
+        In a posting (context ``mes_posting_entry``) they join the order's one entry of that
+        posting and books day, posted when the posting ends (``_mes_post_entries``); otherwise
+        they are an entry of their own, posted now."""
         company = self.company_id.sudo()
-        date = date or self.env.context.get('force_period_date') or company._mes_books_day()
-        values = {'journal_id': company.mes_production_journal_id.id, 'ref': ref, 'line_ids': lines,
-                  'date': fields.Date.to_string(books.as_date(date))}
+        date = fields.Date.to_string(books.as_date(
+            date or self.env.context.get('force_period_date') or company._mes_books_day()))
+        if self.env.context.get('mes_posting_entry'):
+            # what each part is and why it came (the facts a correction carries) on the narration
+            entry = self._mes_posting_entry(date)
+            if entry:
+                entry.with_context(check_move_validity=False).write({
+                    'line_ids': lines, 'narration': '\n'.join(filter(None, [entry.narration, ref, note]))})
+                return entry
+            return self.env['account.move'].sudo().create({
+                'journal_id': company.mes_production_journal_id.id, 'ref': self._mes_posting_ref(), 'date': date,
+                'line_ids': lines, 'narration': '\n'.join(filter(None, [ref, note]))})
+        values = {'journal_id': company.mes_production_journal_id.id, 'ref': ref, 'line_ids': lines, 'date': date}
         if note:
             values['narration'] = note
         move = self.env['account.move'].sudo().create(values)
         move.post()
         return move
+
+    def _mes_posting_ref(self):
+        return _('%s: shop floor posting') % self.name
+
+    def _mes_posting_entry(self, date):
+        """The draft entry that gathers this order's journal items of the posting under way on
+        books day ``date`` (found by its journal, state, reference and date), if it has begun."""
+        self.ensure_one()
+        journal = self.company_id.sudo().mes_production_journal_id
+        return self.env['account.move'].sudo().search([
+            ('journal_id', '=', journal.id), ('state', '=', 'draft'), ('ref', '=', self._mes_posting_ref()),
+            ('date', '=', date)], limit=1)
+
+    def _mes_post_entries(self):
+        """End of a posting: each order's gathered entries are posted (an empty one, whose
+        items cancelled out or never came, is dropped)."""
+        for production in self:
+            journal = production.company_id.sudo().mes_production_journal_id
+            entries = self.env['account.move'].sudo().search([
+                ('journal_id', '=', journal.id), ('state', '=', 'draft'), ('ref', '=', production._mes_posting_ref())])
+            for entry in entries:
+                if entry.line_ids:
+                    entry.post()
+                else:
+                    entry.unlink()
 
     # -- close ---------------------------------------------------------------------------------
     def button_mark_done(self):

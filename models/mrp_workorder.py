@@ -34,13 +34,6 @@ class MrpWorkorder(models.Model):
         due; raises a coded MesError. The quality module fills this in."""
         return True
 
-    def _mes_time_changed(self, labor_closed=True, cause=''):
-        """Operators' or downtime intervals changed: bring run time and its cost up to date.
-        ``labor_closed=False`` says no closed labor interval changed (a start opens one): the
-        cost is then refreshed only if the run time's closed part moved. ``cause`` names the
-        facts on the entry that absorbs the change."""
-        self._mes_sync_run_time(self.ids if labor_closed else ())._mes_cost_changed(cause)
-
     def _mes_sync_run_time(self, labor_closed_ids):
         """Bring every work order's run time up to date; return the orders whose cost may have
         moved: closed run time or closed labor (``labor_closed_ids``) changed, or the order

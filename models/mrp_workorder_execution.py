@@ -24,17 +24,22 @@ class MrpWorkorderExecution(models.Model):
         return moves.mapped('product_id')
 
     def _mes_backflush(self, qty, kind, event):
+        """This operation's components for ``qty`` units, set to be done (at BOM ratio); the
+        caller does them, with whatever else moves in the same step."""
         explicit = self._mes_explicit_products()
+        moves = self.env['stock.move']
         for move in self._mes_open_raw_moves():
             if move.product_id in explicit or move.has_tracking != 'none' or not move.unit_factor:
                 continue   # reported by the operator, or tracked: the operator must say which lot
             component_qty = move.product_uom._compute_quantity(qty * move.unit_factor, move.product_id.uom_id)
             if not float_is_zero(component_qty, precision_rounding=move.product_id.uom_id.rounding):
-                move._mes_done_now(component_qty, kind, event)
+                moves |= move._mes_set_done_quantity(component_qty, kind, event)
+        return moves
 
     def _mes_produce(self, qty, lot, event):
         """Good quantity at this operation: Odoo's own quantities, components consumed now,
-        finished goods into stock at the last operation."""
+        finished goods into stock at the last operation. The cost follows in the caller's
+        ``_mes_cost_changed`` (once per posting, however many facts it carries)."""
         self.ensure_one()
         self.production_id.company_id._mes_costing_setup()
         self._mes_move_produced(qty, lot, event)
@@ -47,18 +52,48 @@ class MrpWorkorderExecution(models.Model):
         self.write(values)
         if self.next_work_order_id.state == 'pending':
             self.next_work_order_id.state = 'ready'
-        self.production_id._mes_cost_changed()
 
     def _mes_move_produced(self, qty, lot, event):
         """The stock side of good quantity: this operation's components consumed, and at the
-        last operation the finished goods into stock at standard."""
-        self._mes_backflush(qty, 'backflush', event)
+        last operation the finished goods into stock at standard, done together (one
+        ``_action_done`` for all of them)."""
+        moves = self._mes_backflush(qty, 'backflush', event)
         if not self.next_work_order_id:
             finished = self.production_id.move_finished_ids.filtered(
                 lambda m: m.product_id == self.production_id.product_id and m.state not in ('done', 'cancel'))[:1]
             if finished:
                 finished_qty = self.production_id.product_uom_id._compute_quantity(qty, finished.product_id.uom_id)
-                finished._mes_done_now(finished_qty, 'finished', event, lot=lot)
+                moves |= finished._mes_set_done_quantity(finished_qty, 'finished', event, lot=lot)
+        moves._action_done()
+
+    def _mes_unproduce(self, qty, lot, event):
+        """Good quantity taken back after it was posted (a produce that history made impossible,
+        or a supervisor's correction): reversal moves at standard, never an edit of the posted
+        ones. What this operation backflushed for ``qty`` returns to stock, and at the last
+        operation the finished goods go back from stock into WIP (Dr WIP / Cr finished goods)."""
+        self.ensure_one()
+        production = self.production_id
+        production.company_id._mes_costing_setup()
+        backflushed = self.env['stock.move'].sudo().search([
+            ('workorder_id', '=', self.id), ('state', '=', 'done'), ('mes_consumption', '=', 'backflush')])
+        for product in backflushed.mapped('product_id'):
+            move = backflushed.filtered(lambda m: m.product_id == product)[:1]
+            component_qty = move.product_uom._compute_quantity(qty * move.unit_factor, product.uom_id)
+            if not float_is_zero(component_qty, precision_rounding=product.uom_id.rounding):
+                self._mes_return_component(product, component_qty, event)
+        if not self.next_work_order_id:
+            product = production.product_id
+            back = self.env['stock.move'].sudo().create({
+                'name': '%s: finished goods taken back' % production.name, 'product_id': product.id,
+                'product_uom': product.uom_id.id,
+                'product_uom_qty': production.product_uom_id._compute_quantity(qty, product.uom_id),
+                'location_id': production.location_dest_id.id, 'location_dest_id': product.property_stock_production.id,
+                'mes_production_id': production.id, 'workorder_id': self.id, 'company_id': production.company_id.id,
+                'origin': production.name})
+            back._action_confirm()
+            back._mes_done_now(back.product_uom_qty, 'unfinished', event, lot=lot)
+        produced = max(self.qty_produced - qty, 0.0)
+        self.write({'qty_produced': produced, 'qty_producing': max(production.product_qty - produced, 0.0)})
 
     def _mes_consume(self, product, qty, lot, event):
         """The operator reports a component's actual use: it replaces the backflush of that
@@ -84,7 +119,6 @@ class MrpWorkorderExecution(models.Model):
             move._action_confirm()
         move.workorder_id = self
         move._mes_done_now(qty, 'explicit', event, lot=lot)
-        production._mes_cost_changed()
 
     def _mes_return_component(self, product, qty, event):
         production = self.production_id
@@ -104,7 +138,7 @@ class MrpWorkorderExecution(models.Model):
         production = self.production_id
         company = production.company_id._mes_costing_setup()
         product = production.product_id
-        self._mes_backflush(qty, 'scrap', event)
+        self._mes_backflush(qty, 'scrap', event)._action_done()
         through = production.workorder_ids.filtered(
             lambda w: not getattr(w, 'mes_is_rework', False) and (w.operation_id.sequence, w.id) <= (self.operation_id.sequence, self.id))
         per_unit = costing.standard_cost(production._mes_material_per_unit(through),
@@ -124,7 +158,6 @@ class MrpWorkorderExecution(models.Model):
                                          '%s: %s scrapped at %s (%s)' % (production.name, qty, self.name, reason.name),
                                          workorder=self, reason=reason, quantity=qty)
             production._mes_post(lines, '%s scrap' % production.name)
-        production._mes_cost_changed()
         return scrap
 
     def _mes_rework_reason(self):

@@ -18,7 +18,7 @@ class StockMove(models.Model):
     mes_consumption = fields.Selection(
         [('backflush', 'Backflush at BOM ratio'), ('explicit', 'Reported by the operator'),
          ('return', 'Backflush reversed'), ('finished', 'Finished as produced'),
-         ('scrap', 'Consumed by scrapped units')],
+         ('scrap', 'Consumed by scrapped units'), ('unfinished', 'Finished goods taken back')],
         'Shop-floor consumption', index=True, readonly=True, copy=False)
     mes_event_id = fields.Many2one('mes.event', 'Reported by event', index=True, readonly=True, copy=False)
 
@@ -35,7 +35,7 @@ class StockMove(models.Model):
         if not production:
             return None
         workorder = self.workorder_id
-        if self.production_id:
+        if self.production_id or self.mes_consumption == 'unfinished':
             return production, workorder, 'finished', None
         if workorder and getattr(workorder, 'mes_is_rework', False):
             return production, workorder, 'rework', workorder._mes_rework_reason()
@@ -59,18 +59,40 @@ class StockMove(models.Model):
             production, workorder, element, reason = tag
             for _command, _id, values in lines:
                 values.update({'mes_production_id': production.id, 'mes_workorder_id': workorder.id,
+                               'mes_stock_move_id': self.id,
                                'mes_cost_element': element, 'mes_reason_id': reason.id if reason else False})
         return lines
 
-    def _mes_done_now(self, qty, kind, event=None, lot=None):
-        """Do ``qty`` (product UoM) of this open move at once, so stock_account values it now
-        (components: Dr WIP / Cr stock; finished goods: Dr stock / Cr WIP). Odoo splits the rest
-        into a new open move. Returns the done move."""
+    def _create_account_move_line(self, credit_account_id, debit_account_id, journal_id):
+        """In a posting, a shop-floor move's valuation joins the order's one entry of that
+        posting (``mrp.production._mes_post``) instead of an entry of its own. The lines are
+        stock_account's own, on its accounts, so the valuation and the ledger still agree."""
+        tag = self._mes_cost_tag() if self.env.context.get('mes_posting_entry') else None
+        if not tag or self.env.context.get('force_valuation_amount'):
+            return super()._create_account_move_line(credit_account_id, debit_account_id, journal_id)
+        quantity = self.env.context.get('forced_quantity', self.product_qty)
+        quantity = quantity if self._is_in() else -1 * quantity
+        lines = self._prepare_account_move_line(quantity, abs(self.value), credit_account_id, debit_account_id)
+        for _command, _id, values in lines:
+            # a journal item's ref is its entry's (a related field): the picking's empty name
+            # would blank the posting's reference
+            values.pop('ref', None)
+        if lines:
+            tag[0]._mes_post(lines, self.name)
+
+    def _mes_set_done_quantity(self, qty, kind, event=None, lot=None):
+        """Set ``qty`` (product UoM) of this open move to be done, tagged as the shop floor's;
+        ``_action_done`` then does it (Odoo splits the rest into a new open move)."""
         self.ensure_one()
         self.write({'mes_consumption': kind, 'mes_event_id': event.id if event else False})
         if lot:
             self.env['stock.move.line'].create(dict(self._prepare_move_line_vals(quantity=0), qty_done=qty, lot_id=lot.id))
         else:
             self._set_quantity_done(qty)
-        self._action_done()
+        return self
+
+    def _mes_done_now(self, qty, kind, event=None, lot=None):
+        """Do ``qty`` (product UoM) of this open move at once, so stock_account values it now
+        (components: Dr WIP / Cr stock; finished goods: Dr stock / Cr WIP). Returns the done move."""
+        self._mes_set_done_quantity(qty, kind, event, lot)._action_done()
         return self

@@ -246,6 +246,31 @@ class TestCosting(CostingCase):
         self.step([self.event('produce', 7, data={'qty': 1})])          # no more backflush of tube here
         self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 7)
 
+    def test_a_posted_produce_that_history_made_impossible_is_reversed_not_edited(self):
+        """Carl paints 2 stools at minute 50 and they are posted: stools into stock, seats and
+        screws out of it. His tablet was offline: it had finished the work order at minute 46,
+        so the produce after it is impossible. The 2 stools go back into WIP and the
+        components to stock by reversal moves; what was posted stays as it was."""
+        e = self.event
+        paint = dict(wo=self.wo_paint, badge='B-CARL')
+        self.step([e('start', 0), e('produce', 10, data={'qty': 2}), e('stop', 20)])
+        stock = lambda product: product.with_context(location=self.stock.id).qty_available  # noqa: E731
+        stools, seats, screws = stock(self.stool), stock(self.seat), stock(self.screw)
+        painted = e('produce', 50, data={'qty': 2}, **paint)
+        self.step([e('start', 30, **paint), painted], terminal=self.paint_terminal)
+        self.assertEqual((stock(self.stool), stock(self.seat), stock(self.screw)), (stools + 2, seats - 2, screws - 16))
+        posted = self.env['account.move'].search([('line_ids.mes_production_id', '=', self.mo.id)])
+        before = [(m.id, m.amount, m.state) for m in posted]
+        self.step([e('stop', 45, **paint), e('finish', 46, **paint)], terminal=self.paint_terminal, received_minute=300)
+        row = self.env['mes.event'].search([('event_uid', '=', painted['id'])])
+        self.assertEqual((row.state, row.error_code), ('dead', 'workorder_finished'))
+        self.assertEqual((stock(self.stool), stock(self.seat), stock(self.screw)), (stools, seats, screws))
+        self.assertEqual(self.wo_paint.qty_produced, 0)
+        self.assertEqual([(m.id, m.amount, m.state) for m in posted], before)   # nothing edited
+        taken_back = self.wip_lines(self.mo).filtered(lambda l: l.mes_cost_element == 'finished' and l.debit)
+        self.assertEqual(self.balance(taken_back), 2 * 29.10)                    # Dr WIP / Cr finished goods
+        self.assertTrue((taken_back.mapped('move_id') & posted) == self.env['account.move'])
+
     def test_a_stop_corrected_later_is_a_compensating_entry_not_an_edit(self):
         self.step([self.event('start', 0), self.event('finish', 60)])
         entries = self.env['account.move'].search([('line_ids.mes_production_id', '=', self.mo.id),

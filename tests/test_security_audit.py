@@ -96,7 +96,8 @@ class TestPostingsAreAppendOnly(CostingCase):
         self.step([late], terminal=self.terminal2, received_minute=300)
         new = self.production_moves() - before
         self.assertTrue(new, 'the correction must be a new entry')
-        text = ' '.join([m.ref or '' for m in new] + [l.name or '' for l in new.mapped('line_ids')])
+        text = ' '.join([m.ref or '' for m in new] + [m.narration or '' for m in new]
+                        + [l.name or '' for l in new.mapped('line_ids')])
         self.assertTrue(late['id'] in text or (self.terminal2.name in text and 'Anna' in text), text)
 
 
