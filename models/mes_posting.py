@@ -90,7 +90,9 @@ class MesExecutionPosting(models.Model):
 
     def _cron_post_pending(self, limit=200):
         """Post what is recorded and not posted yet (a posting deferred by a conflict, or
-        blocked until its cause was fixed), oldest first."""
+        blocked until its cause was fixed), oldest first; and give back to the runner the
+        posting jobs a server that died left running."""
+        self._mes_requeue_stale_postings()
         self.env.cr.execute("""SELECT e.id FROM mes_execution e LEFT JOIN mes_posting p ON p.execution_id = e.id
                                WHERE e.version > coalesce(p.version, 0)
                                ORDER BY e.recorded_at NULLS FIRST, e.id LIMIT %s""", (limit,))

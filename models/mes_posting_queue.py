@@ -7,12 +7,19 @@ on the order, not on the execution rows: a burst of events on any of its work or
 number of transactions, leaves one pending job, and a work order that gets its row after the
 job was queued is posted by that same job.
 """
+import logging
+
 from odoo import models
 from odoo.addons.queue_job.job import DEFAULT_MAX_RETRIES, DEFAULT_PRIORITY, job
+
+_logger = logging.getLogger(__name__)
 
 POSTING_CHANNEL = 'root.mes_posting'
 JOB_FUNCTION = '<mes.execution>._job_post'
 IDENTITY_PREFIX = 'shopfloor_mes.posting:'
+# A job started or enqueued longer ago than this whose row no running job holds was left by a
+# server that died (kill -9, power loss); queue_job never runs such a job again by itself.
+STALE_AFTER_SECONDS = 10
 
 
 class MesExecutionQueue(models.Model):
@@ -49,9 +56,49 @@ class MesExecutionQueue(models.Model):
             'function': JOB_FUNCTION, 'channel': POSTING_CHANNEL, 'prefix': IDENTITY_PREFIX, 'ids': self.ids})
         return [row[0] for row in self.env.cr.fetchall()]
 
+    def _register_hook(self):
+        """At server start (registry load): run again the postings a dead server left. None of
+        this server's jobs runs yet, and another server's running ones hold their rows."""
+        result = super()._register_hook()
+        self._mes_requeue_stale_postings(older_than=0)
+        return result
+
+    def _mes_requeue_stale_postings(self, older_than=STALE_AFTER_SECONDS):
+        """Give back to the runner the posting jobs a server that died left ``started`` or
+        ``enqueued``: they fill the channel and nothing behind them runs (queue_job's README
+        asks for this by hand). A running job holds its own row locked until it ends
+        (``_job_post``), so ``SKIP LOCKED`` leaves live ones alone, also those of another
+        server. Running one again is safe: a posting brings Odoo's records up to the recorded
+        state by difference, in one transaction. A job that was running each time its server
+        died, as often as it may be retried, is failed (it may be what kills the server)."""
+        self.env.cr.execute("""
+            UPDATE queue_job q
+               SET state = CASE WHEN q.state = 'started' AND q.retry + 1 >= q.max_retries AND q.max_retries > 0
+                                THEN 'failed' ELSE 'pending' END,
+                   retry = q.retry + CASE WHEN q.state = 'started' THEN 1 ELSE 0 END,
+                   exc_info = CASE WHEN q.state = 'started' AND q.retry + 1 >= q.max_retries AND q.max_retries > 0
+                                   THEN 'The server stopped while running this posting, ' || (q.retry + 1)
+                                        || ' times: see the server log.' ELSE q.exc_info END,
+                   date_enqueued = NULL, date_started = NULL
+             WHERE q.id IN (SELECT s.id FROM queue_job s
+                             WHERE s.channel = %(channel)s AND s.state IN ('started', 'enqueued')
+                               AND coalesce(s.date_started, s.date_enqueued)
+                                   < (now() at time zone 'UTC') - make_interval(secs => %(age)s)
+                               FOR UPDATE SKIP LOCKED)
+            RETURNING q.uuid, q.state""", {'channel': POSTING_CHANNEL, 'age': older_than})
+        rows = self.env.cr.fetchall()
+        if rows:
+            _logger.warning('posting jobs left by a stopped server given back to the runner: %s',
+                            ', '.join('%s (%s)' % row for row in rows))
+        return rows
+
     @job(default_channel=POSTING_CHANNEL)
     def _job_post(self, production_id):
         """The job: post every execution of the order whose recorded state is ahead."""
+        uuid = self.env.context.get('job_uuid')
+        if uuid:
+            # held until the job's transaction ends: a live job is never taken for a stale one
+            self.env.cr.execute('SELECT 1 FROM queue_job WHERE uuid = %s FOR UPDATE', (uuid,))
         executions = self.sudo().search(['|', ('production_id', '=', production_id),
                                          ('workorder_id.production_id', '=', production_id)], order='id')
         executions._post()

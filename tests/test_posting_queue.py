@@ -51,3 +51,49 @@ class TestPostingQueue(ShopFloorCase):
         self.assertEqual(self.env.cr.sql_log_count - before, 1)
         self.assertEqual(sorted(queued), sorted([self.mo.id, other.id]))
         self.assertEqual(sorted(self.pending_jobs().mapped('args')), sorted([[self.mo.id], [other.id]]))
+
+
+class TestPostingJobsAServerLeft(ShopFloorCase):
+    """kill -9 leaves queue_job's row of a running posting ``started``: queue_job never runs it
+    again and the posting channel stays full. The server gives such jobs back to the runner at
+    start and every minute; a job still running (its row held by its transaction) is left alone."""
+
+    def insert_started_jobs(self, jobs):
+        with self.env.registry.cursor() as cr:
+            for uuid, seconds_ago, retry in jobs:
+                cr.execute("""INSERT INTO queue_job (uuid, user_id, name, model_name, method_name, state, channel, retry,
+                                                     max_retries, date_created, date_started)
+                              VALUES (%s, 1, 'MES posting (test)', 'mes.execution', '_job_post', 'started',
+                                      'root.mes_posting', %s, 5, now() at time zone 'UTC',
+                                      (now() at time zone 'UTC') - make_interval(secs => %s))""",
+                           (uuid, retry, seconds_ago))
+
+    def job_states(self, uuids):
+        with self.env.registry.cursor() as cr:
+            cr.execute('SELECT uuid, state, retry FROM queue_job WHERE uuid = ANY(%s)', (uuids,))
+            return {uuid: (state, retry) for uuid, state, retry in cr.fetchall()}
+
+    def test_a_job_a_dead_server_left_runs_again_and_a_running_one_is_left_alone(self):
+        dead, running, just_started, crashed_often = uuids = ['mes-test-stale-%d' % n for n in range(4)]
+        self.insert_started_jobs([(dead, 60, 0), (running, 60, 0), (just_started, 2, 0), (crashed_often, 60, 4)])
+        live_job = self.env.registry.cursor()
+        try:
+            live_job.execute('SELECT 1 FROM queue_job WHERE uuid = %s FOR UPDATE', (running,))
+            with self.env.registry.cursor() as cr:
+                self.env(cr=cr)['mes.execution']._cron_post_pending()
+            states = self.job_states(uuids)
+            self.assertEqual(states[dead], ('pending', 1), 'a job the dead server left runs again')
+            self.assertEqual(states[running], ('started', 0), 'a job another server runs is not touched')
+            self.assertEqual(states[just_started], ('started', 0), 'the cron leaves a job that just started')
+            self.assertEqual(states[crashed_often], ('failed', 5),
+                             'a job its server died running five times is failed, not run forever')
+            # at server start nothing of this server runs yet: the one just started is given back too
+            with self.env.registry.cursor() as cr:
+                self.env(cr=cr)['mes.execution']._register_hook()
+            self.assertEqual(self.job_states(uuids)[just_started], ('pending', 1))
+            self.assertEqual(self.job_states(uuids)[running], ('started', 0))
+        finally:
+            live_job.rollback()
+            live_job.close()
+            with self.env.registry.cursor() as cr:
+                cr.execute('DELETE FROM queue_job WHERE uuid = ANY(%s)', (uuids,))

@@ -15,15 +15,17 @@ and every work order's posted version equal to its recorded one, with no posting
 Then, in SQL, per order, against what the terminal sent: finished goods moved to stock = the good
 quantity recorded at the last (here the only) operation; components consumed = (good + scrapped)
 x the BOM ratio; labor logs = the recorded intervals; downtime records = the recorded downtime;
-scrap records = the recorded scrap; the journal: one entry per valued stock move and per scrap,
+scrap records = the recorded scrap; the journal: each valued stock move in one entry (a posting
+gathers an order's items in one entry; each item names its stock move), one scrap expense per scrap,
 WIP by element equal to what the quantities and the time cost, the cost sheet (mes.cost.line)
 equal to the journal items, and the WIP account's balance equal to the open orders' WIP.
 
-A job left ``started`` or ``enqueued`` by the killed server is a failure of its own ("stuck"):
-queue_job's runner counts it as running after the restart, so its channel (capacity 1) never
-runs another posting. The test waits ``FAULT_POSTING_STALL_SECONDS`` for such a job to move,
-then requeues it the way queue_job's documentation says (so that the rest can still be
-measured) and fails at the end.
+A job left ``started`` or ``enqueued`` by the killed server must run again: queue_job's runner
+counts it as running after the restart, so its channel (capacity 1) would never run another
+posting. The server gives such jobs back at start (``mes.execution._mes_requeue_stale_postings``);
+the test waits ``FAULT_POSTING_STALL_SECONDS`` for each to move, else it counts it "stuck",
+requeues it the way queue_job's documentation says (so that the rest can still be measured) and
+fails at the end.
 
 Size: ``FAULT_POSTING_ORDERS`` (4 in ``make test``, 20 in ``make faults``) and
 ``FAULT_POSTING_KILLS`` (3 and 10); ``FAULT_POSTING_BATCH`` events per request (5),
@@ -421,23 +423,26 @@ def check_plant(db, plant, events, expected):
         wo_state = db.value("SELECT state FROM mrp_workorder WHERE id = %s", (wo,))
         if (wo_state == 'done') != want.finished:
             problems.append('order %d: work order %s, finished recorded: %s' % (order, wo_state, want.finished))
-        # the journal: one entry per valued stock move and per scrap, none twice
-        for move_id, count in db.rows("""SELECT am.stock_move_id, count(*) FROM account_move am
-                                           JOIN stock_move m ON m.id = am.stock_move_id
+        # the journal: each valued stock move in one entry (a posting's items name their stock
+        # move), and one scrap expense per scrap, none twice
+        for move_id, count in db.rows("""SELECT l.mes_stock_move_id, count(DISTINCT l.move_id) FROM account_move_line l
+                                           JOIN stock_move m ON m.id = l.mes_stock_move_id
                                           WHERE %s IN (m.production_id, m.raw_material_production_id, m.mes_production_id)
-                                          GROUP BY 1 HAVING count(*) > 1""", (production,)):
+                                          GROUP BY 1 HAVING count(DISTINCT l.move_id) > 1""", (production,)):
             counts['doubled'] += 1
             problems.append('order %d: %d journal entries for stock move %d' % (order, count, move_id))
         unvalued = db.value("""SELECT count(*) FROM stock_move m JOIN product_product p ON p.id = m.product_id
                                 WHERE %s IN (m.production_id, m.raw_material_production_id) AND m.state = 'done'
                                   AND m.product_id = ANY(%s) AND NOT coalesce(m.scrapped, false)
-                                  AND NOT EXISTS (SELECT 1 FROM account_move am WHERE am.stock_move_id = m.id)""",
+                                  AND NOT EXISTS (SELECT 1 FROM account_move_line l WHERE l.mes_stock_move_id = m.id)""",
                              (production, [plant.product_id] + plant.components))
         if unvalued:
             counts['lost'] += 1
             problems.append('order %d: %d done stock moves without a journal entry' % (order, unvalued))
-        scrap_entries = db.value("SELECT count(*) FROM account_move am JOIN mrp_production mo ON am.ref = mo.name "
-                                 "|| ' scrap' WHERE mo.id = %s", (production,))
+        scrap_entries = db.value("""SELECT count(*) FROM account_move_line l JOIN account_move am ON am.id = l.move_id
+                                     JOIN mrp_production mo ON mo.id = l.mes_production_id
+                                    WHERE mo.id = %s AND am.state = 'posted' AND l.mes_cost_element = 'scrap'
+                                      AND l.debit > 0 AND l.name LIKE mo.name || ': %% scrapped at %%'""", (production,))
         compare(order, 'scrap entries', scrap_entries, scraps)
         # WIP by element: what the quantities and the time cost, and the cost sheet equal to it
         by_element = dict(db.rows("""SELECT mes_cost_element, sum(debit - credit) FROM account_move_line
