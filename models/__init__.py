@@ -18,6 +18,7 @@ from . import account_move_line
 from . import stock_move
 from . import mrp_production
 from . import mes_cost_line
+from . import mes_cost_breakdown
 from . import mrp_workorder_execution
 from . import mes_wip_report
 from . import mes_quality_point_spc

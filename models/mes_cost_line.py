@@ -1,6 +1,7 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from .account_move_line import COST_ELEMENTS
+from .mes_access import FINANCE, caller
 
 
 class MesCostLine(models.Model):
@@ -23,6 +24,11 @@ class MesCostLine(models.Model):
     variance = fields.Monetary(currency_field='currency_id', compute='_compute_variance', store=True,
                                help='Actual minus standard: positive is unfavourable.')
 
+    scrap_carried = fields.Monetary(
+        'Carried to scrap', currency_field='currency_id', compute='_compute_scrap_carried',
+        help='What scrapped units carried out of WIP at standard for this element: the Scrap row\'s, so '
+             'this row\'s actual is its journal items less this.')
+
     _sql_constraints = [('element_uniq', 'unique (production_id, element)', 'One cost line per element.')]
 
     @api.depends('standard', 'actual', 'element')
@@ -31,3 +37,34 @@ class MesCostLine(models.Model):
         for line in self:
             line.variance = line.actual - line.standard
             line.sequence = order.index(line.element) if line.element in order else 99
+
+    def _compute_scrap_carried(self):
+        for line in self:
+            carried = 0.0
+            if line.element in ('material', 'labor', 'machine') and line.production_id:
+                carried = line.production_id.sudo()._mes_scrapped_standard()[line.element]
+            line.scrap_carried = carried
+
+    # -- drill-down ---------------------------------------------------------------------------
+    def _mes_journal_item_domain(self):
+        """The journal items this line's actual is read from (``mrp.production._mes_actual``):
+        the element on the WIP account and, after the close, its late facts on the variance
+        accounts; the Scrap row, the scrap account's items. Their sum is the actual plus what
+        scrapped units carried out at standard (``scrap_carried``)."""
+        self.ensure_one()
+        company = self.production_id.company_id.sudo()
+        domain = [('mes_production_id', '=', self.production_id.id), ('mes_cost_element', '=', self.element)]
+        if self.element == 'scrap':
+            return domain + [('account_id', '=', company.mes_scrap_account_id.id)]
+        return domain + ['|', ('account_id', '=', company.mes_wip_account_id.id),
+                         ('mes_variance_kind', '=', 'late_fact')]
+
+    @caller(FINANCE)
+    def action_mes_journal_items(self):
+        self.ensure_one()
+        return {'type': 'ir.actions.act_window',
+                'name': _('Journal items: %s, %s') % (self.production_id.name,
+                                                       dict(COST_ELEMENTS).get(self.element, self.element)),
+                'res_model': 'account.move.line', 'view_mode': 'tree,form',
+                'views': [(False, 'tree'), (False, 'form')], 'domain': self._mes_journal_item_domain(),
+                'context': {'create': False, 'edit': False, 'delete': False}}

@@ -7,7 +7,8 @@ from odoo.exceptions import AccessError, UserError
 from ..models.mes_terminal import token_hash
 from .common import ShopFloorCase
 
-COST_MODELS = ('mes.cost.line', 'mes.wip.report', 'mes.cost.of.quality', 'account.move', 'account.move.line')
+COST_MODELS = ('mes.cost.line', 'mes.cost.operation', 'mes.cost.employee', 'mes.wip.report', 'mes.cost.of.quality',
+               'account.move', 'account.move.line')
 
 
 class SecurityCase(ShopFloorCase):
@@ -53,7 +54,8 @@ class TestCostAndAccounting(SecurityCase):
 
     def test_finance_and_supervisor_read_cost(self):
         for role in ('finance', 'supervisor'):
-            for model in ('mes.cost.line', 'mes.wip.report', 'mes.cost.of.quality'):
+            for model in ('mes.cost.line', 'mes.cost.operation', 'mes.cost.employee', 'mes.wip.report',
+                          'mes.cost.of.quality'):
                 self.assertTrue(self.can(self.roles[role], model, 'read'), '%s cannot read %s' % (role, model))
         for role in ('finance', 'supervisor'):
             for model in ('mes.cost.line', 'mes.wip.report'):

@@ -54,6 +54,12 @@ WHO_MAY = {
     ('mes.workcenter.timeline', 'action_view_oee'): MES_USERS,
     ('mes.workcenter.timeline', 'action_view_downtime'): MES_USERS,
     ('mrp.production', 'action_mes_print_cost_sheet'): {'supervisor', 'finance'},
+    ('mes.cost.line', 'action_mes_journal_items'): {'finance'},
+    ('mes.cost.operation', 'action_mes_journal_items'): {'finance'},
+    ('mes.cost.operation', 'action_mes_labor_logs'): {'supervisor', 'finance'},
+    ('mes.cost.operation', 'action_mes_run_time'): {'supervisor', 'finance'},
+    ('mes.cost.employee', 'action_mes_journal_items'): {'finance'},
+    ('mes.cost.employee', 'action_mes_labor_logs'): {'supervisor', 'finance'},
     ('mrp.workcenter', 'action_mes_oee'): MES_USERS,
     ('mrp.workcenter', 'action_mes_timeline'): MES_USERS,
     ('mrp.workcenter', 'action_mes_breakdown_request'): MES_USERS,
@@ -62,7 +68,7 @@ WHO_MAY = {
 # Arguments a caller would pass (the methods not named here take none).
 ARGS = {('mes.event', 'action_discard'): ('a reason',)}
 # Set-up methods Odoo runs as the superuser at install; nobody else may.
-INIT_MODELS = ('mes.event', 'mes.wip.report', 'mes.cost.of.quality')
+INIT_MODELS = ('mes.event', 'mes.wip.report', 'mes.cost.of.quality', 'mes.cost.operation', 'mes.cost.employee')
 
 
 def addon_public_methods(registry):

@@ -241,6 +241,8 @@ def test_each_role_opens_every_screen_of_its_menus_without_an_error(chromium, li
     assert any(p.endswith('Labor logs') for p in paths), paths
     if role != 'operator':
         assert any(p.endswith('Actual vs standard') for p in paths), paths
+        assert any(p.endswith('Cost by operation') for p in paths), paths
+        assert any(p.endswith('Cost by employee') for p in paths), paths
     else:
         assert not any('Cost' in p.split(' / ')[1:2] for p in paths), paths
     assert opened >= 3, 'only %d records opened: %s' % (opened, backend.opened)
@@ -260,3 +262,47 @@ def test_supervisors_and_finance_print_the_cost_sheet(live_server, floor, plant,
     assert pdf.status_code == 200, pdf.text[:2000]
     assert pdf.headers['Content-Type'] == 'application/pdf'
     assert pdf.content.startswith(b'%PDF')
+
+
+@pytest.mark.parametrize('role', ['supervisor', 'finance'])
+def test_the_cost_sheet_tab_shows_the_breakdown_and_each_line_drills_down(chromium, live_server, floor, plant, role):
+    """The closed order's Cost sheet tab: its lines by element, operation and employee; finance
+    opens the journal items behind a line of each, supervisors the labor logs (journal items are
+    finance's: their buttons are not shown to supervisors)."""
+    from selenium.webdriver.common.by import By
+    login, password = plant[role]
+    backend = Backend(chromium, live_server, login, password)
+    backend.sign_in()
+    form = 'action=%d&model=mrp.production&id=%d&view_type=form' % (
+        live_server.rpc('ir.model.data', 'xmlid_to_res_id', 'mrp.mrp_production_action'), floor.production_id)
+    drills = [('mes_cost_operation_ids', 'action_mes_labor_logs', 'Labor'),
+              ('mes_cost_employee_ids', 'action_mes_labor_logs', 'Labor')]
+    if role == 'finance':
+        drills += [('mes_cost_line_ids', 'action_mes_journal_items', 'Journal items'),
+                   ('mes_cost_operation_ids', 'action_mes_journal_items', 'Journal items'),
+                   ('mes_cost_employee_ids', 'action_mes_journal_items', 'Labor absorbed')]
+    for field, button, title in drills:
+        where = '%s %s as %s' % (field, button, role)
+        backend.open(where + ' (form)', form)
+        tab = chromium.find_element(By.XPATH, "//ul[contains(@class, 'nav-tabs')]//a[normalize-space()='Cost sheet']")
+        tab.click()
+        backend.settle(where + ' (tab)')
+        rows = chromium.find_elements(By.CSS_SELECTOR, '.o_field_one2many[name=%s] tbody tr.o_data_row' % field)
+        assert rows, 'no line in %s' % field
+        # the machine line by element (the fixture's components cost nothing), else the first line
+        rows = [r for r in rows if field != 'mes_cost_line_ids' or 'Machine' in r.text]
+        # a list's icon button has no name in the page: its string is its title
+        title_of = {'action_mes_labor_logs': 'Labor logs', 'action_mes_journal_items': 'Journal items'}
+        buttons = rows[0].find_elements(By.CSS_SELECTOR, 'button[title="%s"]' % title_of[button]) if rows else []
+        assert buttons, 'no %s button in %s' % (button, field)
+        buttons[0].click()
+        backend.wait(lambda: title in (chromium.execute_script(
+            "var b = document.querySelector('.o_control_panel .breadcrumb'); return b ? b.innerText : '';") or ''),
+            'the drill-down did not open at %s' % where)
+        backend.settle(where)
+        assert chromium.find_elements(By.CSS_SELECTOR, '.o_list_view tbody tr.o_data_row'), \
+            'the drill-down of %s is empty' % where
+    if role == 'supervisor':
+        backend.open('supervisor form', form)
+        assert not chromium.find_elements(By.CSS_SELECTOR, 'button[title="Journal items"]')
+    assert not backend.problems, '\n'.join(backend.problems)
