@@ -571,3 +571,44 @@ def count_statuses(results, into):
             into['codes'][code] = into['codes'].get(code, 0) + 1
             into.setdefault('first_error', '%s: %s' % (code, result.get('error', {}).get('message')))
     return into
+
+
+# -- the posting stage (issue 18) -----------------------------------------------------------------
+def production_workers():
+    """The prefork workers scripts/production_conf.py gives this machine (2 x cores + 1)."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def posting_server(db, name='server', workers=None):
+    """An Odoo server that runs the postings as in production (scripts/production_conf.py):
+    ``--load=web,queue_job`` (queue_job's runner in the server), prefork workers (2 x cores + 1
+    by default), channels ``root:<min(2, workers - 1)>,root.mes_posting:1`` (set through
+    ODOO_QUEUE_JOB_CHANNELS, which queue_job reads before the config file). Not started."""
+    workers = workers or production_workers()
+    server = OdooServer(db, workers=workers, name=name, extra=['--load=web,queue_job'])
+    server.channels = 'root:%d,root.mes_posting:1' % max(1, min(2, workers - 1))
+    start = server.start
+
+    def start_with_channels(timeout=240):
+        saved = os.environ.get('ODOO_QUEUE_JOB_CHANNELS')
+        os.environ['ODOO_QUEUE_JOB_CHANNELS'] = server.channels
+        try:
+            return start(timeout)
+        finally:
+            if saved is None:
+                os.environ.pop('ODOO_QUEUE_JOB_CHANNELS', None)
+            else:
+                os.environ['ODOO_QUEUE_JOB_CHANNELS'] = saved
+    server.start = start_with_channels
+    return server
+
+
+def pg_connect(db):
+    """A psycopg2 connection to ``db`` in autocommit (each statement sees what is committed):
+    for watching a live server's tables from the bench process."""
+    import psycopg2
+    env = pg_env()
+    connection = psycopg2.connect(dbname=db, host=env['PGHOST'], port=env['PGPORT'], user=env['PGUSER'],
+                                  password=env.get('PGPASSWORD'))
+    connection.autocommit = True
+    return connection

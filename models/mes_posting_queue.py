@@ -20,6 +20,10 @@ IDENTITY_PREFIX = 'shopfloor_mes.posting:'
 # A job started or enqueued longer ago than this whose row no running job holds was left by a
 # server that died (kill -9, power loss); queue_job never runs such a job again by itself.
 STALE_AFTER_SECONDS = 10
+# The first key of the advisory lock a running posting job holds on itself (the second is its
+# uuid's hash). Not a lock on queue_job's row: on a conflict, queue_job writes that row from a
+# second transaction while the job's own is still open.
+JOB_LOCK_SPACE = 0x4D45   # "ME"
 
 
 class MesExecutionQueue(models.Model):
@@ -66,8 +70,8 @@ class MesExecutionQueue(models.Model):
     def _mes_requeue_stale_postings(self, older_than=STALE_AFTER_SECONDS):
         """Give back to the runner the posting jobs a server that died left ``started`` or
         ``enqueued``: they fill the channel and nothing behind them runs (queue_job's README
-        asks for this by hand). A running job holds its own row locked until it ends
-        (``_job_post``), so ``SKIP LOCKED`` leaves live ones alone, also those of another
+        asks for this by hand). A running job holds an advisory lock on itself until its
+        transaction ends (``_job_post``), so live ones are left alone, also those of another
         server. Running one again is safe: a posting brings Odoo's records up to the recorded
         state by difference, in one transaction. A job that was running each time its server
         died, as often as it may be retried, is failed (it may be what kills the server)."""
@@ -85,7 +89,9 @@ class MesExecutionQueue(models.Model):
                                AND coalesce(s.date_started, s.date_enqueued)
                                    < (now() at time zone 'UTC') - make_interval(secs => %(age)s)
                                FOR UPDATE SKIP LOCKED)
-            RETURNING q.uuid, q.state""", {'channel': POSTING_CHANNEL, 'age': older_than})
+               -- taken only when no running job holds it; ours until this transaction ends
+               AND pg_try_advisory_xact_lock(%(space)s, hashtext(q.uuid))
+            RETURNING q.uuid, q.state""", {'channel': POSTING_CHANNEL, 'age': older_than, 'space': JOB_LOCK_SPACE})
         rows = self.env.cr.fetchall()
         if rows:
             _logger.warning('posting jobs left by a stopped server given back to the runner: %s',
@@ -98,7 +104,7 @@ class MesExecutionQueue(models.Model):
         uuid = self.env.context.get('job_uuid')
         if uuid:
             # held until the job's transaction ends: a live job is never taken for a stale one
-            self.env.cr.execute('SELECT 1 FROM queue_job WHERE uuid = %s FOR UPDATE', (uuid,))
+            self.env.cr.execute('SELECT pg_advisory_xact_lock(%s, hashtext(%s))', (JOB_LOCK_SPACE, uuid))
         executions = self.sudo().search(['|', ('production_id', '=', production_id),
                                          ('workorder_id.production_id', '=', production_id)], order='id')
         executions._post()

@@ -56,7 +56,8 @@ class TestPostingQueue(ShopFloorCase):
 class TestPostingJobsAServerLeft(ShopFloorCase):
     """kill -9 leaves queue_job's row of a running posting ``started``: queue_job never runs it
     again and the posting channel stays full. The server gives such jobs back to the runner at
-    start and every minute; a job still running (its row held by its transaction) is left alone."""
+    start and every minute; a job still running (its advisory lock held by its transaction) is
+    left alone."""
 
     def insert_started_jobs(self, jobs):
         with self.env.registry.cursor() as cr:
@@ -78,7 +79,8 @@ class TestPostingJobsAServerLeft(ShopFloorCase):
         self.insert_started_jobs([(dead, 60, 0), (running, 60, 0), (just_started, 2, 0), (crashed_often, 60, 4)])
         live_job = self.env.registry.cursor()
         try:
-            live_job.execute('SELECT 1 FROM queue_job WHERE uuid = %s FOR UPDATE', (running,))
+            # the running job: its posting is under way in its own transaction
+            self.env(cr=live_job)['mes.execution'].with_context(job_uuid=running)._job_post(self.mo.id)
             with self.env.registry.cursor() as cr:
                 self.env(cr=cr)['mes.execution']._cron_post_pending()
             states = self.job_states(uuids)
@@ -92,6 +94,12 @@ class TestPostingJobsAServerLeft(ShopFloorCase):
                 self.env(cr=cr)['mes.execution']._register_hook()
             self.assertEqual(self.job_states(uuids)[just_started], ('pending', 1))
             self.assertEqual(self.job_states(uuids)[running], ('started', 0))
+            # on a conflict queue_job writes the running job's row from another transaction
+            # while the job's own is still open: nothing of ours may make that wait
+            with self.env.registry.cursor() as cr:
+                cr.execute("SET LOCAL lock_timeout = '2s'")
+                cr.execute("UPDATE queue_job SET state = 'pending' WHERE uuid = %s", (running,))
+                self.assertEqual(cr.rowcount, 1)
         finally:
             live_job.rollback()
             live_job.close()
