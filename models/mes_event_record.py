@@ -23,6 +23,7 @@ NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime'}
 
 
 QUALITY_TYPES = ('check', 'produce', 'finish')
+TERMINAL_SEEN = "UPDATE mes_terminal SET last_seen_at = %s, clock_offset_ms = %s WHERE id = %s"
 
 
 class MesEventRecord(models.Model):
@@ -61,12 +62,11 @@ class MesEventRecord(models.Model):
         # stops pays no query for it
         quality = {row_id for _index, row_id, raw, _offset in fresh
                    if row_id in judged and raw.get('type') in QUALITY_TYPES}
-        gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}) if quality else {}
+        with_checks = any(raw.get('type') == 'check' for _index, row_id, raw, _offset in fresh if row_id in quality)
+        gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks) if quality else {}
         if gated:
             executions |= Execution._record(gated, received_at)
-        self._answer(fresh, results)
-        self.env.cr.execute("UPDATE mes_terminal SET last_seen_at = %s, clock_offset_ms = %s WHERE id = %s",
-                            (received_at, ordering.offset_ms(offset), terminal.id))
+        self._answer(fresh, results, (received_at, ordering.offset_ms(offset), terminal.id))
         return results, executions
 
     # -- 1. store ------------------------------------------------------------------------------
@@ -153,7 +153,8 @@ class MesEventRecord(models.Model):
         for row_id, event in parsed.items():
             at = ordering.corrected_time(event.at, offsets[row_id])
             wo, employee = lookup.workorder(event.workorder_id), lookup.employee(event.employee)
-            links[row_id] = {'workorder_id': wo.id or None, 'workcenter_id': wo.workcenter_id.id or None,
+            links[row_id] = {'workorder_id': wo.id or None,
+                             'workcenter_id': lookup.workorder_facts[wo.id][0] if wo else None,
                              'employee_id': employee.id or None, 'qty': event.data.get('qty') or 0.0,
                              'corrected_at': at, 'data_json': json.dumps(event.data, sort_keys=True)}
             try:
@@ -166,16 +167,18 @@ class MesEventRecord(models.Model):
         return judged
 
     @api.model
-    def _quality_pass(self, judged):
+    def _quality_pass(self, judged, with_checks=True):
         """The quality of the batch's applied events, in true time: a check lands in the MES's
         quality records at once, and the gate of a produce or finish after it reads them. A
         produce or finish that a blocking check holds is refused (``quality_check_blocking``)
         and leaves its work order's fold; returns {event row id: work order} to fold again."""
-        events = self.sudo().browse(list(judged)).filtered(lambda e: e.state == 'applied')
-        refused, refold = {}, {}
         # the active points read once for the batch: a work order no point applies to has no
         # check to schedule and nothing to hold it (the same rule as _for_workorder)
-        points = self.env['mes.quality.point'].sudo().search([]) if events else []
+        points = self.env['mes.quality.point'].sudo().search([])
+        if not points and not with_checks:
+            return {}   # no gate, and no check to record (an archived point's still is)
+        events = self.sudo().browse(list(judged)).filtered(lambda e: e.state == 'applied')
+        refused, refold = {}, {}
         gated = {wo.id for wo in judged.values() if any(point._applies_to(wo) for point in points)}
         for event in events.sorted(lambda e: (e.corrected_at, e.seq or 0, e.id)):
             wo = judged[event.id]
@@ -226,13 +229,17 @@ class MesEventRecord(models.Model):
 
     # -- the answer ------------------------------------------------------------------------------
     @api.model
-    def _answer(self, fresh, results):
+    def _answer(self, fresh, results, seen):
+        """Each event's answer from its stored verdict; in the same statement, the terminal's
+        ``seen`` = (last seen at, clock offset in ms, terminal id)."""
         duplicates = [(index, first_id) for index, first_id in enumerate(results) if isinstance(first_id, int)]
         ids = [item[1] for item in fresh] + [first_id for _index, first_id in duplicates]
         if not ids:
+            self.env.cr.execute(TERMINAL_SEEN, seen)
             return
-        self.env.cr.execute("""SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message,
-                                      blocked_by_uid FROM mes_event WHERE id = ANY(%s)""", (ids,))
+        self.env.cr.execute("WITH seen AS (" + TERMINAL_SEEN + """)
+                               SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message,
+                                      blocked_by_uid FROM mes_event WHERE id = ANY(%s)""", seen + (ids,))
         rows = {r[0]: r for r in self.env.cr.fetchall()}
         for index, row_id, _raw, _offset in fresh:
             _id, uid, state, code, message, by = rows[row_id]
@@ -253,35 +260,52 @@ class MesEventRecord(models.Model):
                 results[index]['error'] = {'code': code, 'message': message}
 
 
+# What a batch needs of Odoo's data, in one statement: the terminal's work centers; per work
+# order its work center, state and the product it makes (with its tracking); per badge the
+# active employee, whether a wrong-PIN lock holds it now and where it may work; the reasons.
+LOOKUP_SQL = """
+SELECT (SELECT coalesce(array_agg(r.workcenter_id), '{}') FROM mes_terminal_workcenter_rel r
+         WHERE r.terminal_id = %(terminal)s),
+       (SELECT coalesce(json_agg(json_build_array(wo.id, wo.workcenter_id, wo.state, mo.product_id, t.tracking)), '[]')
+          FROM mrp_workorder wo
+          JOIN mrp_production mo ON mo.id = wo.production_id
+          JOIN product_product p ON p.id = mo.product_id
+          JOIN product_template t ON t.id = p.product_tmpl_id
+         WHERE wo.id = ANY(%(workorders)s)),
+       (SELECT coalesce(json_agg(json_build_array(
+                   e.id, e.barcode, e.mes_locked_until > (now() at time zone 'UTC'), e.mes_locked_until,
+                   (SELECT array_agg(q.workcenter_id) FROM mes_employee_workcenter_rel q WHERE q.employee_id = e.id))),
+               '[]')
+          FROM hr_employee e WHERE e.barcode = ANY(%(badges)s) AND e.active),
+       (SELECT coalesce(json_agg(json_build_array(r.code, r.kind)), '[]')
+          FROM mes_reason r WHERE r.code = ANY(%(codes)s) AND r.active AND NOT coalesce(r.is_category, false))
+"""
+
+
 class _Lookup:
-    """Odoo's data a batch needs, read once for all its events."""
+    """Odoo's data a batch needs, read once for all its events (``LOOKUP_SQL``). Work orders and
+    employees are records too, read by the ORM only for a refusal's names."""
 
     def __init__(self, env, terminal, events):
         events = list(events)
         sudo = env['mes.event'].sudo().env
         self.env, self.terminal = sudo, terminal
-        cr = env.cr
-        # the many2manys by SQL, one statement each: the ORM reads a relation and then filters
-        # its targets, two statements per record
-        cr.execute("SELECT workcenter_id FROM mes_terminal_workcenter_rel WHERE terminal_id = %s", (terminal.id,))
-        self.workcenters = {row[0] for row in cr.fetchall()}
-        # by id, one recordset: the batch's work orders read together (a filtered() per event
-        # loses that and reads each on its own)
-        found = sudo['mrp.workorder'].browse({e.workorder_id for e in events}).exists()
-        self.workorders = {wo.id: wo for wo in found}
-        badges = list({e.employee for e in events})
-        self.employees = {e.barcode: e for e in sudo['hr.employee'].search([('barcode', 'in', badges)])}
-        self.qualified = {}
-        if self.employees:
-            cr.execute("""SELECT employee_id, array_agg(workcenter_id) FROM mes_employee_workcenter_rel
-                          WHERE employee_id = ANY(%s) GROUP BY employee_id""",
-                       ([e.id for e in self.employees.values()],))
-            self.qualified = {employee_id: set(ids) for employee_id, ids in cr.fetchall()}
         codes = list({e.data.get('reason') for e in events if e.data.get('reason')})
-        self.reasons = {}
-        if codes:
-            for reason in sudo['mes.reason'].search([('code', 'in', codes), ('is_category', '=', False)]):
-                self.reasons[(reason.code, reason.kind)] = reason
+        env.cr.execute(LOOKUP_SQL, {'terminal': terminal.id, 'workorders': list({e.workorder_id for e in events}),
+                                    'badges': list({e.employee for e in events}), 'codes': codes})
+        workcenters, workorders, employees, reasons = env.cr.fetchone()
+        self.workcenters = set(workcenters)
+        records = sudo['mrp.workorder'].browse([row[0] for row in workorders])
+        self.workorders = {wo.id: wo for wo in records}
+        # id: (work center, state, product made, its tracking)
+        self.workorder_facts = {row[0]: tuple(row[1:]) for row in workorders}
+        people = sudo['hr.employee'].browse([row[0] for row in employees])
+        by_id = {e.id: e for e in people}
+        self.employees = {row[1]: by_id[row[0]] for row in employees}
+        # id: (locked now, locked until)
+        self.locks = {row[0]: (row[2], row[3]) for row in employees}
+        self.qualified = {row[0]: set(row[4]) for row in employees if row[4]}
+        self.reasons = {(code, kind) for code, kind in reasons}
 
     def workorder(self, workorder_id):
         return self.workorders.get(workorder_id) or self.env['mrp.workorder']
@@ -293,18 +317,20 @@ class _Lookup:
         """Raise the coded refusal of what the event names, if any."""
         if not wo:
             raise errors.WorkorderUnknown(id=event.workorder_id)
-        if wo.workcenter_id.id not in self.workcenters:
+        workcenter_id, state, _product_id, _tracking = self.workorder_facts[wo.id]
+        if workcenter_id not in self.workcenters:
             raise errors.WorkcenterNotOnTerminal(wo=wo.name, wc=wo.workcenter_id.name)
         if not employee:
             raise errors.EmployeeUnknown(badge=event.employee)
-        if employee._mes_is_locked():
+        locked, until = self.locks[employee.id]
+        if locked:
             # a locked badge reports nothing, on any terminal, until the lock ends or a
             # supervisor unlocks it (then the event can be retried from the dead-letter queue)
-            raise errors.EmployeeLocked(until=employee.mes_locked_until)
+            raise errors.EmployeeLocked(until=employee.mes_locked_until or until)
         qualified = self.qualified.get(employee.id)   # none listed: qualified everywhere
-        if qualified and wo.workcenter_id.id not in qualified:
+        if qualified and workcenter_id not in qualified:
             raise errors.EmployeeNotAllowed(employee=employee.name, wc=wo.workcenter_id.name)
-        if wo.state == 'cancel':
+        if state == 'cancel':
             raise errors.WorkorderCancelled(wo=workorder_name(wo))
         kind = NEEDS_REASON.get(event.type)
         if kind and (event.data['reason'], kind) not in self.reasons:
@@ -312,9 +338,11 @@ class _Lookup:
         getattr(self, '_check_' + event.type, lambda *a: None)(event, wo)
 
     def _check_produce(self, event, wo):
-        product = wo.production_id.product_id
-        self._check_lot(product, event, 'produce')
-        if product.tracking == 'serial' and event.data['qty'] != 1:
+        _workcenter_id, _state, product_id, tracking = self.workorder_facts[wo.id]
+        if tracking != 'none' and not event.data.get('lot'):
+            raise errors.LotRequired(product=self.env['product.product'].browse(product_id).display_name,
+                                     type='produce')
+        if tracking == 'serial' and event.data['qty'] != 1:
             raise errors.FieldInvalid(field='data.qty', problem='must be 1 for a serial-tracked product: '
                                       'report one serial number per produce event')
 

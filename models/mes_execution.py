@@ -32,6 +32,22 @@ FOLD_COLUMNS = """id, event_uid, terminal_id, seq, type, corrected_at, received_
                   data_json, corrects_uid, approved, state, error_code, blocked_by_uid, workorder_id"""
 
 
+# The record stage's writes, one statement (``_store``): each event whose verdict moved, each
+# execution row whose state changed.
+WRITE_VERDICTS = """
+    UPDATE mes_event e SET state = v.state, error_code = v.code, error_message = v.message,
+           blocked_by_uid = v.by, applied_at = CASE WHEN v.state = 'applied'
+           THEN coalesce(e.applied_at, now() at time zone 'UTC') ELSE e.applied_at END
+      FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[]) AS v(id, state, code, message, by)
+     WHERE e.id = v.id"""
+WRITE_STATES = """
+    UPDATE mes_execution x SET state_json = v.text, version = x.version + 1, good_qty = v.good,
+           scrap_qty = v.scrap, finished_at = v.finished_at, recorded_at = %s,
+           write_date = now() at time zone 'UTC', write_uid = %s
+      FROM unnest(%s::int[], %s::text[], %s::float8[], %s::float8[], %s::timestamp[]) AS v(id, text, good, scrap, finished_at)
+     WHERE x.id = v.id"""
+
+
 class MesExecution(models.Model):
     _name = 'mes.execution'
     _description = 'Recorded execution of a work order'
@@ -81,8 +97,7 @@ class MesExecution(models.Model):
             if text != locked[wo_id][3]:
                 states.append((locked[wo_id][0], text, state))
                 changed.append(locked[wo_id][0])
-        self._store_states(states, now)
-        self._write_verdicts(verdicts)
+        self._store(states, verdicts, now)
         self.invalidate_cache()
         self.env['mes.event'].invalidate_cache()
         return self.browse(changed)
@@ -97,39 +112,36 @@ class MesExecution(models.Model):
         by_event = {event_id: workorders.browse(wo_id) for wo_id, event_id in self.env.cr.fetchall()}
         return self._record(by_event, now)._post()
 
-    def _write_verdicts(self, verdicts):
-        """Set-based: (row id, state, code, message, by) for each event whose verdict moved."""
-        if not verdicts:
-            return
-        self.env.cr.execute("""
-            UPDATE mes_event e SET state = v.state, error_code = v.code, error_message = v.message,
-                   blocked_by_uid = v.by, applied_at = CASE WHEN v.state = 'applied'
-                   THEN coalesce(e.applied_at, now() at time zone 'UTC') ELSE e.applied_at END
-              FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[])
-                   AS v(id, state, code, message, by)
-             WHERE e.id = v.id""", tuple(list(column) for column in zip(*verdicts)))
-
     def _lock(self, workorder_ids):
-        """The execution rows of ``workorder_ids``, created when missing and locked in id order."""
-        cr = self.env.cr
-        ids = sorted(set(workorder_ids))
-        cr.execute("""INSERT INTO mes_execution (workorder_id, production_id, version,
-                                                 create_uid, write_uid, create_date, write_date)
-                      SELECT wo.id, wo.production_id, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
-                        FROM mrp_workorder wo WHERE wo.id = ANY(%s)
-                      ON CONFLICT (workorder_id) DO NOTHING""", (self.env.uid, self.env.uid, ids))
-        # the rows locked, with what the fold needs of the work order and its order, in the
-        # same statement: the planned quantity, the product made, the components needed
-        cr.execute("""SELECT x.id, x.workorder_id, x.version, x.state_json, mo.product_qty, mo.product_id,
-                             (SELECT json_object_agg(n.product_id, n.qty)
-                                FROM (SELECT m.product_id, SUM(m.product_uom_qty) AS qty FROM stock_move m
-                                       WHERE m.raw_material_production_id = mo.id AND m.state != 'cancel'
-                                       GROUP BY m.product_id) n), mo.company_id
-                        FROM mes_execution x
-                        JOIN mrp_workorder wo ON wo.id = x.workorder_id
-                        JOIN mrp_production mo ON mo.id = wo.production_id
-                       WHERE x.workorder_id = ANY(%s) ORDER BY x.workorder_id FOR UPDATE OF x""", (ids,))
-        return {row[1]: row for row in cr.fetchall()}
+        """The execution rows of ``workorder_ids``, created when missing and locked in id order,
+        with what the fold needs of the work order, its order and company, in one statement:
+        the planned quantity, the product made, the components needed, the company's limits
+        of plausibility. The upsert's no-op update is the lock (it waits for a terminal
+        holding the row and then sees its commit, as ``FOR UPDATE`` would)."""
+        self.env.cr.execute("""
+            WITH x AS (
+                INSERT INTO mes_execution (workorder_id, production_id, version,
+                                           create_uid, write_uid, create_date, write_date)
+                SELECT wo.id, wo.production_id, 0, %(uid)s, %(uid)s, now() at time zone 'UTC',
+                       now() at time zone 'UTC'
+                  FROM mrp_workorder wo WHERE wo.id = ANY(%(ids)s) ORDER BY wo.id
+                ON CONFLICT (workorder_id) DO UPDATE SET version = mes_execution.version
+                RETURNING id, workorder_id, version, state_json)
+            SELECT x.id, x.workorder_id, x.version, x.state_json, mo.product_qty, mo.product_id,
+                   (SELECT json_object_agg(n.product_id, n.qty)
+                      FROM (SELECT m.product_id, SUM(m.product_uom_qty) AS qty FROM stock_move m
+                             WHERE m.raw_material_production_id = mo.id AND m.state != 'cancel'
+                             GROUP BY m.product_id) n), mo.company_id,
+                   json_build_object('mes_quantity_tolerance', c.mes_quantity_tolerance,
+                                     'mes_max_interval_hours', c.mes_max_interval_hours,
+                                     'mes_max_age_days', c.mes_max_age_days,
+                                     'mes_partner_wait_hours', c.mes_partner_wait_hours)
+              FROM x
+              JOIN mrp_workorder wo ON wo.id = x.workorder_id
+              JOIN mrp_production mo ON mo.id = wo.production_id
+              LEFT JOIN res_company c ON c.id = mo.company_id
+             ORDER BY x.workorder_id""", {'uid': self.env.uid, 'ids': sorted(set(workorder_ids))})
+        return {row[1]: row for row in self.env.cr.fetchall()}
 
     def _fold_rows(self, workorder_ids):
         """Every event that takes part in the fold of these work orders, grouped by work order."""
@@ -145,11 +157,10 @@ class MesExecution(models.Model):
         """The fold's context: the company's limits, and the work order's planned quantity,
         product and component needs as ``_lock`` read them with the row."""
         params = self.env['ir.config_parameter'].sudo()
-        _id, _wo, _version, _state, planned_qty, product_id, needs, company_id = locked_row
-        company = self.env['res.company'].sudo().browse(company_id)
+        _id, _wo, _version, _state, planned_qty, product_id, needs, _company_id, company_limits = locked_row
         limits = {}
         for name, (field, key, convert) in PARAMS.items():
-            value = (company[field] if field and company else 0.0) or float(params.get_param(key) or 0.0) \
+            value = ((company_limits or {}).get(field) if field else 0.0) or float(params.get_param(key) or 0.0) \
                 or DEFAULTS.get(name)
             if value:
                 limits[name] = convert(float(value))
@@ -165,20 +176,19 @@ class MesExecution(models.Model):
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
         return execution.fold(events, self._fold_context(locked_row, rows, now))
 
-    def _store_states(self, states, now):
-        """Write the folds' states that changed, set-based: (row id, state JSON, state)."""
-        if not states:
+    def _store(self, states, verdicts, now):
+        """Write the folds' states that changed, (row id, state JSON, state), and the verdicts
+        that moved, (event row id, state, code, message, by): set-based, in one statement."""
+        if not states and not verdicts:
             return
-        self.env.cr.execute("""
-            UPDATE mes_execution x SET state_json = v.text, version = x.version + 1, good_qty = v.good,
-                   scrap_qty = v.scrap, finished_at = v.finished_at, recorded_at = %s,
-                   write_date = now() at time zone 'UTC', write_uid = %s
-              FROM unnest(%s::int[], %s::text[], %s::float8[], %s::float8[], %s::timestamp[])
-                   AS v(id, text, good, scrap, finished_at)
-             WHERE x.id = v.id""", (
+        state_params = (
             now, self.env.uid, [row_id for row_id, _t, _s in states], [text for _r, text, _s in states],
             [state.good for _r, _t, state in states], [sum(q for _k, q in state.scrap) for _r, _t, state in states],
-            [state.finished_at for _r, _t, state in states]))
+            [state.finished_at for _r, _t, state in states])
+        verdict_params = tuple(list(column) for column in zip(*verdicts)) if verdicts else ([],) * 5
+        self.env.cr.execute('WITH verdicts AS (' + WRITE_VERDICTS + ') ' + WRITE_STATES,
+                            verdict_params + state_params)
+
 
 def _verdict_changes(wo, rows, state):
     """The verdicts of ``state`` that differ from what ``rows`` store."""
