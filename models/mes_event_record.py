@@ -55,7 +55,8 @@ class MesEventRecord(models.Model):
         offset = ordering.clock_offset(received_at, sent_at)
         results = [None] * len(raw_events)
         fresh = self._store_batch(terminal, raw_events, offset, received_at, results)
-        judged = self._judge_static(terminal, fresh)
+        facts = {}
+        judged = self._judge_static(terminal, fresh, facts)
         Execution = self.env['mes.execution'].sudo()
         executions = Execution._record(judged, received_at)
         # only a check, a produce or a finish has to do with quality: a batch of starts and
@@ -63,6 +64,8 @@ class MesEventRecord(models.Model):
         quality = {row_id for _index, row_id, raw, _offset in fresh
                    if row_id in judged and raw.get('type') in QUALITY_TYPES}
         with_checks = any(raw.get('type') == 'check' for _index, row_id, raw, _offset in fresh if row_id in quality)
+        if not with_checks and not facts.get('quality_points', True):
+            quality = ()   # no point: nothing to gate, no check to record
         gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks) if quality else {}
         if gated:
             executions |= Execution._record(gated, received_at)
@@ -138,9 +141,10 @@ class MesEventRecord(models.Model):
 
     # -- 2. what needs Odoo's data but no history ------------------------------------------------
     @api.model
-    def _judge_static(self, terminal, fresh):
+    def _judge_static(self, terminal, fresh, facts=None):
         """Parse and check each fresh (index, row id, raw, clock offset); refused ones are dead
-        at once. Returns {row id: work order} for the events that go on to the fold."""
+        at once. Returns {row id: work order} for the events that go on to the fold; ``facts``
+        (a dict) gets ``quality_points``: whether any active quality point exists."""
         parsed, offsets, refused = {}, {}, {}
         for _index, row_id, raw, offset in fresh:
             offsets[row_id] = offset
@@ -149,6 +153,8 @@ class MesEventRecord(models.Model):
             except errors.MesError as exc:
                 refused[row_id] = (exc, {})
         lookup = _Lookup(self.env, terminal, parsed.values())
+        if facts is not None:
+            facts['quality_points'] = lookup.quality_points
         judged, links = {}, {}
         for row_id, event in parsed.items():
             at = ordering.corrected_time(event.at, offsets[row_id])
@@ -262,7 +268,8 @@ class MesEventRecord(models.Model):
 
 # What a batch needs of Odoo's data, in one statement: the terminal's work centers; per work
 # order its work center, state and the product it makes (with its tracking); per badge the
-# active employee, whether a wrong-PIN lock holds it now and where it may work; the reasons.
+# active employee, whether a wrong-PIN lock holds it now and where it may work; the reasons;
+# whether any quality point is active (none: no produce is gated).
 LOOKUP_SQL = """
 SELECT (SELECT coalesce(array_agg(r.workcenter_id), '{}') FROM mes_terminal_workcenter_rel r
          WHERE r.terminal_id = %(terminal)s),
@@ -278,7 +285,8 @@ SELECT (SELECT coalesce(array_agg(r.workcenter_id), '{}') FROM mes_terminal_work
                '[]')
           FROM hr_employee e WHERE e.barcode = ANY(%(badges)s) AND e.active),
        (SELECT coalesce(json_agg(json_build_array(r.code, r.kind)), '[]')
-          FROM mes_reason r WHERE r.code = ANY(%(codes)s) AND r.active AND NOT coalesce(r.is_category, false))
+          FROM mes_reason r WHERE r.code = ANY(%(codes)s) AND r.active AND NOT coalesce(r.is_category, false)),
+       EXISTS (SELECT 1 FROM mes_quality_point qp WHERE qp.active)
 """
 
 
@@ -293,7 +301,7 @@ class _Lookup:
         codes = list({e.data.get('reason') for e in events if e.data.get('reason')})
         env.cr.execute(LOOKUP_SQL, {'terminal': terminal.id, 'workorders': list({e.workorder_id for e in events}),
                                     'badges': list({e.employee for e in events}), 'codes': codes})
-        workcenters, workorders, employees, reasons = env.cr.fetchone()
+        workcenters, workorders, employees, reasons, self.quality_points = env.cr.fetchone()
         self.workcenters = set(workcenters)
         records = sudo['mrp.workorder'].browse([row[0] for row in workorders])
         self.workorders = {wo.id: wo for wo in records}
