@@ -12,7 +12,7 @@ Two loads, each run 3 times:
 - paced: every terminal sends one event a second on average (random 0.5-1.5 s apart), 20
   events/s in all, already far busier than a shop floor of 20 stations.
 
-Target: p95 under 100 ms."""
+Targets (issue 17): p95 under 150 ms saturated; under 50 ms paced, with 50 terminals."""
 import os
 import random
 import statistics
@@ -29,7 +29,10 @@ TERMINALS = 20
 ORDERS_EACH = 10
 EVENTS_EACH = B.scaled(60, 8, 'latency')
 RUNS = 3
-TARGET_MS = 100.0
+# issue 17: p95 < 150 ms with 20 terminals saturated, < 50 ms with 50 terminals paced one event
+# a second each (this script paces 20: its paced figure cannot meet the issue's load)
+TARGET_MS = {'saturated': 150.0, 'paced': 50.0}
+PACED_TERMINALS_ASKED = 50
 
 
 def terminal_loop(server, token, stream, count, pace, latencies, statuses, failures, lock, barrier):
@@ -112,10 +115,12 @@ def main():
     for number, mode in (('4a', 'saturated'), ('4b', 'paced')):
         p50s, p95s, p99s = summary[mode]
         p95 = statistics.median(p95s)
+        asked = PACED_TERMINALS_ASKED if mode == 'paced' else TERMINALS
         B.figure(number, 'latency, %d terminals, one event per request, %s (median of %d runs)'
                  % (TERMINALS, mode, len(p95s)),
                  'p50 %.0f ms, p95 %.0f ms, p99 %.0f ms' % (statistics.median(p50s), p95, statistics.median(p99s)),
-                 'p95 < %d ms' % TARGET_MS, p95 < TARGET_MS)
+                 'p95 < %d ms with %d terminals' % (TARGET_MS[mode], asked),
+                 p95 < TARGET_MS[mode] and TERMINALS >= asked)
 
 
 if __name__ == '__main__':
