@@ -1,4 +1,4 @@
-"""7. The posting stage (issue 18): how far Odoo's stock, labor logs and ledger trail what the
+"""9. The posting stage (issue 18): how far Odoo's stock, labor logs and ledger trail what the
 terminals recorded, when the postings run as in production.
 
 One Odoo server, set up as scripts/production_conf.py sets up production on this machine
@@ -14,18 +14,18 @@ database's clock is the reference: a posting is taken as committed when a poll f
 the commit), an event as received at its ``mes_event.received_at`` (stamped by the server on
 arrival, same host clock).
 
-- 7a ledger lag at plant load: 50 terminals, each with its own operator and 2 of 100 open
+- 9a ledger lag at plant load: 50 terminals, each with its own operator and 2 of 100 open
   orders (start, produce, produce, stop, then the other order), one event every 5 s each (4-6 s
   apart, one event per request), 10 minutes. After each answer the work order's
   ``mes_execution.version`` is read: the event is carried by the first posting of that work
   order whose version reaches it. Lag = that posting seen committed − the event's received_at.
   Target: p95 ≤ 30 s.
-- 7b queue drained after a replay burst: 10 terminals send 10,000 events (each 1,000 over its
+- 9b queue drained after a replay burst: 10 terminals send 10,000 events (each 1,000 over its
   own 20 orders, every order its own operator, a minute of shop-floor time per round) in
   batches of 100 as fast as they are answered; then drained = every ``mes_execution.version``
   equals its ``mes_posting.version`` and queue_job has no pending, enqueued or started job.
   Timed from the first send. Target: ≤ 120 s.
-- 7c a whole order's life (start, 20 produce, 2 scrap, a downtime, stop, finish, close), server
+- 9c a whole order's life (start, 20 produce, 2 scrap, a downtime, stop, finish, close), server
   time: ours = the terminal's requests (one event per request, each posted before the next, as
   at plant pace) + every posting job of the order (from the poll that first sees it started to
   the poll that first sees it done, 10 ms apart) + the close (``button_mark_done`` over JSON-RPC,
@@ -35,7 +35,7 @@ arrival, same host clock).
   button_block, then button_unblock and start again; button_pending; button_finish;
   button_mark_done). The same life in one batch (a terminal back online: one request, one
   posting) is printed beside it. Target: ours ÷ native ≤ 1.0.
-- 7d (SQL per posting of one order with 20 new events) is figure 2c of bench_queries.py.
+- 9d (SQL per posting of one order with 20 new events) is figure 2c of bench_queries.py.
 
 BENCH_SCALE / BENCH_SCALE_LEDGER shrink the load time, the burst and the lives;
 BENCH_TIME_BUDGET bounds the waits for a drain (never below 4 x the drain target)."""
@@ -69,8 +69,8 @@ DRAIN_TARGET_S = 120.0
 
 LIVES = B.scaled(3, 1, 'ledger')
 RATIO_TARGET = 1.0
-# every order of 7a and 7b its own operator, nobody on two orders at once (the floor has 20):
-# 7a badges 0-49, 7b 50-249, 7c 250, the warm-up 251
+# every order of 9a and 9b its own operator, nobody on two orders at once (the floor has 20):
+# 9a badges 0-49, 9b 50-249, 9c 250, the warm-up 251
 EMPLOYEES = PLANT_TERMINALS + BURST_TERMINALS * BURST_ORDERS_EACH + 2
 LIFE_BADGE, WARM_BADGE = EMPLOYEES - 2, EMPLOYEES - 1
 
@@ -223,7 +223,7 @@ def cpu_since(server, before):
     return odoo - before[0], pg - before[1]
 
 
-# -- 7c: one order's life, both ways -----------------------------------------------------------------
+# -- 9c: one order's life, both ways -----------------------------------------------------------------
 def life_events(extra):
     produce = [('produce', {'qty': 1})] * 10
     scrap = ('scrap', {'qty': 1, 'reason': extra['scrap_reason']})
@@ -352,7 +352,7 @@ def run_lives(server, floor, extra, cr):
             else:
                 results[path].append(our_life(server, client, cr, extra, token, badge, wo, path == 'batch'))
         n, o, b = results['native'][-1], results['online'][-1], results['batch'][-1]
-        B.say('  7c life %d: native %.2f s (%d calls); ours one event per request %.2f s (record %.2f + %d postings '
+        B.say('  9c life %d: native %.2f s (%d calls); ours one event per request %.2f s (record %.2f + %d postings '
               '%.2f + close %.2f; %s, order %s%s); ours in one batch %.2f s (record %.2f + %d posting %.2f + close '
               '%.2f; order %s%s) (load %s)' % (
                   life + 1, n['total'], n['calls'], o['total'], o['record'], o['jobs'], o['posting'], o['close'],
@@ -363,7 +363,7 @@ def run_lives(server, floor, extra, cr):
     return results
 
 
-# -- 7a: the plant ---------------------------------------------------------------------------------
+# -- 9a: the plant ---------------------------------------------------------------------------------
 class Versions:
     """A few connections shared by the terminal threads, for reading a work order's recorded
     version right after its answer."""
@@ -439,7 +439,7 @@ def run_plant(server, db, floor, extra, cr):
         if time.time() - last_report >= 60:
             last_report = time.time()
             ahead, active, blocked, failed = backlog(cr)
-            B.say('  7a after %3.0f s: %d events answered; %d work orders ahead of their posting, %d active jobs'
+            B.say('  9a after %3.0f s: %d events answered; %d work orders ahead of their posting, %d active jobs'
                   % (time.time() - started, len(sent), ahead, active))
     for thread in threads:
         thread.join()
@@ -467,18 +467,18 @@ def run_plant(server, db, floor, extra, cr):
     requests_s = [s['request_s'] for s in good]
     stats = job_stats(cr, after)
     peak = max((count for _at, count in watch.active), default=0)
-    B.say('  7a load: %d terminals for %.0f s: %d events answered (%.1f/s), %s, %d failed; request p50 %.0f ms, '
+    B.say('  9a load: %d terminals for %.0f s: %d events answered (%.1f/s), %s, %d failed; request p50 %.0f ms, '
           'p95 %.0f ms' % (PLANT_TERMINALS, load_s, len(good), len(good) / load_s, statuses,
                            len(sent) - len(good), 1000 * B.percentile(requests_s, 50), 1000 * B.percentile(requests_s, 95)))
-    B.say('  7a CPU during the load: Odoo %.0f s, PostgreSQL %.0f s (of %.0f s x %d cores)'
+    B.say('  9a CPU during the load: Odoo %.0f s, PostgreSQL %.0f s (of %.0f s x %d cores)'
           % (load_cpu[0], load_cpu[1], load_s, os.cpu_count()))
-    B.say('  7a at the end of the load: %d work orders ahead of their posting, %d active jobs (at most %d queued at '
+    B.say('  9a at the end of the load: %d work orders ahead of their posting, %d active jobs (at most %d queued at '
           'once); drained %s' % (ahead_at_end[0], ahead_at_end[1], peak,
                                  '%.0f s later' % drained if drained is not None else
                                  'NOT within %.0f s: %s ahead, %s active, %s blocked, %s failed jobs'
                                  % ((wait_cap(LAG_TARGET_S),) + tuple(state))))
-    B.say('  7a %s' % describe_jobs(stats))
-    B.say('  7a lag received → posting committed over %d events: p50 %.1f s, p95 %.1f s, p99 %.1f s, max %.1f s%s; '
+    B.say('  9a %s' % describe_jobs(stats))
+    B.say('  9a lag received → posting committed over %d events: p50 %.1f s, p95 %.1f s, p99 %.1f s, max %.1f s%s; '
           'from the answer: p95 %.1f s (poll every %.2f s)' % (
               len(lags), B.percentile(lags, 50), B.percentile(lags, 95), B.percentile(lags, 99), max(lags),
               '; %d never posted (counted to the end of the wait)' % unposted if unposted else '',
@@ -489,9 +489,9 @@ def run_plant(server, db, floor, extra, cr):
         bucket = min(len(minutes) - 1, int((s['answered'] - started) // 60))
         minutes[bucket] = max(minutes[bucket], lag)
         counts[bucket] += 1
-    B.say('  7a largest lag of the events sent in each minute: %s' % ', '.join('%.0f s' % m for m, c in zip(minutes, counts) if c))
+    B.say('  9a largest lag of the events sent in each minute: %s' % ', '.join('%.0f s' % m for m, c in zip(minutes, counts) if c))
     p95 = B.percentile(lags, 95)
-    B.figure('7a', 'ledger lag (event received -> its posting committed), p95; %d terminals, one event / %.0f s each, '
+    B.figure('9a', 'ledger lag (event received -> its posting committed), p95; %d terminals, one event / %.0f s each, '
                    '%d open orders, %.1f min' % (PLANT_TERMINALS, PERIOD_S, len(wos), load_s / 60.0),
              '%s%.1f s (p50 %.1f s, max %.1f s; %d events)' % ('>= ' if unposted else '', p95, B.percentile(lags, 50),
                                                               max(lags), len(lags)),
@@ -500,7 +500,7 @@ def run_plant(server, db, floor, extra, cr):
     return drained is not None
 
 
-# -- 7b: the replay burst -----------------------------------------------------------------------------
+# -- 9b: the replay burst -----------------------------------------------------------------------------
 def burst_queues(floor, extra):
     each = BURST // BURST_TERMINALS
     rounds = -(-each // BURST_ORDERS_EACH)
@@ -553,18 +553,18 @@ def run_burst(server, floor, extra, cr):
     total_s = now_db(cr) - first
     cpu = cpu_since(server, cpu)
     stats = job_stats(cr, after)
-    B.say('  7b burst: %d events from %d terminals in batches of %d over %d orders, answered in %.1f s (%.0f events/s), '
+    B.say('  9b burst: %d events from %d terminals in batches of %d over %d orders, answered in %.1f s (%.0f events/s), '
           '%s' % (sent, BURST_TERMINALS, BATCH, BURST_TERMINALS * BURST_ORDERS_EACH, sent_s, sent / sent_s, statuses))
-    B.say('  7b %s' % describe_jobs(stats))
-    B.say('  7b CPU from the first send to the end: Odoo %.0f s, PostgreSQL %.0f s (of %.0f s x %d cores)'
+    B.say('  9b %s' % describe_jobs(stats))
+    B.say('  9b CPU from the first send to the end: Odoo %.0f s, PostgreSQL %.0f s (of %.0f s x %d cores)'
           % (cpu[0], cpu[1], total_s, os.cpu_count()))
     if drained is None:
         count, done, _failed, run_avg = stats[:4]
-        B.say('  7b NOT drained after %.0f s: %d work orders ahead of their posting, %d active jobs, %d blocked '
+        B.say('  9b NOT drained after %.0f s: %d work orders ahead of their posting, %d active jobs, %d blocked '
               'postings, %d failed jobs; at %.1f s a job, the %d jobs left need about %.0f s more of one slot'
               % ((total_s,) + tuple(state) + (run_avg or 0, count - done, (count - done) * (run_avg or 0))))
     met = drained is not None and drained <= DRAIN_TARGET_S and sent >= BURST_FULL and not statuses.get('rejected')
-    B.figure('7b', 'posting queue drained after a %d-event replay burst (%d terminals, batches of %d, %d orders), '
+    B.figure('9b', 'posting queue drained after a %d-event replay burst (%d terminals, batches of %d, %d orders), '
                    'from the first send' % (sent, BURST_TERMINALS, BATCH, BURST_TERMINALS * BURST_ORDERS_EACH),
              ('%.0f s (sent in %.0f s, drained %.0f s after the last answer)' % (drained, sent_s, drained - sent_s))
              if drained is not None else '> %.0f s (not drained, %d orders left)' % (total_s, state[0]),
@@ -573,7 +573,7 @@ def run_burst(server, floor, extra, cr):
 
 def main():
     workers = B.production_workers()
-    B.say('## 7. The posting stage: ledger lag, queue drain, a whole order\'s life (a server as in production: '
+    B.say('## 9. The posting stage: ledger lag, queue drain, a whole order\'s life (a server as in production: '
           '%d workers, queue_job runner, postings in the channels production_conf.py writes)' % workers)
     db, floor = B.floor_copy('ledger')
     started = time.time()
@@ -586,14 +586,14 @@ def main():
     connection = B.pg_connect(db)
     cr = connection.cursor()
 
-    B.say('### 7c. A whole order\'s life, %d lives each way (rounds alternate the paths)' % LIVES)
+    B.say('### 9c. A whole order\'s life, %d lives each way (rounds alternate the paths)' % LIVES)
     lives = run_lives(server, floor, extra, cr)
-    B.say('### 7a. Ledger lag at plant load: %d terminals, one event every %.0f s each, %d open orders, %.0f s'
+    B.say('### 9a. Ledger lag at plant load: %d terminals, one event every %.0f s each, %d open orders, %.0f s'
           % (PLANT_TERMINALS, PERIOD_S, PLANT_TERMINALS * PLANT_ORDERS_EACH, PLANT_S))
     drained = run_plant(server, db, floor, extra, cr)
     if not drained:
-        B.say('  (the plant\'s backlog was still posting when 7b began: 7b waits for it too)')
-    B.say('### 7b. Queue drained after a %d-event replay burst' % BURST)
+        B.say('  (the plant\'s backlog was still posting when 9b began: 9b waits for it too)')
+    B.say('### 9b. Queue drained after a %d-event replay burst' % BURST)
     run_burst(server, floor, extra, cr)
 
     errors = server.errors_in_log()
@@ -608,9 +608,9 @@ def main():
     median = statistics.median(ratios)
     clean = all(o['state'] == 'done' and not o['blocked'] and not o['statuses'].get('rejected')
                 for o in lives['online'] + lives['batch'])
-    B.say('  7c ours ÷ native per life, one event per request: %s; in one batch: %s'
+    B.say('  9c ours ÷ native per life, one event per request: %s; in one batch: %s'
           % (B.spread(ratios, '%.2f'), B.spread(ratios_batch, '%.2f')))
-    B.figure('7c', 'a whole order\'s life (start, 20 produce, 2 scrap, downtime, stop, finish, close), ours '
+    B.figure('9c', 'a whole order\'s life (start, 20 produce, 2 scrap, downtime, stop, finish, close), ours '
                    '(recording + postings + close, one event per request) / native buttons, server time, median of %d'
              % LIVES,
              '%.2f (ours %.1f s: record %.1f + postings %.1f + close %.1f; native %.1f s; in one batch %.2f)' % (
@@ -620,7 +620,7 @@ def main():
                  statistics.median(o['close'] for o in lives['online']),
                  statistics.median(n['total'] for n in lives['native']), statistics.median(ratios_batch)),
              '<= %.1f' % RATIO_TARGET, median <= RATIO_TARGET and clean)
-    B.say('  7d (SQL statements per posting of one order with 20 new events) is figure 2c of bench_queries.py')
+    B.say('  9d (SQL statements per posting of one order with 20 new events) is figure 2c of bench_queries.py')
 
 
 if __name__ == '__main__':
