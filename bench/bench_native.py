@@ -54,18 +54,6 @@ def ours_round(server, session, token, stream, batch, statuses):
     return facts
 
 
-def wait_postings(connection, cap=900):
-    """Seconds until no posting job is pending, enqueued or started (at most ``cap``)."""
-    began = time.time()
-    with connection.cursor() as cr:
-        while time.time() - began < cap:
-            cr.execute("SELECT count(*) FROM queue_job WHERE state IN ('pending', 'enqueued', 'started')")
-            if not cr.fetchone()[0]:
-                break
-            time.sleep(0.5)
-    return time.time() - began
-
-
 def main():
     B.say('## 3. Terminal API vs Odoo\'s native path (same server: 2 workers; %d rounds of %d facts per path)'
           % (ROUNDS, ORDERS * len(B.CYCLE)))
@@ -96,7 +84,7 @@ def main():
             # row, as Odoo's own buttons do: they would make the native clicks fail on
             # serialization (seen: button_start) or wait. Issue 17's figure is the recording
             # time, so each path starts with the posting queue empty.
-            drained_in = wait_postings(watch)
+            drained_in = B.wait_postings(watch)
             if drained_in > 1:
                 B.say('  (waited %.0f s for the postings of the previous path)' % drained_in)
             started = time.time()

@@ -116,8 +116,14 @@ def main():
             B.count_statuses(server.post_events(session, queue['token'], queue['events'][start:start + BATCH]),
                              reference_statuses)
     in_order_s = time.time() - started
+    # the totals compared are Odoo's records, which the background postings write: both runs
+    # are compared once their posting queues are empty
+    watch = B.pg_connect(db_order)
+    in_order_posted_s = B.wait_postings(watch)
+    watch.close()
     server.stop()
-    B.say('  in-order run: %.1f s, %s' % (in_order_s, reference_statuses))
+    B.say('  in-order run: %.1f s, %s; its postings done %.1f s later' % (
+        in_order_s, reference_statuses, in_order_posted_s))
 
     server = B.OdooServer(db_replay, workers=2, name='replay').start()
     B.RETRIES.update(count=0)
@@ -131,11 +137,15 @@ def main():
     for thread in threads:
         thread.join()
     drain_s = time.time() - started
+    watch = B.pg_connect(db_replay)
+    posted_s = B.wait_postings(watch)
+    watch.close()
     errors = server.errors_in_log()
     server.stop()
     B.say('  replay: drained in %.1f s (%.0f events/s sent), %s; request time p50 %.2f s, max %.2f s; '
           '%d requests retried after a 503 (%s)' % (drain_s, sent / drain_s, statuses, B.percentile(latencies, 50),
                                                       max(latencies), B.RETRIES['count'], B.RETRIES.get('last', '-')))
+    B.say('  replay: its postings done %.1f s after the last answer (Odoo\'s records compared below)' % posted_s)
     if errors:
         B.say('  server log errors (%d), first: %s' % (len(errors), errors[0][:300]))
 

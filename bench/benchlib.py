@@ -612,3 +612,16 @@ def pg_connect(db):
                                   password=env.get('PGPASSWORD'))
     connection.autocommit = True
     return connection
+
+
+def wait_postings(connection, cap=900):
+    """Seconds until no posting job is pending, enqueued or started (at most ``cap``), watched
+    through ``connection`` (``pg_connect``)."""
+    began = time.time()
+    with connection.cursor() as cr:
+        while time.time() - began < cap:
+            cr.execute("SELECT count(*) FROM queue_job WHERE state IN ('pending', 'enqueued', 'started')")
+            if not cr.fetchone()[0]:
+                break
+            time.sleep(0.5)
+    return time.time() - began
