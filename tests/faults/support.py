@@ -450,6 +450,7 @@ class Stats:
         self.retries = 0
         self.all_duplicate_retries = 0
         self.bad = []   # answers that break the contract (5xx other than a coded 503, rejections)
+        self.nodb_fallbacks = 0   # Odoo's own 404 page while its pool held dropped connections
 
     def count(self, status):
         with self.lock:
@@ -514,6 +515,15 @@ class TerminalClient:
             except ValueError:
                 error = None
             if response.status_code == 503 and error and error.get('code') == 'service_unavailable':
+                time.sleep(0.2 + random.random() * 0.3)
+                continue
+            if response.status_code == 404 and error is None:
+                # not our API's answer but Odoo's own page: its dispatcher fell back to "no
+                # database" because the pooled connection PostgreSQL dropped failed the
+                # registry check (odoo.http.Root, Odoo 11). The tablet's outbox retries all
+                # but 400/413/415, so it loses nothing; counted and printed, not hidden.
+                with self.stats.lock:
+                    self.stats.nodb_fallbacks += 1
                 time.sleep(0.2 + random.random() * 0.3)
                 continue
             self.stats.bad.append('HTTP %s without a retryable code: %s' % (response.status_code, response.text[:200]))
