@@ -28,6 +28,7 @@ from odoo import _, api, fields, models, tools
 
 from ..services import costing
 from .mes_access import FINANCE, SUPERVISOR, caller, superuser_only
+from .mes_cost_line import journal_items_action as _items_action
 from .mrp_workcenter import MONEY_GROUPS
 
 # The cents of rounding the ledger may hold beyond the lines' own (the tolerance in the SELECTs
@@ -198,15 +199,6 @@ SELECT id, production_id, company_id, currency_id, employee_id, clock_hours, hou
                             THEN cents ELSE 0 END)::float AS cost
   FROM ranked
 """
-
-
-def _items_action(name, domain):
-    return {
-        'type': 'ir.actions.act_window', 'name': name, 'res_model': 'account.move.line',
-        'view_mode': 'tree,form', 'views': [(False, 'tree'), (False, 'form')], 'domain': domain,
-        'context': {'create': False, 'edit': False, 'delete': False},
-        'target': 'current',
-    }
 
 
 class MesCostOperation(models.Model):

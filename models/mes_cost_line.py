@@ -62,9 +62,17 @@ class MesCostLine(models.Model):
     @caller(FINANCE)
     def action_mes_journal_items(self):
         self.ensure_one()
-        return {'type': 'ir.actions.act_window',
-                'name': _('Journal items: %s, %s') % (self.production_id.name,
-                                                       dict(COST_ELEMENTS).get(self.element, self.element)),
-                'res_model': 'account.move.line', 'view_mode': 'tree,form',
-                'views': [(False, 'tree'), (False, 'form')], 'domain': self._mes_journal_item_domain(),
-                'context': {'create': False, 'edit': False, 'delete': False}}
+        return journal_items_action(_('Journal items: %s, %s') % (
+            self.production_id.name, dict(COST_ELEMENTS).get(self.element, self.element)),
+            self._mes_journal_item_domain())
+
+
+def journal_items_action(name, domain):
+    """A read-only list of the journal items ``domain`` selects (the drill-downs of the cost
+    sheet's lines by element, operation and employee)."""
+    return {
+        'type': 'ir.actions.act_window', 'name': name, 'res_model': 'account.move.line',
+        'view_mode': 'tree,form', 'views': [(False, 'tree'), (False, 'form')], 'domain': domain,
+        'context': {'create': False, 'edit': False, 'delete': False},
+        'target': 'current',
+    }
