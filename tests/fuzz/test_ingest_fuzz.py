@@ -13,6 +13,7 @@ from ...services import contract, errors
 from ..common import T0, ShopFloorCase
 from . import strategies as S
 from .conftest import count
+from .expected import conflict_uids, new_rows
 
 CASES = S.budget('FUZZ_INGEST_CASES', 0.17, 300)
 ALL_CODES = {cls.code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.MesError)}
@@ -63,13 +64,15 @@ class TestIngestFuzz(ShopFloorCase):
 
         # a case is one event; an example is a request of about three
         @settings(max_examples=max(1, CASES // 3), deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(batch=self.batch_strategy(), repeat=st.integers(0, 3),
+        @given(batch=self.batch_strategy(), repeat=st.integers(0, 4),
                skew_seconds=st.integers(-20 * 24 * 3600, 20 * 24 * 3600) | st.just(0))
         def run(batch, repeat, skew_seconds):
             if repeat == 1 and batch:
                 batch = batch + [batch[0]]            # the same id twice in one request
             elif repeat == 2 and known:
                 batch = batch + [known[-1]]            # an event sent in an earlier request
+            elif repeat == 4 and batch and isinstance(batch[0], dict):
+                batch = batch + [dict(batch[0], seq=-1)]   # the same id, other content: a conflict
             sent_at = RECEIVED - timedelta(seconds=skew_seconds)
             try:
                 with self.env.cr.savepoint():
@@ -86,17 +89,22 @@ class TestIngestFuzz(ShopFloorCase):
     def check_batch(self, Event, batch, sent_at):
         count('mes.event._ingest', 'cases', len(batch) or 1)
         uids = [contract.raw_event_id(raw) for raw in batch]
-        existing = set(Event.search([('event_uid', 'in', [u for u in uids if u])]).mapped('event_uid'))
-        fresh_with_id = len({u for u in uids if u and u not in existing})
-        fresh = fresh_with_id + sum(1 for u in uids if not u)
+        sent = [u for u in uids if u]
+        stored = {e.event_uid: e.raw for e in Event.search([('event_uid', 'in', sent)])}
+        existing = set(stored)
+        conflicts = {}
+        for e in Event.search([('conflict_uid', 'in', sent)]):
+            conflicts.setdefault(e.conflict_uid, set()).add(e.raw)
+        fresh = new_rows(batch, stored, conflicts)
+        conflicting = conflict_uids(batch, stored)
         rows_before = Event.search([])
         before = self.counts(Event.browse())
         results = Event._ingest(self.terminal, batch, sent_at, RECEIVED)
         assert len(results) == len(batch)
         assert [r['id'] or None for r in results] == uids   # an event without a usable id answers id false
-        new_rows = Event.search([]) - rows_before
-        assert len(new_rows) == fresh, (len(new_rows), fresh)
-        by_uid = {row.event_uid: row for row in new_rows if row.event_uid}
+        added = Event.search([]) - rows_before
+        assert len(added) == fresh, (len(added), fresh)
+        by_uid = {row.event_uid: row for row in added if row.event_uid}
         seen = set()
         for raw, uid, result in zip(batch, uids, results):
             assert result['status'] in ('applied', 'rejected', 'duplicate'), result
@@ -110,6 +118,12 @@ class TestIngestFuzz(ShopFloorCase):
                 code = result['error']['code']
                 assert code in ALL_CODES and result['error']['message'], result
                 count('mes.event._ingest', 'rejected ' + code)
+                if code == errors.EventIdConflict.code:
+                    # the other content under a known id: kept dead beside the first, verbatim
+                    assert uid in conflicting, result
+                    kept = added.filtered(lambda r: r.conflict_uid == uid and r.state == 'dead')
+                    assert any(_canonical(json.loads(r.raw)) == _canonical(raw) for r in kept), result
+                    continue
             if uid:
                 row = by_uid[uid]
                 expected = ('applied', 'waiting') if result['status'] == 'applied' else ('dead', 'held')
@@ -118,7 +132,7 @@ class TestIngestFuzz(ShopFloorCase):
                 if row.state in ('dead', 'held'):
                     assert row.error_code == result['error']['code']
                     assert self.counts(row)['effects_of_these'] == 0, 'a rejected event left side effects'
-        for row in new_rows.filtered(lambda r: not r.event_uid):
+        for row in added.filtered(lambda r: not r.event_uid):
             assert row.state == 'dead' and row.error_code in ALL_CODES
         if not any(r['status'] == 'applied' for r in results):
             after = self.counts(Event.browse())
