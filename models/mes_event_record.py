@@ -58,7 +58,7 @@ class MesEventRecord(models.Model):
         facts = {}
         judged = self._judge_static(terminal, fresh, facts)
         Execution = self.env['mes.execution'].sudo()
-        executions = Execution._record(judged, received_at)
+        executions = Execution._record(judged, received_at, resume=True)
         # only a check, a produce or a finish has to do with quality: a batch of starts and
         # stops pays no query for it
         quality = {row_id for _index, row_id, raw, _offset in fresh

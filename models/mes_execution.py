@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from odoo import fields, models
 
-from ..services import execution
+from ..services import execution, execution_resume
 
 # Limits of plausibility: the company's setting (res.company field), else the plant-wide system
 # parameter, else the fold's default. (context name: company field, system parameter, unit)
@@ -41,10 +41,11 @@ WRITE_VERDICTS = """
       FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[]) AS v(id, state, code, message, by)
      WHERE e.id = v.id"""
 WRITE_STATES = """
-    UPDATE mes_execution x SET state_json = v.text, version = x.version + 1, good_qty = v.good,
-           scrap_qty = v.scrap, finished_at = v.finished_at, recorded_at = %s,
+    UPDATE mes_execution x SET state_json = v.text, version = x.version + v.bump, good_qty = v.good,
+           scrap_qty = v.scrap, finished_at = v.finished_at, fold_snapshot = v.snapshot, recorded_at = %s,
            write_date = now() at time zone 'UTC', write_uid = %s
-      FROM unnest(%s::int[], %s::text[], %s::float8[], %s::float8[], %s::timestamp[]) AS v(id, text, good, scrap, finished_at)
+      FROM unnest(%s::int[], %s::text[], %s::float8[], %s::float8[], %s::timestamp[], %s::text[], %s::int[])
+           AS v(id, text, good, scrap, finished_at, snapshot, bump)
      WHERE x.id = v.id"""
 
 
@@ -61,6 +62,9 @@ class MesExecution(models.Model):
     scrap_qty = fields.Float(readonly=True)
     finished_at = fields.Datetime(readonly=True)
     recorded_at = fields.Datetime(readonly=True)
+    # the fold's walk as the last record left it: the next batch walks on from here when its
+    # events come after it (services/execution_resume.py)
+    fold_snapshot = fields.Text(readonly=True, prefetch=False)
     # What was posted lives in mes.posting, a row of its own: a posting never holds the lock
     # that the record stage takes on this row, so terminals never wait for the ledger.
     posted_version = fields.Integer(compute='_compute_posted', help='The version Odoo\'s records were last brought to.')
@@ -79,28 +83,60 @@ class MesExecution(models.Model):
     _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
 
     # -- record --------------------------------------------------------------------------------
-    def _record(self, workorders_by_event, now):
+    def _record(self, workorders_by_event, now, resume=False):
         """Fold the work orders that ``workorders_by_event`` ({event row id: work order}) touch;
         write the verdicts that changed and each changed state. Returns the changed rows (the
-        caller posts them)."""
+        caller posts them). With ``resume`` (a terminal's new events), a work order whose new
+        events all come after its last walked one is walked on from its snapshot, reading only
+        those events and the starts still running; any other is folded from its first event."""
         workorders = {wo.id: wo for wo in workorders_by_event.values()}
         if not workorders:
             return self.browse()
         locked = self._lock(workorders)
-        rows_by_wo = self._fold_rows(workorders)
+        walked = self._resume(locked, workorders_by_event, now) if resume else {}
+        rest = [wo_id for wo_id in workorders if wo_id not in walked]
+        if rest:
+            for wo_id, rows in self._fold_rows(rest).items():
+                walked[wo_id] = (rows,) + self._fold(locked[wo_id], rows, now)
         changed, verdicts, states = [], [], []
         for wo_id in sorted(workorders):
-            wo, rows = workorders[wo_id], rows_by_wo.get(wo_id, [])
-            state = self._fold(locked[wo_id], rows, now)
+            wo, locked_row = workorders[wo_id], locked[wo_id]
+            rows, state, snapshot = walked.get(wo_id) or ((),) + self._fold(locked_row, [], now)
             verdicts.extend(_verdict_changes(wo, rows, state))
             text = json.dumps(state_to_json(state), sort_keys=True)
-            if text != locked[wo_id][3]:
-                states.append((locked[wo_id][0], text, state))
-                changed.append(locked[wo_id][0])
+            bump = text != locked_row[3]
+            if bump or snapshot != locked_row[9]:
+                states.append((locked_row[0], text, state, snapshot, int(bump)))
+            if bump:
+                changed.append(locked_row[0])
         self._store(states, verdicts, now)
         self.invalidate_cache()
         self.env['mes.event'].invalidate_cache()
         return self.browse(changed)
+
+    def _resume(self, locked, workorders_by_event, now):
+        """{work order id: (rows read, state, snapshot)} of the work orders walked on from their
+        snapshot; the others are left out."""
+        saved = {wo_id: execution_resume.load(row[9]) for wo_id, row in locked.items()}
+        if not any(saved.values()):
+            return {}
+        running = [uid for snapshot in saved.values() for uid in execution_resume.running_ids(snapshot)]
+        self.env.cr.execute("SELECT " + FOLD_COLUMNS + """ FROM mes_event
+                            WHERE (id = ANY(%s) OR event_uid = ANY(%s)) AND folded AND state != 'discarded'""",
+                            (list(workorders_by_event), running))
+        rows_by_wo = {}
+        for row in self.env.cr.dictfetchall():
+            rows_by_wo.setdefault(row['workorder_id'], []).append(row)
+        walked = {}
+        for wo_id, rows in rows_by_wo.items():
+            if wo_id not in locked or not saved[wo_id]:
+                continue
+            new = [r for r in rows if r['id'] in workorders_by_event]
+            result = execution_resume.resume(saved[wo_id], self._fold_events(new),
+                                             self._fold_context(locked[wo_id], rows, now))
+            if result is not None:
+                walked[wo_id] = (rows,) + result
+        return walked
 
     def _cron_expire_waiting(self, now=None):
         """Fold again the work orders with events waiting for a partner longer than the window:
@@ -126,7 +162,7 @@ class MesExecution(models.Model):
                        now() at time zone 'UTC'
                   FROM mrp_workorder wo WHERE wo.id = ANY(%(ids)s) ORDER BY wo.id
                 ON CONFLICT (workorder_id) DO UPDATE SET version = mes_execution.version
-                RETURNING id, workorder_id, version, state_json)
+                RETURNING id, workorder_id, version, state_json, fold_snapshot)
             SELECT x.id, x.workorder_id, x.version, x.state_json, mo.product_qty, mo.product_id,
                    (SELECT json_object_agg(n.product_id, n.qty)
                       FROM (SELECT m.product_id, SUM(m.product_uom_qty) AS qty FROM stock_move m
@@ -135,7 +171,8 @@ class MesExecution(models.Model):
                    json_build_object('mes_quantity_tolerance', c.mes_quantity_tolerance,
                                      'mes_max_interval_hours', c.mes_max_interval_hours,
                                      'mes_max_age_days', c.mes_max_age_days,
-                                     'mes_partner_wait_hours', c.mes_partner_wait_hours)
+                                     'mes_partner_wait_hours', c.mes_partner_wait_hours),
+                   x.fold_snapshot
               FROM x
               JOIN mrp_workorder wo ON wo.id = x.workorder_id
               JOIN mrp_production mo ON mo.id = wo.production_id
@@ -157,7 +194,7 @@ class MesExecution(models.Model):
         """The fold's context: the company's limits, and the work order's planned quantity,
         product and component needs as ``_lock`` read them with the row."""
         params = self.env['ir.config_parameter'].sudo()
-        _id, _wo, _version, _state, planned_qty, product_id, needs, _company_id, company_limits = locked_row
+        _id, _wo, _version, _state, planned_qty, product_id, needs, _company_id, company_limits = locked_row[:9]
         limits = {}
         for name, (field, key, convert) in PARAMS.items():
             value = ((company_limits or {}).get(field) if field else 0.0) or float(params.get_param(key) or 0.0) \
@@ -170,21 +207,26 @@ class MesExecution(models.Model):
             approved=frozenset(r['event_uid'] for r in rows if r['approved']), **limits)
 
     def _fold(self, locked_row, rows, now):
-        events = [execution.ExecutionEvent(
+        """(state, snapshot) of the whole history ``rows``."""
+        return execution_resume.snapshot_fold(self._fold_events(rows), self._fold_context(locked_row, rows, now))
+
+    @staticmethod
+    def _fold_events(rows):
+        return [execution.ExecutionEvent(
             id=r['event_uid'], terminal=r['terminal_id'] or 0, seq=r['seq'], type=r['type'],
             at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
-        return execution.fold(events, self._fold_context(locked_row, rows, now))
 
     def _store(self, states, verdicts, now):
-        """Write the folds' states that changed, (row id, state JSON, state), and the verdicts
-        that moved, (event row id, state, code, message, by): set-based, in one statement."""
+        """Write the folds' states that changed, (row id, state JSON, state, snapshot, 1 when
+        the state itself changed), and the verdicts that moved, (event row id, state, code,
+        message, by): set-based, in one statement."""
         if not states and not verdicts:
             return
         state_params = (
-            now, self.env.uid, [row_id for row_id, _t, _s in states], [text for _r, text, _s in states],
-            [state.good for _r, _t, state in states], [sum(q for _k, q in state.scrap) for _r, _t, state in states],
-            [state.finished_at for _r, _t, state in states])
+            now, self.env.uid, [s[0] for s in states], [s[1] for s in states], [s[2].good for s in states],
+            [sum(q for _k, q in s[2].scrap) for s in states], [s[2].finished_at for s in states],
+            [s[3] for s in states], [s[4] for s in states])
         verdict_params = tuple(list(column) for column in zip(*verdicts)) if verdicts else ([],) * 5
         self.env.cr.execute('WITH verdicts AS (' + WRITE_VERDICTS + ') ' + WRITE_STATES,
                             verdict_params + state_params)

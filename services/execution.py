@@ -43,6 +43,12 @@ REFUSED_AFTER_FINISH = frozenset({'start', 'produce', 'scrap', 'consume', 'check
 
 def fold(events, context):
     """The ``ExecutionState`` of one work order from its events (any order, repeats allowed)."""
+    return walk_all(events, context).state()
+
+
+def walk_all(events, context):
+    """The walk over all of one work order's events, before its result is read
+    (``execution_resume`` keeps it to walk on from)."""
     ordered = _distinct(sorted(events, key=true_time_key))
     replaced_by = {event.corrects: event.id for event in ordered if event.corrects}
     walk = _Walk(context)
@@ -51,7 +57,8 @@ def fold(events, context):
             walk.supersede(event, replaced_by[event.id])
         else:
             walk.step(event)
-    return walk.state()
+    walk.last_key = true_time_key(ordered[-1]) if ordered else None
+    return walk
 
 
 def _distinct(ordered):
@@ -83,6 +90,7 @@ class _Walk:
         self.consumed = {}
         self.checks = []
         self.finish = None
+        self.last_key = None       # the true-time key of the last event walked
 
     # -- verdicts ----------------------------------------------------------------------------
     def judge(self, event, verdict):
@@ -271,6 +279,17 @@ class _Walk:
 
     # -- the result --------------------------------------------------------------------------
     def state(self):
+        """The result as of ``context.now``. It leaves the walk as it was: the holds of time
+        still running at the end are the result's, not the walk's (a walk resumed later
+        judges them again at its own end)."""
+        walked = self.verdicts
+        self.verdicts = dict(walked)
+        try:
+            return self._state()
+        finally:
+            self.verdicts = walked
+
+    def _state(self):
         labor = self.labor + self._still_running()
         down = self.downs + ([DownInterval(self.down_open.at, None, self.down_open.data['reason'],
                                            self.down_open.id, None)] if self.down_open else [])

@@ -1,6 +1,7 @@
 """The record stage on the shop floor: the same facts give the same work order whatever the
 order, batching or repetition they arrive in; implausible facts wait for a supervisor; history
 that arrives late rejects what it makes impossible, and says which event did."""
+import json
 import random
 from datetime import timedelta
 
@@ -166,3 +167,33 @@ class TestRecordPath(ShopFloorCase):
         self.assertEqual(first['status'], 'applied')
         self.assertEqual((again['status'], again['outcome']), ('duplicate', 'applied'))
         self.assertEqual(len(self.wo_cut.mes_labor_log_ids), 1)
+
+    def test_a_shift_sent_event_by_event_is_walked_on_and_a_full_refold_changes_nothing(self):
+        e = self.event
+        shift = [e('start', 0), e('start', 5, badge='B-BEN'), e('produce', 20, data={'qty': 2}),
+                 e('start', 22),                                   # Anna again: waits for a stop
+                 e('downtime_start', 25, data={'reason': 'BRK-MECH'}), e('downtime_end', 35),
+                 e('produce', 40, data={'qty': 1e6}),               # absurd: held
+                 e('scrap', 45, data={'qty': 1, 'reason': 'DIM'}), e('stop', 50, badge='B-BEN'),
+                 e('produce', 55, data={'qty': 2}), e('stop', 60)]
+        for event in shift:
+            self.send([event])
+        Execution, Event = self.env['mes.execution'], self.env['mes.event']
+        execution = Execution.search([('workorder_id', '=', self.wo_cut.id)])
+        rows = Event.search([('workorder_id', '=', self.wo_cut.id)])
+        # each request walked on from where the previous one left the order
+        self.assertEqual(json.loads(execution.fold_snapshot)['last_key'][-1], shift[-1]['id'])
+
+        def recorded():
+            execution.invalidate_cache()
+            rows.invalidate_cache()
+            return (execution.state_json, execution.version,
+                    sorted((r.event_uid, r.state, r.error_code or '', r.blocked_by_uid or '') for r in rows))
+
+        walked = recorded()
+        Execution._record({row.id: self.wo_cut for row in rows}, T0 + timedelta(hours=8))
+        self.assertEqual(recorded(), walked)
+        states = dict((uid, state) for uid, state, _code, _by in walked[2])
+        self.assertEqual(states[shift[3]['id']], 'waiting')
+        self.assertEqual(states[shift[6]['id']], 'held')
+        self.assertEqual(self.labor(), [('Anna', '07:00', '08:00'), ('Ben', '07:05', '07:50')])

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from services import ordering
 from services.execution import APPLIED, ExecutionContext, ExecutionEvent, fold, true_time_key
+from services.execution_resume import resume, snapshot_fold
 from services.tests.support import at
 
 CASES = int(os.environ.get('FUZZ_CASES') or 300)
@@ -79,6 +80,13 @@ def deliver(events, rnd):
     return [shuffled[a:b] for a, b in zip([0] + cuts, cuts + [len(shuffled)])]
 
 
+def deliver_in_order(events, rnd):
+    """The events in this order, some repeated at the end, cut into small batches."""
+    events = events + [rnd.choice(events) for _ in range(rnd.randint(0, 2))]
+    size = rnd.randint(1, 4)
+    return [events[i:i + size] for i in range(0, len(events), size)]
+
+
 def context_for(events, now, approved):
     return ExecutionContext(
         now=at(pick(NOWS, now)), planned_qty=10.0, product_id=900, component_needs={501: 20.0},
@@ -107,6 +115,46 @@ def test_any_delivery_order_batching_and_duplication_gives_the_same_state(codes,
     HISTORIES['count'] += 1
 
 
+@settings(max_examples=CASES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(HISTORY, CHOICE, st.lists(CHOICE, max_size=3), st.integers(0, 2 ** 32))
+def test_walking_on_from_the_last_record_gives_what_a_full_fold_gives(codes, now, approved, seed):
+    """What ``mes.execution`` does per request: walk the batch's new events on from the stored
+    snapshot when they all come after it, else fold the whole store; keep each event's latest
+    verdict as the event log does. After the last batch, the log and the state are a full
+    fold's."""
+    events = build_history(codes)
+    context = context_for(events, now, approved)
+    in_true_time = fold(events, context)
+    store, log, snapshot, resumed = {}, {}, None, 0
+    rnd = random.Random(seed)
+    # in true time (each batch walks on), as received (late ones now and then), or shuffled
+    batches = rnd.choice([deliver_in_order(sorted(events, key=true_time_key), rnd),
+                          deliver_in_order(sorted(events, key=lambda e: (e.received_at, e.id)), rnd),
+                          deliver(events, rnd)])
+    for batch in batches:
+        new = []
+        for event in batch:
+            if event.id not in store:
+                store[event.id] = event
+                new.append(event)
+        if not new:
+            continue
+        walked = resume(snapshot, new, context)
+        if walked is None:
+            state, snapshot = snapshot_fold(list(store.values()), context)
+        else:
+            (state, snapshot), resumed = walked, resumed + 1
+        log.update(state.verdicts)
+    assert sorted(log.items()) == list(in_true_time.verdicts)
+    assert _without_verdicts(state) == _without_verdicts(in_true_time)
+    HISTORIES['resumed'] = HISTORIES.get('resumed', 0) + resumed
+
+
+def _without_verdicts(state):
+    return state.__class__(**dict(vars(state), verdicts=()))
+
+
 def assert_consistent(state, events):
     """What holds in any state: one verdict per event, no operator in two places at once,
     good equal to the applied produce, the machine running only while someone works."""
@@ -129,4 +177,5 @@ def _touching(intervals):
 
 def teardown_module():
     # make fuzz reads this line to prove how many histories were tried
-    print('\nexecution histories: %d' % HISTORIES['count'])
+    print('\nexecution histories: %d (walks resumed from a snapshot: %d)'
+          % (HISTORIES['count'], HISTORIES.get('resumed', 0)))

@@ -1,0 +1,157 @@
+"""Walking on from where the last record left a work order, instead of from its first event.
+
+A request folds the work orders its batch touches. Folding a work order's whole history each
+time costs in proportion to that history (a long order slows every later batch); yet most
+events arrive in true-time order, after everything already walked. ``snapshot`` keeps the walk's
+own state (who is on the order, open downtime, quantities, closed intervals) with the true-time
+key of the last event walked; ``resume`` walks only the new events from it.
+
+It gives the state a full fold would, with one difference the caller handles: the result's
+verdicts are those of the events walked now, plus the still-running starts judged again at the
+end. An event that would not come after the last one walked, a supervisor's correction, or a
+context other than the snapshot's (the plan or the limits changed) cannot be walked on from it:
+``resume`` answers None and the caller folds the whole history (``snapshot_fold``). Time moving
+on changes verdicts of waiting events only through a full fold (``mes.execution``'s expiry cron).
+"""
+import json
+from datetime import datetime
+
+from .execution import walk_all, _Walk
+from .execution_records import (APPLIED, CheckRecord, DownInterval, ExecutionEvent, LaborInterval, Verdict,
+                                true_time_key)
+
+FORMAT = 1
+
+
+def snapshot_fold(events, context):
+    """(state, snapshot text) of a full fold of ``events``."""
+    walk = walk_all(events, context)
+    return walk.state(), _dump(walk, sorted({e.corrects for e in events if e.corrects}))
+
+
+def load(snapshot):
+    """A stored snapshot's text read back (None for none, or one of another format)."""
+    saved = json.loads(snapshot) if snapshot else None
+    return saved if saved and saved.get('format') == FORMAT else None
+
+
+def running_ids(saved):
+    """The earlier events whose verdict a resumed walk may judge again: the starts of the time
+    still running (a stop closes them, a finish, or they run longer than a shift)."""
+    return [event[0] for event in saved['running']] if saved else []
+
+
+def resume(saved, events, context):
+    """(state, snapshot text) after walking the new ``events`` on from the ``load``-ed
+    snapshot; None when they cannot be walked on from it."""
+    if isinstance(saved, str):
+        saved = load(saved)
+    if not saved or not events:
+        return None
+    if saved['context'] != _fingerprint(context):
+        return None
+    ordered = sorted(events, key=true_time_key)
+    last = _load_key(saved['last_key'])
+    if last is not None and not true_time_key(ordered[0]) > last:
+        return None
+    if any(event.corrects or event.id in saved['corrected'] for event in ordered) \
+            or len({e.id for e in ordered}) != len(ordered):
+        return None
+    walk = _load(saved, context)
+    for event in ordered:
+        walk.step(event)
+    walk.last_key = true_time_key(ordered[-1])
+    return walk.state(), _dump(walk, saved['corrected'])
+
+
+def _fingerprint(context):
+    """What the walk judges with, besides the events and now: the same fingerprint, the same walk."""
+    return [context.planned_qty, context.product_id, sorted([int(k), v] for k, v in context.component_needs.items()),
+            context.quantity_tolerance, context.max_interval.total_seconds(), context.max_age.total_seconds(),
+            context.partner_wait.total_seconds(), context.future_tolerance.total_seconds()]
+
+
+# -- the walk as JSON ------------------------------------------------------------------------
+
+def _dump(walk, corrected):
+    return json.dumps({
+        'format': FORMAT,
+        'corrected': corrected,   # events a correction replaces: arriving late, they need a full fold
+        'context': _fingerprint(walk.context),
+        'last_key': _dump_key(walk.last_key),
+        'running': [_dump_event(e) for _employee, e in sorted(walk.running.items())],
+        'held_starts': [_dump_event(e) for _employee, e in sorted(walk.held_starts.items())],
+        'closed_at_finish': sorted(walk.closed_at_finish),
+        'labor': [[i.employee, _t(i.start), _t(i.end), i.start_event, i.end_event, i.closed_by_finish]
+                  for i in walk.labor],
+        'down_open': _dump_event(walk.down_open),
+        'down_held': _dump_event(walk.down_held),
+        'downs': [[_t(d.start), _t(d.end), d.reason, d.start_event, d.end_event] for d in walk.downs],
+        'good': walk.good,
+        'good_by_lot': [[lot, qty] for lot, qty in walk.good_by_lot.items()],
+        'scrap': [[reason, product, qty] for (reason, product), qty in walk.scrap.items()],
+        'consumed': [[product, lot, qty] for (product, lot), qty in walk.consumed.items()],
+        'checks': [[c.event_id, _t(c.at), c.employee, c.point_id, c.result, c.value, c.note] for c in walk.checks],
+        'finish': _dump_event(walk.finish),
+    }, sort_keys=True)
+
+
+def _load(saved, context):
+    walk = _Walk(context)
+    walk.running = {e.employee: e for e in map(_load_event, saved['running'])}
+    # A running start was applied when walked; a hold at the end of an earlier walk (running
+    # too long by then) is judged again at the end of this one, as a full fold would.
+    for start in walk.running.values():
+        walk.verdicts[start.id] = Verdict(APPLIED)
+    walk.held_starts = {e.employee: e for e in map(_load_event, saved['held_starts'])}
+    walk.closed_at_finish = set(saved['closed_at_finish'])
+    walk.labor = [LaborInterval(emp, _d(start), _d(end), s_id, e_id, by_finish)
+                  for emp, start, end, s_id, e_id, by_finish in saved['labor']]
+    walk.down_open = _load_event(saved['down_open'])
+    walk.down_held = _load_event(saved['down_held'])
+    walk.downs = [DownInterval(_d(start), _d(end), reason, s_id, e_id) for start, end, reason, s_id, e_id in saved['downs']]
+    walk.good = saved['good']
+    walk.good_by_lot = {lot: qty for lot, qty in saved['good_by_lot']}
+    walk.scrap = {(reason, product): qty for reason, product, qty in saved['scrap']}
+    walk.consumed = {(product, lot): qty for product, lot, qty in saved['consumed']}
+    walk.checks = [CheckRecord(e_id, _d(at), emp, point, result, value, note)
+                   for e_id, at, emp, point, result, value, note in saved['checks']]
+    walk.finish = _load_event(saved['finish'])
+    return walk
+
+
+def _dump_event(event):
+    if event is None:
+        return None
+    return [event.id, event.terminal, event.seq, event.type, _t(event.at), _t(event.received_at), event.employee,
+            dict(event.data), event.corrects]
+
+
+def _load_event(saved):
+    if saved is None:
+        return None
+    event_id, terminal, seq, etype, at, received_at, employee, data, corrects = saved
+    return ExecutionEvent(id=event_id, terminal=terminal, seq=seq, type=etype, at=_d(at), received_at=_d(received_at),
+                          employee=employee, data=data, corrects=corrects)
+
+
+def _dump_key(key):
+    if key is None:
+        return None
+    at, terminal, no_seq, seq, event_id = key
+    return [_t(at), terminal, no_seq, seq, event_id]
+
+
+def _load_key(saved):
+    if saved is None:
+        return None
+    at, terminal, no_seq, seq, event_id = saved
+    return (_d(at), terminal, no_seq, seq, event_id)
+
+
+def _t(moment):
+    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
+
+
+def _d(text):
+    return datetime.fromisoformat(text) if text else None
