@@ -152,10 +152,11 @@ class MesApi(http.Controller):
                 batch = contract.parse_request(body, content_type)
             except errors.MesError as exc:
                 return error_response(exc)
-            results, executions = env['mes.event']._record_batch(terminal, batch.events, batch.sent_at, received_at)
-            if executions and posting_mode(env) == 'queue':
-                executions._enqueue_posting()   # in this transaction: recorded and queued, or neither
-            else:
+            # in the queue mode, the postings are queued in this transaction: recorded and queued, or neither
+            queue = posting_mode(env) == 'queue'
+            results, executions = env['mes.event']._record_batch(terminal, batch.events, batch.sent_at, received_at,
+                                                                 enqueue=queue)
+            if not queue:
                 recorded[:] = executions.ids
             offset = ordering.clock_offset(received_at, batch.sent_at)
             return json_response({'server_time': contract.format_time(received_at),

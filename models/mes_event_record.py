@@ -23,7 +23,8 @@ NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime'}
 
 
 QUALITY_TYPES = ('check', 'produce', 'finish')
-TERMINAL_SEEN = "UPDATE mes_terminal SET last_seen_at = %s, clock_offset_ms = %s WHERE id = %s"
+TERMINAL_SEEN = """seen AS (UPDATE mes_terminal SET last_seen_at = %(seen_at)s, clock_offset_ms = %(seen_offset)s
+                             WHERE id = %(seen_terminal)s)"""
 
 
 class MesEventRecord(models.Model):
@@ -46,11 +47,12 @@ class MesEventRecord(models.Model):
         return results
 
     @api.model
-    def _record_batch(self, terminal, raw_events, sent_at, received_at=None):
+    def _record_batch(self, terminal, raw_events, sent_at, received_at=None, enqueue=False):
         """The record stage for a batch from ``terminal``: one result per event in request
-        order, and the execution rows whose state changed (to post). Touches the MES's own
-        tables only. Run it in a READ COMMITTED transaction: terminals on one work order then
-        wait for each other's lock instead of failing."""
+        order, and the execution rows whose state changed (to post; with ``enqueue``, their
+        posting jobs are queued here). Touches the MES's own tables only. Run it in a READ
+        COMMITTED transaction: terminals on one work order then wait for each other's lock
+        instead of failing."""
         received_at = received_at or fields.Datetime.from_string(fields.Datetime.now())
         offset = ordering.clock_offset(received_at, sent_at)
         results = [None] * len(raw_events)
@@ -58,7 +60,7 @@ class MesEventRecord(models.Model):
         facts = {}
         judged = self._judge_static(terminal, fresh, facts)
         Execution = self.env['mes.execution'].sudo()
-        executions = Execution._record(judged, received_at, resume=True)
+        executions, writes = Execution._record(judged, received_at, resume=True, defer=True)
         # only a check, a produce or a finish has to do with quality: a batch of starts and
         # stops pays no query for it
         quality = {row_id for _index, row_id, raw, _offset in fresh
@@ -66,10 +68,21 @@ class MesEventRecord(models.Model):
         with_checks = any(raw.get('type') == 'check' for _index, row_id, raw, _offset in fresh if row_id in quality)
         if not with_checks and not facts.get('quality_points', True):
             quality = ()   # no point: nothing to gate, no check to record
-        gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks) if quality else {}
+        seen = (received_at, ordering.offset_ms(offset), terminal.id)
+        if not quality:
+            # the verdicts, the states, the posting jobs, the terminal's last contact and the
+            # answer: one statement
+            self._answer(fresh, results, seen, Execution._writes(writes, enqueue))
+            return results, executions
+        Execution._store(writes)   # the quality pass reads the verdicts
+        self.invalidate_cache()
+        Execution.invalidate_cache()
+        gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks)
         if gated:
             executions |= Execution._record(gated, received_at)
-        self._answer(fresh, results, (received_at, ordering.offset_ms(offset), terminal.id))
+        if enqueue:
+            executions._enqueue_posting()
+        self._answer(fresh, results, seen)
         return results, executions
 
     # -- 1. store ------------------------------------------------------------------------------
@@ -235,18 +248,35 @@ class MesEventRecord(models.Model):
 
     # -- the answer ------------------------------------------------------------------------------
     @api.model
-    def _answer(self, fresh, results, seen):
+    def _answer(self, fresh, results, seen, writes=('', {})):
         """Each event's answer from its stored verdict; in the same statement, the terminal's
-        ``seen`` = (last seen at, clock offset in ms, terminal id)."""
+        ``seen`` = (last seen at, clock offset in ms, terminal id) and ``writes`` = (common
+        table expressions, parameters) of ``mes.execution._writes``, whose verdicts win over
+        the stored ones (a statement reads the rows as they were before it)."""
         duplicates = [(index, first_id) for index, first_id in enumerate(results) if isinstance(first_id, int)]
         ids = [item[1] for item in fresh] + [first_id for _index, first_id in duplicates]
+        ctes, params = writes
+        params = dict(params, seen_at=seen[0], seen_offset=seen[1], seen_terminal=seen[2], ids=ids)
+        sql = 'WITH ' + (ctes + ', ' if ctes else '') + TERMINAL_SEEN
         if not ids:
-            self.env.cr.execute(TERMINAL_SEEN, seen)
+            self.env.cr.execute(sql + ' SELECT 1', params)
+            self.invalidate_cache()
+            self.env['mes.execution'].invalidate_cache()
             return
-        self.env.cr.execute("WITH seen AS (" + TERMINAL_SEEN + """)
-                               SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message,
-                                      blocked_by_uid FROM mes_event WHERE id = ANY(%s)""", seen + (ids,))
+        if ctes:
+            sql += """ SELECT e.id, coalesce(e.event_uid, e.conflict_uid), coalesce(v.state, e.state),
+                              CASE WHEN v.id IS NULL THEN e.error_code ELSE v.error_code END,
+                              CASE WHEN v.id IS NULL THEN e.error_message ELSE v.error_message END,
+                              CASE WHEN v.id IS NULL THEN e.blocked_by_uid ELSE v.blocked_by_uid END
+                         FROM mes_event e LEFT JOIN verdicts v ON v.id = e.id WHERE e.id = ANY(%(ids)s)"""
+        else:
+            sql += """ SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message, blocked_by_uid
+                         FROM mes_event WHERE id = ANY(%(ids)s)"""
+        self.env.cr.execute(sql, params)
         rows = {r[0]: r for r in self.env.cr.fetchall()}
+        if ctes:
+            self.invalidate_cache()
+            self.env['mes.execution'].invalidate_cache()
         for index, row_id, _raw, _offset in fresh:
             _id, uid, state, code, message, by = rows[row_id]
             result = {'id': uid, 'status': OUTCOME[state]}

@@ -32,21 +32,27 @@ FOLD_COLUMNS = """id, event_uid, terminal_id, seq, type, corrected_at, received_
                   data_json, corrects_uid, approved, state, error_code, blocked_by_uid, workorder_id"""
 
 
-# The record stage's writes, one statement (``_store``): each event whose verdict moved, each
-# execution row whose state changed.
-WRITE_VERDICTS = """
+# The record stage's writes, as common table expressions of one statement (``_writes``): each
+# event whose verdict moved (``verdicts``: their new values), each execution row whose state
+# changed (``states``: with its order, and whether the state itself moved).
+WRITE_VERDICTS = """verdicts AS (
     UPDATE mes_event e SET state = v.state, error_code = v.code, error_message = v.message,
            blocked_by_uid = v.by, applied_at = CASE WHEN v.state = 'applied'
            THEN coalesce(e.applied_at, now() at time zone 'UTC') ELSE e.applied_at END
-      FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[]) AS v(id, state, code, message, by)
-     WHERE e.id = v.id"""
-WRITE_STATES = """
+      FROM unnest(%(v_id)s::int[], %(v_state)s::varchar[], %(v_code)s::varchar[], %(v_message)s::text[],
+                  %(v_by)s::varchar[]) AS v(id, state, code, message, by)
+     WHERE e.id = v.id
+    RETURNING e.id, e.state, e.error_code, e.error_message, e.blocked_by_uid)"""
+WRITE_STATES = """states AS (
     UPDATE mes_execution x SET state_json = v.text, version = x.version + v.bump, good_qty = v.good,
-           scrap_qty = v.scrap, finished_at = v.finished_at, fold_snapshot = v.snapshot, recorded_at = %s,
-           write_date = now() at time zone 'UTC', write_uid = %s
-      FROM unnest(%s::int[], %s::text[], %s::float8[], %s::float8[], %s::timestamp[], %s::text[], %s::int[])
+           scrap_qty = v.scrap, finished_at = v.finished_at, fold_snapshot = v.snapshot, recorded_at = %(now)s,
+           write_date = now() at time zone 'UTC', write_uid = %(uid)s
+      FROM unnest(%(x_id)s::int[], %(x_text)s::text[], %(x_good)s::float8[], %(x_scrap)s::float8[],
+                  %(x_finished)s::timestamp[], %(x_snapshot)s::text[], %(x_bump)s::int[])
            AS v(id, text, good, scrap, finished_at, snapshot, bump)
-     WHERE x.id = v.id"""
+     WHERE x.id = v.id
+    RETURNING x.id, coalesce(x.production_id, (SELECT wo.production_id FROM mrp_workorder wo
+                                                WHERE wo.id = x.workorder_id)) AS production_id, v.bump)"""
 
 
 class MesExecution(models.Model):
@@ -83,15 +89,17 @@ class MesExecution(models.Model):
     _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
 
     # -- record --------------------------------------------------------------------------------
-    def _record(self, workorders_by_event, now, resume=False):
+    def _record(self, workorders_by_event, now, resume=False, defer=False):
         """Fold the work orders that ``workorders_by_event`` ({event row id: work order}) touch;
         write the verdicts that changed and each changed state. Returns the changed rows (the
         caller posts them). With ``resume`` (a terminal's new events), a work order whose new
         events all come after its last walked one is walked on from its snapshot, reading only
-        those events and the starts still running; any other is folded from its first event."""
+        those events and the starts still running; any other is folded from its first event.
+        With ``defer``, returns (changed rows, the writes) for the caller to put in its own
+        statement (``_writes``) instead of writing them."""
         workorders = {wo.id: wo for wo in workorders_by_event.values()}
         if not workorders:
-            return self.browse()
+            return (self.browse(), ([], [], now)) if defer else self.browse()
         locked = self._lock(workorders)
         walked = self._resume(locked, workorders_by_event, now) if resume else {}
         rest = [wo_id for wo_id in workorders if wo_id not in walked]
@@ -109,7 +117,9 @@ class MesExecution(models.Model):
                 states.append((locked_row[0], text, state, snapshot, int(bump)))
             if bump:
                 changed.append(locked_row[0])
-        self._store(states, verdicts, now)
+        if defer:
+            return self.browse(changed), (states, verdicts, now)
+        self._store((states, verdicts, now))
         self.invalidate_cache()
         self.env['mes.event'].invalidate_cache()
         return self.browse(changed)
@@ -217,20 +227,38 @@ class MesExecution(models.Model):
             at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
 
-    def _store(self, states, verdicts, now):
-        """Write the folds' states that changed, (row id, state JSON, state, snapshot, 1 when
-        the state itself changed), and the verdicts that moved, (event row id, state, code,
-        message, by): set-based, in one statement."""
-        if not states and not verdicts:
-            return
-        state_params = (
-            now, self.env.uid, [s[0] for s in states], [s[1] for s in states], [s[2].good for s in states],
-            [sum(q for _k, q in s[2].scrap) for s in states], [s[2].finished_at for s in states],
-            [s[3] for s in states], [s[4] for s in states])
-        verdict_params = tuple(list(column) for column in zip(*verdicts)) if verdicts else ([],) * 5
-        self.env.cr.execute('WITH verdicts AS (' + WRITE_VERDICTS + ') ' + WRITE_STATES,
-                            verdict_params + state_params)
+    def _store(self, writes, enqueue=False):
+        """Write what ``_record(defer=True)`` returned, in one statement."""
+        sql, params = self._writes(writes, enqueue)
+        if sql:
+            self.env.cr.execute('WITH ' + sql + ' SELECT 1', params)
 
+    def _writes(self, writes, enqueue=False):
+        """(common table expressions, their parameters) that write ``writes`` = (states,
+        verdicts, now): states as (row id, state JSON, state, snapshot, 1 when the state itself
+        changed), verdicts as (event row id, state, code, message, by); with ``enqueue``, the
+        posting jobs of the orders whose state changed. ('', {}) when there is nothing."""
+        states, verdicts, now = writes
+        if not states and not verdicts:
+            return '', {}
+        v_columns = [list(column) for column in zip(*verdicts)] if verdicts else [[]] * 5
+        params = dict(zip(('v_id', 'v_state', 'v_code', 'v_message', 'v_by'), v_columns))
+        params.update(
+            now=now, uid=self.env.uid, x_id=[s[0] for s in states], x_text=[s[1] for s in states],
+            x_good=[s[2].good for s in states], x_scrap=[sum(q for _k, q in s[2].scrap) for s in states],
+            x_finished=[s[2].finished_at for s in states], x_snapshot=[s[3] for s in states],
+            x_bump=[s[4] for s in states])
+        sql = WRITE_VERDICTS + ', ' + WRITE_STATES
+        jobs = self._enqueue_cte() if enqueue else None
+        if jobs:
+            sql += ', ' + jobs[0]
+            params.update(jobs[1])
+        return sql, params
+
+    def _enqueue_cte(self):
+        """(a common table expression queueing the postings of the orders in ``states``, its
+        parameters); the posting stage provides it (mes_posting_queue.py)."""
+        return None
 
 def _verdict_changes(wo, rows, state):
     """The verdicts of ``state`` that differ from what ``rows`` store."""

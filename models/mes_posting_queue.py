@@ -26,8 +26,36 @@ STALE_AFTER_SECONDS = 10
 JOB_LOCK_SPACE = 0x4D45   # "ME"
 
 
+# The job row ``with_delay`` would write, for each order in the subquery ``orders`` that has no
+# pending job yet; queue_job's own trigger wakes its runner.
+ENQUEUE = """
+    INSERT INTO queue_job (uuid, user_id, company_id, name, model_name, method_name, record_ids, args,
+                           kwargs, func_string, state, priority, max_retries, retry, date_created,
+                           channel_method_name, job_function_id, channel, identity_key)
+    SELECT gen_random_uuid()::text, %%(uid)s, mo.company_id, 'MES posting of ' || mo.name, 'mes.execution',
+           '_job_post', '[]', '[' || mo.id || ']', '{}', 'mes.execution()._job_post(' || mo.id || ')',
+           'pending', %%(priority)s, %%(retries)s, 0, now() at time zone 'UTC', %%(function)s,
+           (SELECT f.id FROM queue_job_function f WHERE f.name = %%(function)s LIMIT 1), %%(channel)s,
+           %%(prefix)s || mo.id
+      FROM mrp_production mo
+     WHERE mo.id IN (%(orders)s)
+       AND NOT EXISTS (SELECT 1 FROM queue_job q WHERE q.identity_key = %%(prefix)s || mo.id
+                          AND q.state IN ('pending', 'enqueued'))
+    RETURNING (args::json ->> 0)::int"""
+
+
 class MesExecutionQueue(models.Model):
     _inherit = 'mes.execution'
+
+    def _enqueue_params(self):
+        return {'uid': self.env.uid, 'priority': DEFAULT_PRIORITY, 'retries': DEFAULT_MAX_RETRIES,
+                'function': JOB_FUNCTION, 'channel': POSTING_CHANNEL, 'prefix': IDENTITY_PREFIX}
+
+    def _enqueue_cte(self):
+        """The record stage's own statement queues the postings of the orders whose state it
+        changes (``states``, mes_execution.WRITE_STATES)."""
+        return ('jobs AS (' + ENQUEUE % {'orders': 'SELECT production_id FROM states WHERE bump > 0'} + ')',
+                self._enqueue_params())
 
     def _enqueue_posting(self):
         """Queue the posting of these executions' orders; an order already waiting for its
@@ -40,24 +68,10 @@ class MesExecutionQueue(models.Model):
         second finds nothing ahead to post (``_post`` works by difference)."""
         if not self:
             return []
-        self.env.cr.execute("""
-            INSERT INTO queue_job (uuid, user_id, company_id, name, model_name, method_name, record_ids, args,
-                                   kwargs, func_string, state, priority, max_retries, retry, date_created,
-                                   channel_method_name, job_function_id, channel, identity_key)
-            SELECT gen_random_uuid()::text, %(uid)s, mo.company_id, 'MES posting of ' || mo.name, 'mes.execution',
-                   '_job_post', '[]', '[' || mo.id || ']', '{}', 'mes.execution()._job_post(' || mo.id || ')',
-                   'pending', %(priority)s, %(retries)s, 0, now() at time zone 'UTC', %(function)s,
-                   (SELECT f.id FROM queue_job_function f WHERE f.name = %(function)s LIMIT 1), %(channel)s,
-                   %(prefix)s || mo.id
-              FROM mrp_production mo
-             WHERE mo.id IN (SELECT coalesce(x.production_id, wo.production_id)
-                               FROM mes_execution x JOIN mrp_workorder wo ON wo.id = x.workorder_id
-                              WHERE x.id = ANY(%(ids)s))
-               AND NOT EXISTS (SELECT 1 FROM queue_job q WHERE q.identity_key = %(prefix)s || mo.id
-                                  AND q.state IN ('pending', 'enqueued'))
-            RETURNING (args::json ->> 0)::int""", {
-            'uid': self.env.uid, 'priority': DEFAULT_PRIORITY, 'retries': DEFAULT_MAX_RETRIES,
-            'function': JOB_FUNCTION, 'channel': POSTING_CHANNEL, 'prefix': IDENTITY_PREFIX, 'ids': self.ids})
+        self.env.cr.execute(ENQUEUE % {'orders': """SELECT coalesce(x.production_id, wo.production_id)
+                                                      FROM mes_execution x JOIN mrp_workorder wo ON wo.id = x.workorder_id
+                                                     WHERE x.id = ANY(%(ids)s)"""},
+                            dict(self._enqueue_params(), ids=self.ids))
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _register_hook(self):
