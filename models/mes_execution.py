@@ -100,7 +100,7 @@ class MesExecution(models.Model):
         workorders = {wo.id: wo for wo in workorders_by_event.values()}
         if not workorders:
             return (self.browse(), ([], [], now)) if defer else self.browse()
-        locked = self._lock(workorders)
+        locked = self._lock(workorders, list(workorders_by_event) if resume else None)
         walked = self._resume(locked, workorders_by_event, now) if resume else {}
         rest = [wo_id for wo_id in workorders if wo_id not in walked]
         if rest:
@@ -127,22 +127,13 @@ class MesExecution(models.Model):
     def _resume(self, locked, workorders_by_event, now):
         """{work order id: (rows read, state, snapshot)} of the work orders walked on from their
         snapshot; the others are left out."""
-        saved = {wo_id: execution_resume.load(row[9]) for wo_id, row in locked.items()}
-        if not any(saved.values()):
-            return {}
-        running = [uid for snapshot in saved.values() for uid in execution_resume.running_ids(snapshot)]
-        self.env.cr.execute("SELECT " + FOLD_COLUMNS + """ FROM mes_event
-                            WHERE (id = ANY(%s) OR event_uid = ANY(%s)) AND folded AND state != 'discarded'""",
-                            (list(workorders_by_event), running))
-        rows_by_wo = {}
-        for row in self.env.cr.dictfetchall():
-            rows_by_wo.setdefault(row['workorder_id'], []).append(row)
         walked = {}
-        for wo_id, rows in rows_by_wo.items():
-            if wo_id not in locked or not saved[wo_id]:
+        for wo_id, row in locked.items():
+            saved, rows = execution_resume.load(row[9]), row[10]
+            if not saved or not rows:
                 continue
             new = [r for r in rows if r['id'] in workorders_by_event]
-            result = execution_resume.resume(saved[wo_id], self._fold_events(new),
+            result = execution_resume.resume(saved, self._fold_events(new),
                                              self._fold_context(locked[wo_id], rows, now))
             if result is not None:
                 walked[wo_id] = (rows,) + result
@@ -158,12 +149,14 @@ class MesExecution(models.Model):
         by_event = {event_id: workorders.browse(wo_id) for wo_id, event_id in self.env.cr.fetchall()}
         return self._record(by_event, now)._post()
 
-    def _lock(self, workorder_ids):
+    def _lock(self, workorder_ids, new_ids=None):
         """The execution rows of ``workorder_ids``, created when missing and locked in id order,
         with what the fold needs of the work order, its order and company, in one statement:
         the planned quantity, the product made, the components needed, the company's limits
-        of plausibility. The upsert's no-op update is the lock (it waits for a terminal
-        holding the row and then sees its commit, as ``FOR UPDATE`` would)."""
+        of plausibility; with ``new_ids`` (event rows), the rows a walk on from the snapshot
+        reads: those new events and the starts still running. The upsert's no-op update is
+        the lock (it waits for a terminal holding the row and then sees its commit, as
+        ``FOR UPDATE`` would)."""
         self.env.cr.execute("""
             WITH x AS (
                 INSERT INTO mes_execution (workorder_id, production_id, version,
@@ -182,12 +175,28 @@ class MesExecution(models.Model):
                                      'mes_max_interval_hours', c.mes_max_interval_hours,
                                      'mes_max_age_days', c.mes_max_age_days,
                                      'mes_partner_wait_hours', c.mes_partner_wait_hours),
-                   x.fold_snapshot
+                   x.fold_snapshot,
+                   CASE WHEN %(resume)s AND x.fold_snapshot IS NOT NULL THEN (
+                       SELECT json_agg(json_build_object(
+                                  'id', e.id, 'event_uid', e.event_uid, 'terminal_id', e.terminal_id, 'seq', e.seq,
+                                  'type', e.type, 'corrected_at', e.corrected_at::text,
+                                  'received_at', e.received_at::text, 'employee_badge', e.employee_badge,
+                                  'data_json', e.data_json, 'corrects_uid', e.corrects_uid, 'approved', e.approved,
+                                  'state', e.state, 'error_code', e.error_code, 'blocked_by_uid', e.blocked_by_uid,
+                                  'workorder_id', e.workorder_id))
+                         FROM (SELECT * FROM mes_event WHERE id = ANY(%(new_ids)s) AND workorder_id = x.workorder_id
+                               UNION
+                               SELECT * FROM mes_event
+                                WHERE event_uid IN (SELECT r ->> 0
+                                                      FROM json_array_elements(x.fold_snapshot::json -> 'running') r)
+                                  AND workorder_id = x.workorder_id) e
+                        WHERE e.folded AND e.state != 'discarded') END
               FROM x
               JOIN mrp_workorder wo ON wo.id = x.workorder_id
               JOIN mrp_production mo ON mo.id = wo.production_id
               LEFT JOIN res_company c ON c.id = mo.company_id
-             ORDER BY x.workorder_id""", {'uid': self.env.uid, 'ids': sorted(set(workorder_ids))})
+             ORDER BY x.workorder_id""", {'uid': self.env.uid, 'ids': sorted(set(workorder_ids)),
+                                          'resume': new_ids is not None, 'new_ids': new_ids or []})
         return {row[1]: row for row in self.env.cr.fetchall()}
 
     def _fold_rows(self, workorder_ids):

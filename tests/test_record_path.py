@@ -3,6 +3,7 @@ order, batching or repetition they arrive in; implausible facts wait for a super
 that arrives late rejects what it makes impossible, and says which event did."""
 import json
 import random
+from unittest.mock import patch
 from datetime import timedelta
 
 from .common import T0, ShopFloorCase
@@ -176,9 +177,17 @@ class TestRecordPath(ShopFloorCase):
                  e('produce', 40, data={'qty': 1e6}),               # absurd: held
                  e('scrap', 45, data={'qty': 1, 'reason': 'DIM'}), e('stop', 50, badge='B-BEN'),
                  e('produce', 55, data={'qty': 2}), e('stop', 60)]
-        for event in shift:
-            self.send([event])
         Execution, Event = self.env['mes.execution'], self.env['mes.event']
+        self.send([shift[0]])
+        full_folds, fold_rows = [], type(Execution)._fold_rows
+
+        def counted(execution, workorder_ids):
+            full_folds.append(list(workorder_ids))
+            return fold_rows(execution, workorder_ids)
+        with patch.object(type(Execution), '_fold_rows', counted):
+            for event in shift[1:]:
+                self.send([event])
+        self.assertEqual(full_folds, [], 'each event came after the last: walked on, never folded from the start')
         execution = Execution.search([('workorder_id', '=', self.wo_cut.id)])
         rows = Event.search([('workorder_id', '=', self.wo_cut.id)])
         # each request walked on from where the previous one left the order
