@@ -6,6 +6,8 @@ import { ApiError, TOKEN_KEY, Unreachable, api, timed } from './api.js';
 import { del, get, getAll, openDb, put } from './db.js';
 import { Sender, enqueue } from './outbox.js';
 import { closeModal, confirmDialog, keypad, modalOpen, passFail, pickReason, textPrompt } from './dialogs.js';
+import { guarded, installGuard } from './guard.js';
+import { confirmFinish, confirmQuantity } from './quantity.js';
 import { TYPE_LABEL, fmtClock, fmtDay, fmtDuration, fmtOffset, fmtQty, h, plural } from './util.js';
 import { viewLogin, viewQueue, viewSetup, viewWorkorder } from './screens.js';
 
@@ -467,7 +469,7 @@ export const actions = {
   async produce() {
     const wo = deriveWorkorder(S.session.wo);
     const qty = await keypad({ title: 'Good parts made', subtitle: `${wo.name}: ${fmtQty(wo.good)} of ${fmtQty(wo.planned)} ${wo.uom} done`, unit: wo.uom });
-    if (qty === null) return;
+    if (qty === null || !(await confirmQuantity(wo, qty, 'good'))) return;
     if (wo.tracking === 'none') {
       await act('produce', { qty });
       return;
@@ -480,7 +482,7 @@ export const actions = {
   async scrap() {
     const wo = deriveWorkorder(S.session.wo);
     const qty = await keypad({ title: 'Scrapped parts', subtitle: `${wo.name}: ${fmtQty(wo.scrap)} scrapped so far`, unit: wo.uom, okLabel: 'Next: reason' });
-    if (qty === null) return;
+    if (qty === null || !(await confirmQuantity(wo, qty, 'scrapped'))) return;
     const reason = await pickReason(`Why were ${fmtQty(qty)} ${wo.uom} scrapped?`, reasons('scrap'));
     if (reason) await act('scrap', { qty, reason: reason.code });
   },
@@ -491,10 +493,7 @@ export const actions = {
   downtimeEnd: () => act('downtime_end', {}),
   async finish() {
     const wo = deriveWorkorder(S.session.wo);
-    const ok = await confirmDialog(`Finish ${wo.name}?`,
-      `Good ${fmtQty(wo.good)} of ${fmtQty(wo.planned)} ${wo.uom}, scrap ${fmtQty(wo.scrap)}. The running time of everyone on it stops.`,
-      'Finish work order', 'btn-finish');
-    if (ok) await act('finish', {});
+    if (await confirmFinish(wo)) await act('finish', {});
   },
   async check(point) {
     let result;
@@ -575,7 +574,7 @@ function viewBar() {
     h('div', { class: 'bar-right' },
       h('span', { id: 'net-status', class: `pill pill-${status[1]}` }, status[0]),
       m.employee ? h('span', { id: 'operator-name', class: 'bar-user' }, m.employee) : null,
-      m.employee ? h('button', { id: 'logout', class: 'btn btn-small', type: 'button', onclick: () => logout('Logged out.') }, 'Log out') : null),
+      m.employee ? h('button', { id: 'logout', class: 'btn btn-small', type: 'button', onclick: guarded(() => logout('Logged out.')) }, 'Log out') : null),
   ];
 }
 
@@ -584,7 +583,7 @@ function viewBanners() {
   if (S.authError) {
     parts.push(h('div', { id: 'auth-banner', class: 'banner banner-error', role: 'alert' },
       h('span', null, `The server refused this terminal: ${S.authError}`),
-      h('button', { class: 'btn btn-small', type: 'button', onclick: openSetup }, 'Set-up')));
+      h('button', { class: 'btn btn-small', type: 'button', onclick: guarded(openSetup) }, 'Set-up')));
   }
   if (S.online === false) {
     const n = S.outbox.length;
@@ -603,7 +602,7 @@ function viewBanners() {
             h('strong', null, `${TYPE_LABEL[e.type] || e.type}${qty} on ${r.woName || `work order ${e.workorder_id}`} at ${fmtDay(Date.parse(e.at))}`),
             h('span', { class: 'rejected-message' }, r.error.message),
             h('code', null, r.error.code)),
-          h('button', { class: 'btn btn-small', type: 'button', dataset: { dismiss: r.seq }, onclick: () => dismissRejected(r.seq) }, 'Dismiss'));
+          h('button', { class: 'btn btn-small', type: 'button', dataset: { dismiss: r.seq }, onclick: guarded(() => dismissRejected(r.seq)) }, 'Dismiss'));
       })));
   }
   if (S.flash) parts.push(h('div', { id: 'flash', class: `banner banner-flash flash-${S.flash.kind}`, role: 'status' }, S.flash.text));
@@ -674,6 +673,7 @@ function registerServiceWorker() {
 // ---- boot -----------------------------------------------------------------------------------
 async function boot() {
   registerServiceWorker();
+  installGuard(document);
   document.addEventListener('pointerdown', touch, true);
   document.addEventListener('keydown', touch, true);
   // A badge scanner types wherever the focus is: on the login screen, send it to the badge field.

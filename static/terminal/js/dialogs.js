@@ -1,5 +1,7 @@
 // Modal dialogs sized for gloved hands: numeric keypad, reason picker, confirmation.
 // Each returns a promise of the operator's answer, or null when cancelled.
+// Their buttons are judged by the tap guard (guard.js) like every other: a dialog that opened
+// under a finger ignores that finger's repeated tap.
 
 import { h } from './util.js';
 

@@ -1,11 +1,13 @@
 // The four screens. Each returns [key, build]: the screen is rebuilt only when its key (the
-// data it shows) changed, so a background answer never swaps a button under a finger.
+// data it shows) changed, so a background answer never swaps a button under a finger. Every
+// button's handler goes through guarded() (guard.js): a tap is taken once.
 
 import {
   S, actions, cancelSetup, deriveWorkorder, downtimeOf, go, idleMinutes, loginWithBadge, loginWithPin,
   openSetup, openWorkorder, queueRows, saveSetup, selectWorkcenter,
 } from './app.js';
 import { TOKEN_KEY } from './api.js';
+import { guarded } from './guard.js';
 import { fmtClock, fmtDay, fmtDuration, fmtQty, h, plural } from './util.js';
 
 const STATE_LABEL = { pending: 'Waiting', ready: 'Ready', progress: 'In progress', done: 'Finished', cancel: 'Cancelled' };
@@ -25,8 +27,9 @@ export function viewSetup() {
     });
     const submit = (ev) => {
       ev.preventDefault();
-      saveSetup(token.value, idle.value);
+      save();
     };
+    const save = guarded(() => saveSetup(token.value, idle.value));
     setTimeout(() => token.focus(), 0);
     return h('form', { class: 'panel setup', id: 'setup-form', onsubmit: submit },
       h('h1', null, 'Terminal set-up'),
@@ -37,7 +40,7 @@ export function viewSetup() {
       h('p', { id: 'setup-error', class: 'error', role: 'alert' }, S.setupError || ''),
       h('div', { class: 'row' },
         h('button', { id: 'setup-save', class: 'btn btn-ok btn-wide', type: 'submit' }, 'Save and check'),
-        hasToken ? h('button', { id: 'setup-cancel', class: 'btn btn-cancel', type: 'button', onclick: cancelSetup }, 'Cancel') : null));
+        hasToken ? h('button', { id: 'setup-cancel', class: 'btn btn-cancel', type: 'button', onclick: guarded(cancelSetup) }, 'Cancel') : null));
   }];
 }
 
@@ -51,11 +54,12 @@ export function viewLogin() {
       spellcheck: 'false', 'aria-label': 'Badge', placeholder: 'Scan badge…', value: S.badgeDraft,
       oninput: (ev) => { S.badgeDraft = ev.target.value; },
     });
-    const form = h('form', { class: 'badge-form', onsubmit: (ev) => { ev.preventDefault(); loginWithBadge(badge.value); } },
+    const send = guarded(() => loginWithBadge(badge.value));
+    const form = h('form', { class: 'badge-form', onsubmit: (ev) => { ev.preventDefault(); send(); } },
       badge, h('button', { id: 'badge-submit', class: 'btn btn-ok', type: 'submit' }, 'Log in'));
     const names = h('div', { class: 'names', id: 'employee-list' }, employees.length
       ? employees.map((e) => h('button', {
-        class: 'btn name', type: 'button', dataset: { employeeId: e.id }, onclick: () => loginWithPin(e),
+        class: 'btn name', type: 'button', dataset: { employeeId: e.id }, onclick: guarded(() => loginWithPin(e)),
       }, e.name))
       : h('p', { class: 'muted' }, S.terminal ? 'No operators may work here. Ask a supervisor.' : 'The operator list appears when the server is reached.'));
     return h('div', { class: 'login' },
@@ -65,7 +69,7 @@ export function viewLogin() {
         form,
         S.loginError ? h('p', { id: 'login-error', class: 'error', role: 'alert' }, S.loginError) : null,
         S.loginInfo ? h('p', { id: 'login-info', class: 'info' }, S.loginInfo) : null,
-        h('button', { id: 'open-setup', class: 'btn btn-small btn-ghost', type: 'button', onclick: openSetup }, 'Terminal set-up')),
+        h('button', { id: 'open-setup', class: 'btn btn-small btn-ghost', type: 'button', onclick: guarded(openSetup) }, 'Terminal set-up')),
       h('section', { class: 'panel login-names' },
         h('h2', null, 'Or tap your name, then your PIN'),
         names));
@@ -82,7 +86,7 @@ export function viewQueue() {
   return [key, () => {
     const tabs = s.workcenters.length > 1 ? h('nav', { class: 'tabs' }, s.workcenters.map((wc) => h('button', {
       class: `btn tab${wc.id === s.wc ? ' active' : ''}`, type: 'button', dataset: { wcId: wc.id },
-      onclick: () => selectWorkcenter(wc.id),
+      onclick: guarded(() => selectWorkcenter(wc.id)),
     }, wc.name))) : null;
     let list;
     if (!rows) {
@@ -93,7 +97,7 @@ export function viewQueue() {
       list = h('p', { class: 'muted big-note' }, 'Nothing to do here: no work order is ready or waiting.');
     } else {
       list = h('div', { class: 'queue', id: 'queue' }, rows.map((w) => h('button', {
-        class: `wo-card state-${w.state}`, type: 'button', dataset: { woId: w.id }, onclick: () => openWorkorder(w.id),
+        class: `wo-card state-${w.state}`, type: 'button', dataset: { woId: w.id }, onclick: guarded(() => openWorkorder(w.id)),
       },
       h('div', { class: 'wo-card-top' }, h('span', { class: 'wo-name' }, w.name), h('span', { class: `chip chip-${w.state}` }, STATE_LABEL[w.state] || w.state)),
       h('div', { class: 'wo-product' }, `${w.product} · ${w.production}`),
@@ -119,7 +123,7 @@ export function viewWorkorder() {
   const down = downtimeOf(s.wc);
   const key = JSON.stringify([wo, down, S.online === false, !!s.employee.badge]);
   return [key, () => {
-    const backButton = (id) => h('button', { id, class: 'btn btn-back', type: 'button', onclick: () => go('queue') }, '◀ Queue');
+    const backButton = (id) => h('button', { id, class: 'btn btn-back', type: 'button', onclick: guarded(() => go('queue')) }, '◀ Queue');
     const back = backButton('back-to-queue');
     if (!wo) {
       return h('div', { class: 'wo-screen' }, h('div', { class: 'screen-head' }, back),
@@ -130,7 +134,7 @@ export function viewWorkorder() {
     const finished = wo.state === 'done';
     const off = finished || !s.employee.badge;
     const btn = (action, label, cls, onclick, sub) => h('button', {
-      class: `btn action ${cls}`, type: 'button', dataset: { action }, disabled: off, onclick,
+      class: `btn action ${cls}`, type: 'button', dataset: { action }, disabled: off, onclick: guarded(onclick),
     }, h('span', { class: 'action-label' }, label), sub ? h('span', { class: 'action-sub' }, sub) : null);
     const actionGrid = h('div', { class: 'actions', id: 'actions' },
       wo.meRunning
@@ -162,7 +166,7 @@ export function viewWorkorder() {
             : 'Due')),
         h('button', {
           class: 'btn btn-check', type: 'button', disabled: off, dataset: { check: c.point_id },
-          onclick: () => actions.check(c),
+          onclick: guarded(() => actions.check(c)),
         }, c.done ? 'Again' : c.kind === 'measure' ? 'Measure' : c.kind === 'instruction' ? 'Done' : 'Check')))) : null;
     return h('div', { class: 'wo-screen', dataset: { loaded: wo.hasDetail ? 'detail' : 'summary' } },
       h('div', { class: 'screen-head' }, back,
@@ -170,13 +174,16 @@ export function viewWorkorder() {
         wo.tracking !== 'none' ? h('span', { id: 'wo-tracking', class: 'chip' }, wo.tracking === 'serial' ? 'Serial numbers' : 'Lot numbers') : null,
         h('span', { id: 'wo-state', class: `chip chip-${wo.state}` }, STATE_LABEL[wo.state] || wo.state)),
       !s.employee.badge ? h('p', { class: 'error' }, 'Your employee record has no badge code, which every action needs. Ask a supervisor to set your Badge ID.') : null,
-      finished ? h('div', { class: 'done-note', id: 'finished-note' }, 'This work order is finished.', backButton('finished-back')) : null,
-      down ? h('div', { class: 'down-note', id: 'downtime-note' }, 'Machine down since ', h('b', null, fmtClock(down.since)),
-        ` (${down.name}) · `, h('span', { dataset: { since: down.since } }, '')) : null,
+      // one slot of fixed height: a note coming or going never moves the buttons below it
+      h('div', { class: 'wo-status', id: 'wo-status' },
+        finished ? h('div', { class: 'done-note', id: 'finished-note' }, 'This work order is finished.', backButton('finished-back')) : null,
+        down ? h('div', { class: 'down-note', id: 'downtime-note' }, 'Machine down since ', h('b', null, fmtClock(down.since)),
+          ` (${down.name}) · `, h('span', { dataset: { since: down.since } }, '')) : null,
+        !finished && !down ? h('div', { class: 'status-note' }, wo.ops.length
+          ? `On it now: ${wo.ops.map((o) => o.name).join(', ')}` : 'Nobody is on this order now.') : null),
       tiles,
       h('div', { class: 'wo-body' },
         h('div', { class: 'wo-left' }, actionGrid,
-          wo.ops.length ? h('p', { class: 'muted' }, `On it now: ${wo.ops.map((o) => o.name).join(', ')}`) : null,
           wo.pending ? h('p', { class: 'pending' }, `${plural(wo.pending, 'action', 'actions')} on this order waiting to be sent`) : null),
         h('div', { class: 'wo-right' },
           checks,
