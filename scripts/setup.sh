@@ -10,6 +10,8 @@ need_pkgs=()
 command -v psql >/dev/null || need_pkgs+=(postgresql-client-15)
 command -v wkhtmltopdf >/dev/null || need_pkgs+=(wkhtmltopdf)
 command -v npm >/dev/null || need_pkgs+=(npm)
+# the MQTT broker of the machine signals (scripts/mqtt.sh), unless one is named by MQTT_HOST
+[ -n "${MQTT_HOST:-}" ] || [ -x /usr/sbin/mosquitto ] || need_pkgs+=(mosquitto)
 if [ "${WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null || need_pkgs+=(chromium)
   command -v chromedriver >/dev/null || need_pkgs+=(chromium-driver)

@@ -8,6 +8,15 @@ export PATH="$LOCAL/node/node_modules/.bin:$PATH"
 T0=$(date +%s)
 
 TEST_DB=${TEST_DB:-mes_test}
+# The machine signals' broker: mosquitto on a free loopback port, config and data under
+# .local/mqtt/test-$TEST_DB, stopped when the suite ends (unless MQTT_HOST names a broker).
+if [ -z "${MQTT_HOST:-}" ]; then
+  MQTT_NAME=test-$TEST_DB
+  MQTT_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  bash "$ROOT/scripts/mqtt.sh" start "$MQTT_NAME" "$MQTT_PORT"
+  trap 'MQTT_HOST= bash "$ROOT/scripts/mqtt.sh" stop "$MQTT_NAME"' EXIT
+  export MQTT_HOST=127.0.0.1 MQTT_PORT
+fi
 ensure_template
 # The demo factory, built once per hash too, for the test that demo data loads.
 DEMO_TEMPLATE=mes_demotpl_$(template_hash)
