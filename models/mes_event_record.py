@@ -361,6 +361,18 @@ class _Lookup:
         workcenter_id, state, _product_id, _tracking = self.workorder_facts[wo.id]
         if workcenter_id not in self.workcenters:
             raise errors.WorkcenterNotOnTerminal(wo=wo.name, wc=wo.workcenter_id.name)
+        if event.type in contract.MACHINE_TYPES or self.terminal.kind == 'machine':
+            self._check_machine(event)   # a machine names itself, not an operator
+        else:
+            self._check_operator(event, employee, workcenter_id, wo)
+        if state == 'cancel':
+            raise errors.WorkorderCancelled(wo=workorder_name(wo))
+        kind = NEEDS_REASON.get(event.type)
+        if kind and (event.data['reason'], kind) not in self.reasons:
+            raise errors.ReasonUnknown(kind=kind, code=event.data['reason'])
+        getattr(self, '_check_' + event.type, lambda *a: None)(event, wo)
+
+    def _check_operator(self, event, employee, workcenter_id, wo):
         if not employee:
             raise errors.EmployeeUnknown(badge=event.employee)
         locked, until = self.locks[employee.id]
@@ -371,12 +383,15 @@ class _Lookup:
         qualified = self.qualified.get(employee.id)   # none listed: qualified everywhere
         if qualified and workcenter_id not in qualified:
             raise errors.EmployeeNotAllowed(employee=employee.name, wc=wo.workcenter_id.name)
-        if state == 'cancel':
-            raise errors.WorkorderCancelled(wo=workorder_name(wo))
-        kind = NEEDS_REASON.get(event.type)
-        if kind and (event.data['reason'], kind) not in self.reasons:
-            raise errors.ReasonUnknown(kind=kind, code=event.data['reason'])
-        getattr(self, '_check_' + event.type, lambda *a: None)(event, wo)
+
+    def _check_machine(self, event):
+        """Machine events come from the machine's own terminal, naming that machine."""
+        if self.terminal.kind != 'machine':
+            raise errors.MachineEventFromTablet(type=event.type)
+        if event.type not in contract.MACHINE_TYPES:
+            raise errors.TypeUnknown(type=event.type, known=', '.join(contract.MACHINE_TYPES))
+        if event.employee != self.terminal.machine_code:
+            raise errors.MachineUnknown(machine=self.terminal.machine_code, employee=event.employee)
 
     def _check_produce(self, event, wo):
         _workcenter_id, _state, product_id, tracking = self.workorder_facts[wo.id]

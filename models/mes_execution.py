@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from odoo import fields, models
 
 from ..services import execution, execution_resume
+from ..services.execution_machine import machine_to_json
 
 # Limits of plausibility: the company's setting (res.company field), else the plant-wide system
 # parameter, else the fold's default. (context name: company field, system parameter, unit)
@@ -300,6 +301,7 @@ def state_to_json(state):
         'checks': [c.event_id for c in state.checks],
         'finished_at': _s(state.finished_at),
         'finish_event': state.finish_event,
+        'machine': machine_to_json(state.machine),   # the machine's own counts and stops, if any
     }
 
 

@@ -24,6 +24,12 @@ class MesTerminal(models.Model):
     workcenter_ids = fields.Many2many('mrp.workcenter', 'mes_terminal_workcenter_rel', 'terminal_id',
                                       'workcenter_id', 'Work centers', required=True)
     active = fields.Boolean(default=True, help='Archiving a terminal revokes its token at once.')
+    kind = fields.Selection([('tablet', 'Operator tablet'), ('machine', 'Machine')], default='tablet', required=True,
+                            help='A machine terminal is the token the MQTT bridge sends that machine\'s signals '
+                                 'with (events machine_cycle and machine_state only).')
+    machine_code = fields.Char(help='The machine\'s name in its MQTT topics: <prefix>/<work center code>/<machine>/...')
+
+    _sql_constraints = [('machine_code_unique', 'UNIQUE(machine_code)', 'Each machine has one terminal.')]
     token_hash = fields.Char(copy=False, index=True, groups='base.group_system')
     token_issued_at = fields.Datetime(copy=False, readonly=True)
     token_issued_by = fields.Many2one('res.users', copy=False, readonly=True)

@@ -75,6 +75,33 @@ def _opt_value(data, etype):
     return _number(data, 'value', etype, positive=False)
 
 
+def _count(name, required):
+    """A machine's count of cycles or parts: a whole number, at least 1 when required."""
+    def parse(data, etype):
+        value = data.get(name)
+        if value is None:
+            if required:
+                raise errors.FieldMissing(field='data.' + name, type=etype)
+            return None
+        value = _int(value, 'data.' + name)
+        if required and value < 1:
+            raise errors.QtyNotPositive(qty=value)
+        return value
+    return parse
+
+
+def _machine_state(data, etype):
+    value = data.get('state')
+    if value is None:
+        raise errors.FieldMissing(field='data.state', type=etype)
+    if value not in MACHINE_STATES:
+        raise errors.FieldInvalid(field='data.state', problem='must be one of %s, not %s' % (
+            ', '.join(MACHINE_STATES), _short(value)))
+    return value
+
+
+MACHINE_STATES = ('running', 'idle', 'down', 'setup')
+
 EVENT_FIELDS = {
     'start': {},
     'stop': {},
@@ -86,8 +113,13 @@ EVENT_FIELDS = {
     'check': {'point_id': _req_int('point_id'), 'result': _result, 'value': _opt_value,
               'note': _opt_text('note')},
     'finish': {},
+    # sent by a machine terminal (the MQTT bridge), never by a tablet; "employee" is the machine
+    'machine_cycle': {'count': _count('count', True), 'good': _count('good', False),
+                      'scrap': _count('scrap', False)},
+    'machine_state': {'state': _machine_state, 'code': _opt_text('code')},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
+MACHINE_TYPES = ('machine_cycle', 'machine_state')
 
 
 def parse_request(body, content_type):
@@ -169,6 +201,9 @@ def parse_event(raw):
     if not isinstance(data, dict):
         raise errors.FieldInvalid(field='data', problem='must be a JSON object')
     clean = {name: parser(data, etype) for name, parser in EVENT_FIELDS[etype].items()}
+    if etype == 'machine_cycle' and (clean['good'] or 0) + (clean['scrap'] or 0) > clean['count']:
+        raise errors.FieldInvalid(field='data', problem='counts more good and scrap parts (%s) than cycles (%s)' % (
+            (clean['good'] or 0) + (clean['scrap'] or 0), clean['count']))
     return Event(event_id, seq, etype, workorder_id, employee, at, clean)
 
 

@@ -109,6 +109,12 @@ EventIdConflict = _error(
     'event_id_conflict', 'Event id %(id)s was already received on %(first_at)s UTC with other '
     'content; this version is kept beside the first in the dead-letter queue. Every event needs '
     'an id of its own: a supervisor decides which version is the fact.')
+MachineEventFromTablet = _error(
+    'machine_event_from_tablet', 'A %(type)s event comes from a machine: only a terminal of kind '
+    'machine (the MQTT bridge\'s token) may send it.')
+MachineUnknown = _error(
+    'machine_unknown', 'This terminal is the machine "%(machine)s"; it cannot report for machine '
+    '"%(employee)s". Give each machine its own terminal and token.')
 InternalError = _error(
     'internal_error', 'The server could not apply this event (%(detail)s). It is kept in the '
     'dead-letter queue; a supervisor can retry it.')

@@ -25,6 +25,7 @@ orders running at once is ``execution_split``.
 from datetime import datetime
 
 from . import errors, ordering
+from .execution_machine import MachineWalk
 from .execution_records import (APPLIED, DEAD, HELD, SUPERSEDED, WAITING, CheckRecord, DownInterval,
                                 ExecutionContext, ExecutionEvent, ExecutionState, LaborInterval,
                                 Verdict, true_time_key)
@@ -36,7 +37,8 @@ EARLIEST = datetime(2000, 1, 1)
 TOLERANCE_EPSILON = 1e-9
 
 # Once the order is finished these are refused; a stop or downtime end still closes what ran.
-REFUSED_AFTER_FINISH = frozenset({'start', 'produce', 'scrap', 'consume', 'check', 'finish'})
+REFUSED_AFTER_FINISH = frozenset({'start', 'produce', 'scrap', 'consume', 'check', 'finish',
+                                  'machine_cycle', 'machine_state'})
 
 
 # -- the fold ----------------------------------------------------------------------------------
@@ -90,6 +92,7 @@ class _Walk:
         self.consumed = {}
         self.checks = []
         self.finish = None
+        self.machine = MachineWalk()   # what the machine itself reports (execution_machine)
         self.last_key = None       # the true-time key of the last event walked
 
     # -- verdicts ----------------------------------------------------------------------------
@@ -269,11 +272,21 @@ class _Walk:
                                        data['result'], data.get('value'), data.get('note')))
         self.apply(event)
 
+    # -- what the machine says (kept apart from the operators' reports) ---------------------
+    def _machine_cycle(self, event):
+        self.machine.cycle(event)
+        self.apply(event)
+
+    def _machine_state(self, event):
+        self.machine.change(event)
+        self.apply(event)
+
     def _finish(self, event):
         for employee in sorted(self.running):
             self._close_labor(self.running[employee], event)
             self.closed_at_finish.add(employee)
         self.running.clear()
+        self.machine.close(event.at, event.id)
         self.finish = event
         self.apply(event)
 
@@ -307,6 +320,7 @@ class _Walk:
             finished_at=self.finish.at if self.finish else None,
             finish_event=self.finish.id if self.finish else None,
             verdicts=tuple(sorted(self.verdicts.items())),
+            machine=self.machine.record(self.context.now),
         )
 
     def _still_running(self):
@@ -330,6 +344,8 @@ HANDLERS = {
     'downtime_end': _Walk._downtime_end,
     'check': _Walk._check,
     'finish': _Walk._finish,
+    'machine_cycle': _Walk._machine_cycle,
+    'machine_state': _Walk._machine_state,
 }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Mapping, Optional, Tuple
 
 from . import errors
+from .execution_machine import MachineRecord
 
 
 APPLIED, WAITING, HELD, DEAD, SUPERSEDED = 'applied', 'waiting', 'held', 'dead', 'superseded'
@@ -110,6 +111,7 @@ class ExecutionState:
     finished_at: Optional[datetime]
     finish_event: Optional[str]
     verdicts: Tuple[Tuple[str, Verdict], ...]      # by event id
+    machine: MachineRecord = MachineRecord()       # what the machine itself reported
 
     def verdict(self, event_id):
         return dict(self.verdicts)[event_id]

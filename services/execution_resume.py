@@ -17,6 +17,7 @@ import json
 from datetime import datetime
 
 from .execution import walk_all, _Walk
+from .execution_machine import MachineWalk
 from .execution_records import (APPLIED, CheckRecord, DownInterval, ExecutionEvent, LaborInterval, Verdict,
                                 true_time_key)
 
@@ -93,6 +94,7 @@ def _dump(walk, corrected):
         'consumed': [[product, lot, qty] for (product, lot), qty in walk.consumed.items()],
         'checks': [[c.event_id, _t(c.at), c.employee, c.point_id, c.result, c.value, c.note] for c in walk.checks],
         'finish': _dump_event(walk.finish),
+        'machine': walk.machine.dump(),
     }, sort_keys=True)
 
 
@@ -117,6 +119,7 @@ def _load(saved, context):
     walk.checks = [CheckRecord(e_id, _d(at), emp, point, result, value, note)
                    for e_id, at, emp, point, result, value, note in saved['checks']]
     walk.finish = _load_event(saved['finish'])
+    walk.machine = MachineWalk.load(saved.get('machine'))
     return walk
 
 

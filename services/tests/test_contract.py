@@ -171,6 +171,10 @@ VALID = [
      {'point_id': 3, 'result': 'fail', 'value': -12.5, 'note': 'burr on edge'}),
     ('check', {'point_id': 3, 'result': 'pass', 'value': 0}, {'point_id': 3, 'result': 'pass', 'value': 0.0, 'note': None}),
     ('finish', {}, {}),
+    ('machine_cycle', {'count': 1}, {'count': 1, 'good': None, 'scrap': None}),
+    ('machine_cycle', {'count': 12, 'good': 11, 'scrap': 1}, {'count': 12, 'good': 11, 'scrap': 1}),
+    ('machine_state', {'state': 'down', 'code': 'E-042'}, {'state': 'down', 'code': 'E-042'}),
+    ('machine_state', {'state': 'running'}, {'state': 'running', 'code': None}),
 ]
 
 
@@ -194,7 +198,7 @@ class TestParseEventValid:
     def test_every_type_of_the_contract_is_known(self):
         assert set(contract.EVENT_TYPES) == {
             'start', 'stop', 'produce', 'scrap', 'consume', 'downtime_start', 'downtime_end',
-            'check', 'finish'}
+            'check', 'finish', 'machine_cycle', 'machine_state'}
         assert {etype for etype, _data, _clean in VALID} == set(contract.EVENT_TYPES)
 
     def test_seq_is_optional(self):

@@ -30,7 +30,7 @@ TERMINALS = (1, 2, 3)
 SEQS = (None, 0, 1, 2, 3)
 # Mostly time events, so that pairs meet.
 TYPES = ('start',) * 4 + ('stop',) * 4 + ('produce',) * 2 + ('downtime_start', 'downtime_end') * 2 \
-    + ('scrap', 'consume', 'check', 'finish')
+    + ('scrap', 'consume', 'check', 'finish') + ('machine_state',) * 3 + ('machine_cycle',)
 # Minutes on a coarse grid, so that times tie; a month back; before 2000.
 MINUTES = tuple(m * 15 for m in range(61)) + (-30 * 24 * 60, -526 * 24 * 60 * 30)
 # Mostly sent at once or replayed within hours; sometimes days late, or a clock running ahead.
@@ -45,6 +45,9 @@ DATA = {
                 {'product_id': 502, 'qty': 1.0}),
     'downtime_start': ({'reason': 'JAM'}, {'reason': 'TOOL'}),
     'check': ({'point_id': 3, 'result': 'pass'}, {'point_id': 4, 'result': 'fail'}),
+    'machine_cycle': ({'count': 1, 'good': None, 'scrap': None}, {'count': 5, 'good': 4, 'scrap': 1}),
+    'machine_state': ({'state': 'down', 'code': 'E1'}, {'state': 'idle', 'code': None},
+                      {'state': 'running', 'code': None}, {'state': 'setup', 'code': None}),
 }
 NOWS = (0, 600, 2000, 3000)
 
@@ -167,6 +170,8 @@ def assert_consistent(state, events):
                              if e.type == 'produce' and e.id in applied)
     labor = [(i.start, i.end) for i in state.labor]
     assert ordering.subtract(state.run, labor) == []
+    assert state.machine.cycles == sum(e.data['count'] for e in events
+                                       if e.type == 'machine_cycle' and e.id in applied)
 
 
 def _touching(intervals):

@@ -1,0 +1,136 @@
+"""What a machine says about a work order: its cycles, its counts, its unexplained stops.
+
+The machine part of the execution fold (``services/execution.py`` walks ``machine_cycle`` and
+``machine_state`` events into a ``MachineWalk`` in true-time order). Pure, like the fold.
+
+- Cycles and the machine's good and scrap counts are summed per event (each event carries the
+  cycles since the machine's previous report; a repeated event id is one event). They are kept
+  apart from the operators' reports: the state shows both, side by side, never summed.
+  Good or scrap is None when the machine never reported it (a counter of cycles only).
+- A machine ``down`` or ``idle`` for longer than the threshold is an **unexplained stop**: it
+  opens when the machine left ``running`` (or ``setup``) and closes at the next ``running`` or
+  ``setup``; a shorter pause is a micro-stop (performance, not availability) and leaves no stop.
+  A stop still open counts once it has lasted the threshold by ``now``. The operator classifies
+  it with a reason (a ``downtime_start``/``downtime_end`` over it); the stop itself books
+  nothing in Odoo's records.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional, Tuple
+
+STOP_THRESHOLD = timedelta(minutes=2)
+STOPPED = ('down', 'idle')
+
+
+@dataclass(frozen=True)
+class MachineStop:
+    start: datetime
+    end: Optional[datetime]       # None: the machine has not run again yet
+    state: str                    # 'down' if the machine said down during the stop, else 'idle'
+    code: Optional[str]           # the first fault code the machine gave
+    start_event: str
+    end_event: Optional[str]
+
+
+@dataclass(frozen=True)
+class MachineRecord:
+    """The machine's side of a work order (empty when no machine reported on it)."""
+    cycles: int = 0
+    good: Optional[int] = None
+    scrap: Optional[int] = None
+    state: Optional[str] = None           # the last state the machine gave
+    state_since: Optional[datetime] = None
+    last_cycle_at: Optional[datetime] = None
+    stops: Tuple[MachineStop, ...] = ()
+
+
+class MachineWalk:
+    """The machine part of one walk; ``cycle`` and ``state`` take events in true-time order."""
+
+    def __init__(self):
+        self.cycles, self.good, self.scrap = 0, None, None
+        self.last_cycle_at = None
+        self.state, self.state_since = None, None
+        self.stop_open = None      # [start, state, code, start event] while down or idle
+        self.stops = []
+
+    def cycle(self, event):
+        data = event.data
+        self.cycles += data['count']
+        if data.get('good') is not None:
+            self.good = (self.good or 0) + data['good']
+        if data.get('scrap') is not None:
+            self.scrap = (self.scrap or 0) + data['scrap']
+        self.last_cycle_at = event.at
+
+    def change(self, event):
+        state = event.data['state']
+        if state in STOPPED:
+            if self.stop_open is None:
+                self.stop_open = [event.at, state, event.data.get('code'), event.id]
+            else:
+                self._worsen(state, event.data.get('code'))
+        else:
+            self.close(event.at, event.id)
+        if state != self.state:
+            self.state, self.state_since = state, event.at
+
+    def _worsen(self, state, code):
+        if state == 'down':
+            self.stop_open[1] = 'down'
+        if self.stop_open[2] is None:
+            self.stop_open[2] = code
+
+    def close(self, at, event_id, threshold=STOP_THRESHOLD):
+        """The machine runs again (or the order finished) at ``at``."""
+        if self.stop_open is not None:
+            start, state, code, start_id = self.stop_open
+            self.stop_open = None
+            if at - start > threshold:
+                self.stops.append(MachineStop(start, at, state, code, start_id, event_id))
+
+    def record(self, now, threshold=STOP_THRESHOLD):
+        stops = list(self.stops)
+        if self.stop_open is not None and now - self.stop_open[0] > threshold:
+            start, state, code, start_id = self.stop_open
+            stops.append(MachineStop(start, None, state, code, start_id, None))
+        return MachineRecord(self.cycles, self.good, self.scrap, self.state, self.state_since,
+                             self.last_cycle_at, tuple(stops))
+
+    # -- the snapshot a walk resumes from (services/execution_resume.py) -------------------------
+    def dump(self):
+        return {'cycles': self.cycles, 'good': self.good, 'scrap': self.scrap, 'last_cycle_at': _t(self.last_cycle_at),
+                'state': self.state, 'state_since': _t(self.state_since),
+                'stop_open': self.stop_open and [_t(self.stop_open[0])] + self.stop_open[1:],
+                'stops': [[_t(s.start), _t(s.end), s.state, s.code, s.start_event, s.end_event] for s in self.stops]}
+
+    @classmethod
+    def load(cls, saved):
+        walk = cls()
+        if not saved:
+            return walk
+        walk.cycles, walk.good, walk.scrap = saved['cycles'], saved['good'], saved['scrap']
+        walk.last_cycle_at = _d(saved['last_cycle_at'])
+        walk.state, walk.state_since = saved['state'], _d(saved['state_since'])
+        walk.stop_open = saved['stop_open'] and [_d(saved['stop_open'][0])] + saved['stop_open'][1:]
+        walk.stops = [MachineStop(_d(start), _d(end), state, code, s_id, e_id)
+                      for start, end, state, code, s_id, e_id in saved['stops']]
+        return walk
+
+
+def machine_to_json(record):
+    """The machine's side as the work order's recorded JSON shows it (None: no machine)."""
+    if record is None or record == MachineRecord():
+        return None
+    return {'cycles': record.cycles, 'good': record.good, 'scrap': record.scrap, 'state': record.state,
+            'state_since': _t(record.state_since), 'last_cycle_at': _t(record.last_cycle_at),
+            'stops': [{'start': _t(s.start), 'end': _t(s.end), 'state': s.state, 'code': s.code,
+                       'start_event': s.start_event, 'end_event': s.end_event} for s in record.stops]}
+
+
+def _t(moment):
+    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
+
+
+def _d(text):
+    return datetime.fromisoformat(text) if text else None
