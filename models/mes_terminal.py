@@ -2,6 +2,7 @@ import hashlib
 import secrets
 
 from odoo import _, api, fields, models
+from odoo.addons.base.res.res_partner import _tz_get
 from odoo.exceptions import AccessError
 
 
@@ -40,6 +41,8 @@ class MesTerminal(models.Model):
     clock_offset_ms = fields.Float(digits=(16, 0), string='Last clock offset (ms)', readonly=True,
                                      help='Server time minus the terminal clock at its last request.')
     event_ids = fields.One2many('mes.event', 'terminal_id')
+    tz = fields.Selection(_tz_get, 'Time zone', help='The plant\'s time zone: the tablet shows every time in it. '
+                          'Empty: the company\'s time zone.')
     dead_count = fields.Integer('Rejected events', compute='_compute_dead_count')
 
     def _compute_has_token(self):
@@ -91,6 +94,26 @@ class MesTerminal(models.Model):
             raise AccessError(_('Only an MES supervisor can %s.') % action)
         self.check_access_rights('write')
         self.check_access_rule('write')
+
+    def _mes_tz(self):
+        """The time zone the tablet shows times in: its own, else the plant's (the company's)."""
+        self.ensure_one()
+        company = self.workcenter_ids[:1].company_id or self.env.user.company_id
+        return self.tz or company._mes_books_tz()
+
+    def _mes_login_employees(self):
+        """The operators the login screen lists: those qualified for one of this terminal's work
+        centers (hr.employee.mes_workcenter_ids, the list the record path refuses
+        employee_not_allowed by). An employee with no list may work anywhere: they log in by
+        badge, and are listed only where nobody is qualified by name (a plant that keeps no
+        qualifications). Only employees with a badge: events name the employee by it."""
+        self.ensure_one()
+        Employee = self.env['hr.employee'].sudo()
+        named = Employee.search([('barcode', '!=', False), ('mes_workcenter_ids', 'in', self.workcenter_ids.ids)])
+        if named:
+            return named
+        return Employee.search([('barcode', '!=', False)]).filtered(
+            lambda e: any(e._mes_may_work_at(wc) for wc in self.workcenter_ids))
 
     @api.model
     def _find_by_token(self, token):

@@ -101,3 +101,25 @@ class TestPinTiming(ShopFloorCase):
                 self.assertEqual(len(calls), 1, payload)
         finally:
             hr_employee.PIN_CRYPT.verify = original
+
+
+class TestTerminalLoginList(ShopFloorCase):
+
+    def test_login_list_names_the_operators_qualified_here(self):
+        dora = self.env['hr.employee'].create({'name': 'Dora', 'barcode': 'B-DORA', 'mes_workcenter_ids': [(6, 0, [self.saw.id])]})
+        self.assertEqual(self.terminal._mes_login_employees(), dora)
+        paint = self.env['mes.terminal'].create({'name': 'Paint tablet', 'workcenter_ids': [(6, 0, [self.paint.id])]})
+        self.assertEqual(paint._mes_login_employees(), self.carl)
+
+    def test_without_qualifications_everyone_with_a_badge_is_listed(self):
+        employees = self.terminal._mes_login_employees()
+        self.assertIn(self.anna, employees)
+        self.assertIn(self.ben, employees)
+        self.assertNotIn(self.carl, employees)            # qualified for paint only
+        self.assertTrue(all(e.barcode for e in employees))
+
+    def test_time_zone_is_the_terminals_else_the_companys(self):
+        self.env.user.company_id.partner_id.tz = 'Europe/Berlin'
+        self.assertEqual(self.terminal._mes_tz(), 'Europe/Berlin')
+        self.terminal.tz = 'Asia/Kolkata'
+        self.assertEqual(self.terminal._mes_tz(), 'Asia/Kolkata')

@@ -69,6 +69,8 @@ export const api = {
   workorder: (id) => request('GET', `/mes/api/v1/workorders/${id}`),
   events: (events) => request('POST', '/mes/api/v1/events',
     { sent_at: new Date().toISOString(), events }, { timeout: 30000 }),
+  running: (employeeId, timeout = 4000) => request('GET', `/mes/api/v1/employees/${employeeId}/running`, undefined, { timeout }),
+  supervisor: (payload) => request('POST', '/mes/api/v1/terminal/supervisor', payload),
   ping: () => request('GET', '/mes/api/versions', undefined, { token: null, timeout: 5000 }),
 };
 

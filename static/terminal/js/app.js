@@ -5,13 +5,14 @@
 import { ApiError, TOKEN_KEY, Unreachable, api, timed } from './api.js';
 import { del, get, getAll, openDb, put } from './db.js';
 import { Sender, enqueue } from './outbox.js';
-import { closeModal, confirmDialog, keypad, modalOpen, passFail, pickReason, textPrompt } from './dialogs.js';
+import { choose, closeModal, confirmDialog, keypad, modalOpen, passFail, pickReason, supervisorPrompt, textPrompt } from './dialogs.js';
 import { guarded, installGuard } from './guard.js';
 import { confirmFinish, confirmQuantity } from './quantity.js';
-import { TYPE_LABEL, fmtClock, fmtDay, fmtDuration, fmtOffset, fmtQty, h, plural } from './util.js';
+import { TYPE_LABEL, fmtClock, fmtDay, fmtDuration, fmtOffset, fmtQty, h, localTimes, plural, setTimeZone } from './util.js';
 import { viewLogin, viewQueue, viewSetup, viewWorkorder } from './screens.js';
 
 const IDLE_KEY = 'mes.terminal.idleMinutes';
+const IDLE_STOP_KEY = 'mes.terminal.idleStop';     // 'stop' (default) or 'keep'
 const SESSION_KEY = 'mes.terminal.session';
 const CLOCK_KEY = 'mes.terminal.clock';
 const DEFAULT_IDLE_MINUTES = 5;
@@ -53,6 +54,10 @@ function estimateClock(serverTime, startedAt) {
   const server = Date.parse(serverTime);
   if (Number.isFinite(server)) noteClock(Math.round(server - (startedAt + Date.now()) / 2), false);
 }
+
+/** What an auto-logout nobody answers does with the operator's running time: 'stop' it at the
+ * last touch (default), or 'keep' it running. A terminal setting (set-up screen). */
+export const idleStop = () => (localStorage.getItem(IDLE_STOP_KEY) === 'keep' ? 'keep' : 'stop');
 
 export const idleMinutes = () => {
   const value = parseFloat(localStorage.getItem(IDLE_KEY));
@@ -301,7 +306,7 @@ export function flash(text, kind = 'info') {
   render();
 }
 
-export async function saveSetup(token, minutes) {
+export async function saveSetup(token, minutes, stopWhenIdle) {
   token = (token || '').trim();
   S.setupError = null;
   S.setupInfo = null;
@@ -315,6 +320,7 @@ export async function saveSetup(token, minutes) {
     return render(true);
   }
   localStorage.setItem(IDLE_KEY, String(idle));
+  localStorage.setItem(IDLE_STOP_KEY, stopWhenIdle === 'keep' ? 'keep' : 'stop');
   try {
     const [data, startedAt] = await timed(() => api.terminal(token));
     localStorage.setItem(TOKEN_KEY, token);
@@ -339,7 +345,30 @@ export async function saveSetup(token, minutes) {
   sender.kick();
 }
 
-export function openSetup() {
+/** The set-up screen. Once this tablet is a terminal (it has a token the server accepts), only a
+ * supervisor opens it: an employee whose user is an MES supervisor, checked by the server by
+ * badge (or badge and PIN). Without a token, or with one the server refused, the set-up is open:
+ * the token a supervisor issues is then what counts. */
+export async function openSetup() {
+  const gated = localStorage.getItem(TOKEN_KEY) && !S.authError;
+  let error = null;
+  S.setupInfo = null;
+  while (gated) {
+    const payload = await supervisorPrompt(error);
+    if (!payload) return render(true);
+    try {
+      const [answer] = await timed(() => api.supervisor(payload));
+      S.setupInfo = `Opened by ${answer.supervisor.name}.`;
+      break;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401 && err.code === 'unauthorized') {
+        S.authError = err.message;
+        break;
+      }
+      error = err instanceof ApiError ? localTimes(err.message)
+        : 'The server cannot be reached: a supervisor is checked by the server, so the set-up needs the network.';
+    }
+  }
   S.setupError = null;
   S.screen = 'setup';
   render(true);
@@ -374,7 +403,7 @@ async function login(payload, badge) {
   } catch (err) {
     if (err instanceof ApiError) {
       if (err.status === 401 && err.code === 'unauthorized') S.authError = err.message;
-      S.loginError = err.message;
+      S.loginError = localTimes(err.message);
       return render(true);
     }
     setOnline(false);
@@ -401,6 +430,137 @@ async function login(payload, badge) {
   await loadSessionCaches();
   S.loginError = null;
   go('queue');
+}
+
+/** The work orders at this terminal where the operator's time runs: the server's list (when it
+ * answers within a few seconds) or what this tablet knows of the orders it has, then this
+ * tablet's events the server has not seen yet. [{id, name, wc}] */
+async function runningOrdersOf(employee) {
+  let base = null;
+  let since = 0;
+  if (localStorage.getItem(TOKEN_KEY) && S.online !== false) {
+    try {
+      const [data, startedAt] = await timed(() => api.running(employee.id));
+      base = data.running.map((r) => ({ id: r.workorder_id, name: r.name, wc: r.workcenter_id }));
+      since = startedAt;
+      await reloadStores();
+    } catch (err) {
+      networkFailed(err);
+    }
+  }
+  const running = new Map();
+  if (base) {
+    for (const r of base) running.set(r.id, r);
+    const unseen = S.sent.filter((r) => r.doneAt > since).concat(S.outbox).sort((a, b) => a.seq - b.seq);
+    for (const r of unseen) {
+      if (r.event.type === 'finish') running.delete(r.wo);
+      if (r.emp.id !== employee.id) continue;
+      if (r.event.type === 'start') running.set(r.wo, { id: r.wo, name: r.woName, wc: r.wc });
+      if (r.event.type === 'stop') running.delete(r.wo);
+    }
+  } else {
+    const ids = new Set(Object.keys(S.details).map(Number));
+    for (const entry of Object.values(S.queues)) for (const w of entry.data.workorders) ids.add(w.id);
+    for (const r of S.outbox) ids.add(r.wo);
+    for (const id of ids) {
+      const wo = deriveWorkorder(id);
+      if (wo && wo.state !== 'done' && wo.ops.some((o) => o.id === employee.id)) {
+        const mine = S.sent.concat(S.outbox).find((r) => r.wo === id);
+        running.set(id, { id, name: wo.name, wc: mine ? mine.wc : null });
+      }
+    }
+  }
+  return [...running.values()];
+}
+
+/** Stop the operator's time on these orders, dated ``at`` (this tablet's clock). */
+async function stopTime(employee, orders, at, wc) {
+  for (const o of orders) {
+    const record = await enqueue('stop', { wo: o.id, wc: o.wc || wc, woName: o.name, employee, data: {}, at });
+    S.outbox.push(record);
+  }
+  sender.kick();
+}
+
+const orderNames = (orders) => orders.map((o) => o.name).join(', ');
+
+/** The Log out button: with the operator's time running, asks first. */
+export async function requestLogout() {
+  const session = S.session;
+  if (!session) return;
+  const employee = session.employee;
+  const running = employee.badge ? await runningOrdersOf(employee) : [];
+  if (S.session !== session) return;
+  if (!running.length) return logout('Logged out.');
+  const names = orderNames(running);
+  const choice = await choose(`Stop your time on ${names}?`,
+    `Your time is running on ${names}. Logged out, it goes on counting until you or someone stops it.`, [
+      { key: 'stop', label: 'Stop and log out', cls: 'btn-stop' },
+      { key: 'keep', label: 'Keep running and log out', cls: 'btn-keep' },
+      { key: 'cancel', label: 'Cancel', cls: 'btn-cancel' },
+    ]);
+  if (S.session !== session || !choice || choice === 'cancel') return render(true);
+  if (choice === 'stop') {
+    const now = Date.now();
+    await stopTime(employee, running, now, session.wc);
+    return logout(`Logged out. Your time on ${names} stopped at ${fmtClock(now + (S.clock ? S.clock.offsetMs : 0))}.`);
+  }
+  return logout(`Logged out. Your time on ${names} keeps running.`);
+}
+
+/** No touch for the auto-logout minutes. With the operator's time running, asks for a short
+ * while (a tenth of the idle time, at most 30 s); unanswered, the tablet is unattended: the
+ * time stops at the last touch (or keeps running, as the set-up says) and the operator is
+ * logged out. Cancel keeps the operator logged in. */
+let autoLogoutBusy = false;
+async function autoLogout() {
+  const session = S.session;
+  autoLogoutBusy = true;
+  try {
+    const idle = `Logged out after ${fmtQty(idleMinutes())} min without activity.`;
+    const employee = session.employee;
+    const last = session.lastActivity;
+    closeModal();
+    const running = employee.badge ? await runningOrdersOf(employee) : [];
+    if (S.session !== session) return;
+    if (!running.length) return logout(idle);
+    const names = orderNames(running);
+    const lastShown = fmtClock(last + (S.clock ? S.clock.offsetMs : 0));
+    const unattended = idleStop() === 'stop'
+      ? `Without an answer, your time stops at ${lastShown} (your last touch) and you are logged out.`
+      : 'Without an answer, you are logged out and your time keeps running.';
+    const choice = await choose(`Still there? Stop your time on ${names}?`,
+      `Nobody has touched this tablet since ${lastShown}. ${unattended}`, [
+        { key: 'stop', label: 'Stop and log out', cls: 'btn-stop' },
+        { key: 'keep', label: 'Keep running and log out', cls: 'btn-keep' },
+        { key: 'cancel', label: 'Cancel', cls: 'btn-cancel' },
+      ], { timeoutMs: Math.min(30000, idleMinutes() * 6000) });
+    if (S.session !== session) return;
+    if (!choice || choice === 'cancel') {
+      session.lastActivity = Date.now();
+      return render(true);
+    }
+    const decided = choice === 'timeout' ? idleStop() : choice;
+    if (decided === 'stop') {
+      const at = choice === 'timeout' ? last : Date.now();
+      await stopTime(employee, running, at, session.wc);
+      return logout(`${idle} Your time on ${names} stopped at ${fmtClock(at + (S.clock ? S.clock.offsetMs : 0))}.`);
+    }
+    return logout(`${idle} Your time on ${names} keeps running.`);
+  } finally {
+    autoLogoutBusy = false;
+  }
+}
+
+/** A session that ran out while the app was closed: nobody is there to ask. */
+async function expiredSession(session) {
+  if (idleStop() !== 'stop' || !session.employee || !session.employee.badge) return;
+  const running = await runningOrdersOf(session.employee);
+  if (!running.length || (S.session && S.session.employee.id === session.employee.id)) return;
+  await stopTime(session.employee, running, session.lastActivity, session.wc);
+  S.loginInfo = `${session.employee.name} was logged out without activity; the time on ${orderNames(running)} `
+    + `stopped at ${fmtClock(session.lastActivity + (S.clock ? S.clock.offsetMs : 0))}.`;
+  render(true);
 }
 
 export function logout(reason) {
@@ -535,6 +695,7 @@ function renderPart(id, key, build, force) {
 }
 
 export function render(force = false) {
+  setTimeZone(S.terminal && S.terminal.terminal && S.terminal.terminal.tz);
   const body = document.body;
   body.dataset.screen = S.screen;
   body.dataset.outbox = String(S.outbox.length);
@@ -574,7 +735,7 @@ function viewBar() {
     h('div', { class: 'bar-right' },
       h('span', { id: 'net-status', class: `pill pill-${status[1]}` }, status[0]),
       m.employee ? h('span', { id: 'operator-name', class: 'bar-user' }, m.employee) : null,
-      m.employee ? h('button', { id: 'logout', class: 'btn btn-small', type: 'button', onclick: guarded(() => logout('Logged out.')) }, 'Log out') : null),
+      m.employee ? h('button', { id: 'logout', class: 'btn btn-small', type: 'button', onclick: guarded(requestLogout) }, 'Log out') : null),
   ];
 }
 
@@ -600,7 +761,7 @@ function viewBanners() {
         return h('div', { class: 'rejected-item', dataset: { seq: r.seq, code: r.error.code } },
           h('div', { class: 'rejected-text' },
             h('strong', null, `${TYPE_LABEL[e.type] || e.type}${qty} on ${r.woName || `work order ${e.workorder_id}`} at ${fmtDay(Date.parse(e.at))}`),
-            h('span', { class: 'rejected-message' }, r.error.message),
+            h('span', { class: 'rejected-message' }, localTimes(r.error.message)),
             h('code', null, r.error.code)),
           h('button', { class: 'btn btn-small', type: 'button', dataset: { dismiss: r.seq }, onclick: guarded(() => dismissRejected(r.seq)) }, 'Dismiss'));
       })));
@@ -626,8 +787,8 @@ function tick() {
 
 function heartbeat() {
   tick();
-  if (S.session && Date.now() - S.session.lastActivity > idleMinutes() * 60000) {
-    logout(`Logged out after ${fmtQty(idleMinutes())} min without activity.`);
+  if (S.session && !autoLogoutBusy && Date.now() - S.session.lastActivity > idleMinutes() * 60000) {
+    autoLogout();
     return;
   }
   if (!localStorage.getItem(TOKEN_KEY) || S.screen === 'setup') return;
@@ -702,6 +863,7 @@ async function boot() {
     await loadSessionCaches();
   } else if (session) {
     saveSession(true);
+    expiredSession(session);
   }
   if (!localStorage.getItem(TOKEN_KEY)) S.screen = 'setup';
   else if (!S.session) S.screen = 'login';

@@ -176,3 +176,46 @@ export function passFail(title, text) {
     return { el, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
   });
 }
+
+/** One of several answers, one button each ({key, label, cls}), stacked full width; resolves
+ * with the key, null on Escape, or ``'timeout'`` when ``timeoutMs`` passes unanswered (an
+ * unattended tablet). */
+export function choose(title, text, choices, { timeoutMs = 0 } = {}) {
+  return open((finish) => {
+    if (timeoutMs) setTimeout(() => finish('timeout'), timeoutMs);   // a no-op once answered
+    const el = h('div', { class: 'dialog confirm', role: 'dialog', 'aria-label': title },
+      h('h2', null, title), text ? h('p', { class: 'sub' }, text) : null,
+      h('div', { class: 'dialog-actions stack' }, choices.map((c) => h('button', {
+        class: `btn ${c.cls || ''}`, type: 'button', dataset: { key: c.key }, onclick: () => finish(c.key),
+      }, c.label))));
+    return { el, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
+  });
+}
+
+/** The supervisor's badge (scanned) and, optionally, PIN; resolves {badge, pin?} or null. */
+export function supervisorPrompt(error) {
+  return open((finish) => {
+    const badge = h('input', {
+      id: 'supervisor-badge', class: 'field field-badge', type: 'text', autocomplete: 'off', autocapitalize: 'off',
+      spellcheck: 'false', placeholder: 'Scan badge…', 'aria-label': 'Supervisor badge',
+    });
+    const pin = h('input', {
+      id: 'supervisor-pin', class: 'field field-short', type: 'password', inputmode: 'numeric', autocomplete: 'off',
+      placeholder: 'PIN', 'aria-label': 'Supervisor PIN',
+    });
+    const submit = (ev) => {
+      ev.preventDefault();
+      if (!badge.value.trim()) return;
+      finish(pin.value ? { badge: badge.value.trim(), pin: pin.value } : { badge: badge.value.trim() });
+    };
+    const el = h('form', { class: 'dialog confirm', id: 'supervisor-form', role: 'dialog', 'aria-label': 'Terminal set-up', onsubmit: submit },
+      h('h2', null, 'Terminal set-up is for supervisors'),
+      h('p', { class: 'sub' }, 'Scan your badge, or type your badge code and your PIN.'),
+      badge, pin,
+      error ? h('p', { id: 'supervisor-error', class: 'error', role: 'alert' }, error) : null,
+      h('div', { class: 'dialog-actions' },
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, 'Cancel'),
+        h('button', { class: 'btn btn-ok', type: 'submit', dataset: { key: 'ok' } }, 'Open set-up')));
+    return { el, focus: badge, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
+  });
+}

@@ -10,8 +10,9 @@ export const BATCH = 100;
 const KEEP_SENT = 400;
 const MAX_DELAY = 10000;
 
-/** Write one event durably; resolves with the stored record once committed. */
-export function enqueue(type, { wo, wc, woName, employee, data }) {
+/** Write one event durably; resolves with the stored record once committed. ``at``: when it
+ * happened (ms, this tablet's clock), now by default (a stop at the last touch is earlier). */
+export function enqueue(type, { wo, wc, woName, employee, data, at }) {
   return tx(['meta', 'outbox'], 'readwrite', async (s) => {
     // seq and the event are written in the same transaction: a seq is never reused.
     const seq = ((await done(s.meta.get('seq'))) || 0) + 1;
@@ -21,7 +22,7 @@ export function enqueue(type, { wo, wc, woName, employee, data }) {
       seq, id, wo, wc, woName, emp: { id: employee.id, name: employee.name }, queuedAt: Date.now(),
       event: {
         schema: 1, id, seq, type, workorder_id: wo, employee: employee.badge,
-        at: new Date().toISOString(), data: data || {},
+        at: new Date(at === undefined ? Date.now() : at).toISOString(), data: data || {},
       },
     };
     await done(s.outbox.add(record));

@@ -3,7 +3,7 @@
 // button's handler goes through guarded() (guard.js): a tap is taken once.
 
 import {
-  S, actions, cancelSetup, deriveWorkorder, downtimeOf, go, idleMinutes, loginWithBadge, loginWithPin,
+  S, actions, cancelSetup, deriveWorkorder, downtimeOf, go, idleMinutes, idleStop, loginWithBadge, loginWithPin,
   openSetup, openWorkorder, queueRows, saveSetup, selectWorkcenter,
 } from './app.js';
 import { TOKEN_KEY } from './api.js';
@@ -29,13 +29,18 @@ export function viewSetup() {
       ev.preventDefault();
       save();
     };
-    const save = guarded(() => saveSetup(token.value, idle.value));
+    const stop = h('select', { id: 'idle-stop-input', class: 'field', 'aria-label': 'Running time at an unanswered auto-logout' },
+      h('option', { value: 'stop', selected: idleStop() === 'stop' }, 'Stop it at the operator’s last touch'),
+      h('option', { value: 'keep', selected: idleStop() === 'keep' }, 'Keep it running'));
+    const save = guarded(() => saveSetup(token.value, idle.value, stop.value));
     setTimeout(() => token.focus(), 0);
     return h('form', { class: 'panel setup', id: 'setup-form', onsubmit: submit },
       h('h1', null, 'Terminal set-up'),
       h('p', { class: 'lead' }, 'Once per tablet: a supervisor issues a token for this terminal in Odoo (Shop Floor → Configuration → Terminals → Issue new token). Scan its QR code or paste it here.'),
       h('label', { class: 'label', for: 'token-input' }, 'Terminal token'), token,
       h('label', { class: 'label', for: 'idle-input' }, 'Log the operator out after this many minutes without a touch'), idle,
+      h('label', { class: 'label', for: 'idle-stop-input' }, 'At that auto-logout, when nobody answers, the operator’s running time:'), stop,
+      S.setupInfo ? h('p', { id: 'setup-info', class: 'info' }, S.setupInfo) : null,
       S.outbox.length ? h('p', { class: 'warn' }, `${plural(S.outbox.length, 'action is', 'actions are')} still waiting to be sent; they will be sent with the new token.`) : null,
       h('p', { id: 'setup-error', class: 'error', role: 'alert' }, S.setupError || ''),
       h('div', { class: 'row' },

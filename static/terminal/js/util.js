@@ -47,16 +47,40 @@ export function fmtDuration(ms) {
   return `${hours ? hours + ':' : ''}${mm}:${String(seconds).padStart(2, '0')}`;
 }
 
+// Times are shown in the plant's time zone (the terminal's, else the company's, as the server
+// says in GET /terminal), not the tablet's: a tablet set to another zone still shows plant time.
+let plantTz;        // undefined: the tablet's own zone (until the server said)
+export function setTimeZone(tz) {
+  if ((tz || undefined) === plantTz) return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz || undefined });
+    plantTz = tz || undefined;
+  } catch (_) {
+    plantTz = undefined;     // a zone this browser does not know: its own
+  }
+}
+export const timeZone = () => plantTz;
+
 export function fmtClock(ms) {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: plantTz });
 }
 
+const dayOf = (ms) => new Date(ms).toLocaleDateString('en-CA', { timeZone: plantTz });
+
 export function fmtDay(ms) {
-  const d = new Date(ms);
-  const today = new Date();
   const time = fmtClock(ms);
-  if (d.toDateString() === today.toDateString()) return time;
-  return `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`;
+  if (dayOf(ms) === dayOf(Date.now())) return time;
+  return `${new Date(ms).toLocaleDateString([], { day: 'numeric', month: 'short', timeZone: plantTz })} ${time}`;
+}
+
+/** The server's messages quote times in UTC ("until 2026-12-07 07:15:00 UTC"): shown in the
+ * plant's time zone instead. */
+const UTC_TIME = /(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?Z? UTC/g;
+export function localTimes(text) {
+  return String(text || '').replace(UTC_TIME, (all, day, hm, sec, frac) => {
+    const ms = Date.parse(`${day}T${hm}:${sec || '00'}.${(frac || '0').slice(0, 3).padEnd(3, '0')}Z`);
+    return Number.isFinite(ms) ? fmtDay(ms) : all;
+  });
 }
 
 export function fmtOffset(ms) {

@@ -1,0 +1,86 @@
+"""Terminal contract v1: what the tablet asks besides events, login and its read-only views
+(those are in api.py).
+
+- ``POST /mes/api/v1/terminal/supervisor``: is this badge (or badge/employee and PIN) a
+  supervisor's? The tablet opens its set-up only then. A wrong PIN counts as at login.
+- ``GET /mes/api/v1/employees/<id>/running``: the work orders at this terminal's work centers
+  on which the employee's time runs now, as recorded (the logout question).
+"""
+import json
+from datetime import datetime
+
+import odoo
+from odoo import http
+from odoo.http import request
+
+from ..services import contract, errors
+from .api import MesApi, authenticated, error_response, in_transaction, json_response, read_json_body
+
+NotSupervisor = errors._error(
+    'not_supervisor', '%(employee)s is not an MES supervisor: the terminal set-up needs a supervisor\'s '
+    'badge or PIN.', 403)
+
+
+def is_supervisor(employee):
+    user = employee.user_id
+    group = employee.env.ref('shopfloor_mes.group_mes_supervisor')
+    return bool(user) and user.active and group in user.groups_id
+
+
+def running_orders(env, terminal, employee):
+    """[(work order, since)] on which the employee's recorded time runs, at this terminal."""
+    if not employee.barcode:
+        return []
+    executions = env['mes.execution'].search([
+        ('workorder_id.workcenter_id', 'in', terminal.workcenter_ids.ids), ('finished_at', '=', False),
+        ('state_json', 'like', json.dumps(employee.barcode))])
+    found = []
+    for execution in executions:
+        state = json.loads(execution.state_json or 'null') or {}
+        for badge, start, end, *_rest in state.get('labor') or []:
+            if badge == employee.barcode and end is None:
+                found.append((execution.workorder_id, start))
+    return found
+
+
+class MesTerminalApi(http.Controller):
+
+    @http.route('/mes/api/v1/terminal/supervisor', type='http', auth='none', methods=['POST'], csrf=False)
+    def supervisor(self, **_form):
+        try:
+            body = read_json_body(64 * 1024)
+        except errors.MesError as exc:
+            return error_response(exc)
+        content_type = request.httprequest.headers.get('Content-Type')
+
+        def work(env, terminal):
+            if (content_type or '').split(';')[0].strip().lower() != 'application/json':
+                return error_response(errors.NotJson())
+            try:
+                payload = contract.loads(body.decode('utf-8'))
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                return error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'))
+            if not isinstance(payload, dict):
+                return error_response(errors.MalformedBody(detail='send {"badge": ...} or {"badge": ..., "pin": ...}'))
+            employee, failure = MesApi._identify(env, terminal, payload)
+            if failure:
+                env.cr.commit()     # a wrong PIN counts even though the answer is an error
+                return error_response(failure)
+            if not is_supervisor(employee):
+                return error_response(NotSupervisor(employee=employee.name))
+            return json_response({'supervisor': {'id': employee.id, 'name': employee.name},
+                                  'server_time': contract.format_time(datetime.utcnow())})
+        return in_transaction(authenticated(work))
+
+    @http.route('/mes/api/v1/employees/<int:employee_id>/running', type='http', auth='none',
+                methods=['GET'], csrf=False)
+    def running(self, employee_id, **_query):
+        def work(env, terminal):
+            employee = env['hr.employee'].browse(employee_id).exists()
+            if not employee:
+                return error_response(errors.NotFound(what='Employee %s' % employee_id))
+            return json_response({'running': [
+                {'workorder_id': wo.id, 'name': wo.name, 'workcenter_id': wo.workcenter_id.id,
+                 'since': contract.format_time(odoo.fields.Datetime.from_string(since[:19]))}
+                for wo, since in running_orders(env, terminal, employee)]})
+        return in_transaction(authenticated(work))
