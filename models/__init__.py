@@ -28,6 +28,7 @@ from . import mrp_workorder_quality
 from . import mes_cost_of_quality
 from . import mrp_workcenter_oee
 from . import mes_oee_record
+from . import mes_oee_live
 from . import mes_oee_loss
 from . import mes_oee_recompute
 from . import mes_workcenter_timeline

@@ -12,6 +12,8 @@ from ..services import ordering
 from . import mes_workcenter_timeline
 from .mes_access import caller
 
+OEE_DAYS = 30   # the window of the work center's OEE (the OEE screen's "Last 30 days")
+
 
 class MrpWorkcenter(models.Model):
     _inherit = 'mrp.workcenter'
@@ -35,6 +37,24 @@ class MrpWorkcenter(models.Model):
     mes_mtbf_hours = fields.Float(related='mes_equipment_id.mes_mtbf_hours', readonly=True)
     mes_mttr_hours = fields.Float(related='mes_equipment_id.mes_mttr_hours', readonly=True)
     mes_oee_record_ids = fields.One2many('mes.oee.record', 'workcenter_id', 'OEE records')
+    # One OEE everywhere: Odoo's own figures (productive / logged time, expected / actual
+    # duration of done orders) are replaced by the MES's, read from its records the way the
+    # OEE pivot reads them (days of the last 30, ratios of the sums: mes.oee.record.read_group).
+    oee = fields.Float(compute='_compute_oee', help='OEE (%) of the last 30 days, from the MES OEE records: '
+                       'availability x performance x quality of their summed minutes and units.')
+    performance = fields.Float('Performance', compute='_compute_performance',
+                               help='Performance (%) of the last 30 days, from the MES OEE records: '
+                                    'ideal time of the units counted / run time.')
+    blocked_time = fields.Float('Stopped time', compute='_compute_blocked_time', digits=(16, 2),
+                                help='Hours stopped in planned production time over the last 30 days '
+                                     '(MES OEE records: reported and unreported stops).')
+    productive_time = fields.Float('Run time', compute='_compute_productive_time', digits=(16, 2),
+                                   help='Hours run in planned production time over the last 30 days (MES OEE records).')
+    mes_availability = fields.Float('Availability', compute='_compute_oee')
+    mes_quality = fields.Float('Quality', compute='_compute_oee')
+    mes_oee_computed_at = fields.Datetime(
+        'OEE computed at', compute='_compute_oee',
+        help='When the latest period of these figures was computed (they follow the facts within a minute).')
 
     # -- local time ----------------------------------------------------------------------------
     def _mes_tz(self):
@@ -94,6 +114,57 @@ class MrpWorkcenter(models.Model):
                                       self._mes_utc(day, attendance.hour_to)))
         return sorted(shifts.values(), key=lambda s: s[1])
 
+    # -- the OEE Odoo's screens show: the MES's ---------------------------------------------------
+    def _compute_oee(self):
+        figures = self._mes_oee_figures()
+        for workcenter in self:
+            group = figures.get(workcenter.id, {})
+            workcenter.oee = round(group.get('oee', 0.0), 2)
+            workcenter.mes_availability = group.get('availability', 0.0)
+            workcenter.mes_quality = group.get('quality', 0.0)
+            workcenter.mes_oee_computed_at = group.get('computed_at', False)
+
+    def _compute_performance(self):
+        figures = self._mes_oee_figures()
+        for workcenter in self:
+            workcenter.performance = figures.get(workcenter.id, {}).get('performance', 0.0)
+
+    def _compute_blocked_time(self):
+        figures = self._mes_oee_figures()
+        for workcenter in self:
+            workcenter.blocked_time = figures.get(workcenter.id, {}).get('downtime_minutes', 0.0) / 60.0
+
+    def _compute_productive_time(self):
+        figures = self._mes_oee_figures()
+        for workcenter in self:
+            workcenter.productive_time = figures.get(workcenter.id, {}).get('run_minutes', 0.0) / 60.0
+
+    def _mes_oee_domain(self):
+        """The records behind the work centers' figures: the days of the last 30 (the OEE
+        screen's default filters: Days, Last 30 days)."""
+        since = fields.Date.from_string(fields.Date.context_today(self)) - timedelta(days=OEE_DAYS)
+        return [('workcenter_id', 'in', self.ids), ('period_kind', '=', 'day'),
+                ('date', '>=', fields.Date.to_string(since))]
+
+    def _mes_oee_figures(self):
+        """{work center id: {oee, availability, performance, quality (percent), run_minutes,
+        downtime_minutes, computed_at}} over ``_mes_oee_domain``."""
+        if not self.ids:
+            return {}
+        Record = self.env['mes.oee.record'].sudo()
+        domain = self._mes_oee_domain()
+        groups = Record.read_group(domain, ['workcenter_id', 'oee', 'availability', 'performance', 'quality',
+                                            'run_minutes', 'downtime_minutes'], ['workcenter_id'])
+        figures = {group['workcenter_id'][0]: group for group in groups}
+        # when the latest day of each was computed
+        self.env.cr.execute("""SELECT DISTINCT ON (workcenter_id) workcenter_id, computed_at FROM mes_oee_record
+                                WHERE workcenter_id IN %s AND period_kind = 'day' AND date >= %s
+                                ORDER BY workcenter_id, period_start DESC""", (tuple(self.ids), domain[-1][2]))
+        for workcenter_id, computed_at in self.env.cr.fetchall():
+            if workcenter_id in figures and computed_at:
+                figures[workcenter_id]['computed_at'] = str(computed_at)[:19]
+        return figures
+
     # -- screens -------------------------------------------------------------------------------
     def _mes_time_log_domain(self, start, end):
         """Time logs of this work center overlapping ``start``-``end`` (naive UTC or strings)."""
@@ -108,10 +179,19 @@ class MrpWorkcenter(models.Model):
 
     @caller()
     def action_mes_oee(self):
+        """The OEE records behind this work center's figures (days of the last 30)."""
         self.ensure_one()
-        action = self.env.ref('shopfloor_mes.mes_oee_record_action').read()[0]
+        return self.env['mes.oee.record']._oee_action(
+            [('workcenter_id', '=', self.id)], {'search_default_kind_day': 1, 'search_default_last_30': 1},
+            title=self.name)
+
+    @caller()
+    def action_mes_losses(self):
+        """The loss lines (downtime Pareto) of this work center."""
+        self.ensure_one()
+        action = self.env.ref('shopfloor_mes.mes_oee_loss_action_pareto').read()[0]
         action['domain'] = [('workcenter_id', '=', self.id)]
-        action['context'] = {'search_default_kind_day': 1}
+        action['name'] = '%s: %s' % (action['name'], self.name)
         return action
 
     @caller()

@@ -72,10 +72,10 @@ class TestOeeSettings(OeeDayCase):
         self.assertEqual(action['res_model'], 'mes.oee.record')
         self.assertTrue(self.record('day'))
 
-    def test_the_hourly_job_refreshes_yesterday_and_today(self):
-        self.env['mes.oee.record']._cron_refresh()      # runs on today's data: nothing to fail on
-        cron = self.env.ref('shopfloor_mes.ir_cron_mes_oee_refresh')
-        self.assertEqual((cron.interval_number, cron.interval_type), (1, 'hours'))
+    def test_the_live_job_runs_every_minute(self):
+        self.env['mes.oee.record']._cron_refresh()      # the old hourly entry point: the live run
+        cron = self.env.ref('shopfloor_mes.ir_cron_mes_oee_live')
+        self.assertEqual((cron.interval_number, cron.interval_type, cron.active), (1, 'minutes', True))
 
     def test_the_calendar_is_expanded_in_the_work_centers_zone_across_daylight_saving(self):
         # 29 March 2026: clocks in Amsterdam go from 02:00 to 03:00; a 00:00-06:00 attendance
