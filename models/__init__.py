@@ -39,3 +39,4 @@ from . import mes_event_correction
 from . import mes_event_data_correction
 from . import mes_labor_correction
 from . import mrp_execution_guard
+from . import mes_record_names
