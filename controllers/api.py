@@ -343,5 +343,7 @@ def _workorder_detail(env, wo):
                     'frequency': p.frequency, 'last': _last_check(wo, p)} for p in points],
         'checks_due': wo._mes_quality_checks_due(),
         'quality_hold': wo.mes_quality_hold or None,
+        # what the machine itself reports (MQTT bridge): cycles, its good and scrap, unexplained stops
+        'machine': recorded.get('machine'),
     })
     return detail

@@ -25,8 +25,8 @@ case "$action" in
   start)
     [ -x "$MOSQUITTO" ] || die "mosquitto is not installed (as root: apt-get install mosquitto, or make setup)"
     if running; then exit 0; fi
-    # a test's broker starts empty (no session left by an earlier run)
-    [[ "$name" == test* ]] && rm -rf "$dir/data"
+    # MQTT_FRESH=1: start empty (a test suite's broker: no session left by an earlier run)
+    [ "${MQTT_FRESH:-0}" = 1 ] && rm -rf "$dir/data"
     mkdir -p "$dir/data"
     # Persistence keeps the bridge's session (its subscriptions and the QoS 1 messages it has not
     # acknowledged yet) across a broker restart; it is written at every change, so a restart

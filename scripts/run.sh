@@ -16,13 +16,16 @@ elif [ "$(cat "$LOCAL/$DEMO_DB.stamp" 2>/dev/null)" != "$code_hash" ]; then
     >"$LOGS/demo-update.log" 2>&1 || die "updating $DEMO_DB failed; see $LOGS/demo-update.log (or make clean-db)"
   echo "$code_hash" > "$LOCAL/$DEMO_DB.stamp"
 fi
+# The machine signals' broker (mosquitto on 127.0.0.1:${MQTT_PORT:-1883}, .local/mqtt/run), unless MQTT_HOST names one.
+bash "$ROOT/scripts/mqtt.sh" start run
+BRIDGE_PID=
 say "starting Odoo on http://127.0.0.1:$PORT (log: $LOGS/odoo.log)"
 # Prefork workers: requests wait until the registry is loaded (a tablet retrying its outbox
 # while a threaded Odoo 11 preloads can leave a half-loaded registry).
 "$VENV/bin/odoo" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$PORT" \
   --workers=2 --max-cron-threads=1 --longpolling-port=$((PORT + 3)) >"$LOGS/odoo.log" 2>&1 &
 ODOO_PID=$!
-trap 'kill $ODOO_PID 2>/dev/null; wait $ODOO_PID 2>/dev/null; echo; say "Odoo stopped (the database keeps running: make stop)"' EXIT INT TERM
+trap 'kill $ODOO_PID $BRIDGE_PID 2>/dev/null; wait $ODOO_PID 2>/dev/null; bash "$ROOT/scripts/mqtt.sh" stop run; echo; say "Odoo, the MQTT bridge and broker stopped (the database keeps running: make stop)"' EXIT INT TERM
 # Requests during the registry preload can break it (Odoo 11's loader is not thread-safe).
 for _ in $(seq 1 600); do
   grep -q 'Modules loaded\.' "$LOGS/odoo.log" && break
@@ -30,6 +33,20 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 TOKEN=$("$VENV/bin/python" "$ROOT/scripts/demo_token.py" "http://127.0.0.1:$PORT" "$DEMO_DB" 2>>"$LOGS/odoo.log" || echo "(could not issue: see $LOGS/odoo.log)")
+# The MQTT bridge beside Odoo: one machine terminal per demo work center (tokens issued now).
+MACHINES="SAW/SAW-1 CNC/CNC-1 ASM/ASM-1 PNT/PNT-1"
+# shellcheck disable=SC2086
+if "$VENV/bin/python" "$ROOT/scripts/machine_provision.py" "http://127.0.0.1:$PORT" "$DEMO_DB" $MACHINES \
+     --out "$LOCAL/mqtt/machines.json" >>"$LOGS/mqtt-bridge.log" 2>&1; then
+  MES_URL=http://127.0.0.1:$PORT MQTT_PORT=${MQTT_PORT:-1883} "$VENV/bin/python" "$ROOT/scripts/mqtt_bridge.py" \
+    --machines "$LOCAL/mqtt/machines.json" >>"$LOGS/mqtt-bridge.log" 2>&1 &
+  BRIDGE_PID=$!
+  BRIDGE_MSG="MQTT bridge       mqtt://${MQTT_HOST:-127.0.0.1}:${MQTT_PORT:-1883} topics ${MQTT_PREFIX:-mes}/<work center>/<machine>/{cycle,counter,state}
+                     machines $MACHINES (log: $LOGS/mqtt-bridge.log)
+                     simulate a shift: .local/venv/bin/python scripts/machine_simulator.py --machine SAW/SAW-1 --minutes 60"
+else
+  BRIDGE_MSG="MQTT bridge       not started: could not provision the machines (see $LOGS/mqtt-bridge.log)"
+fi
 cat <<MSG
 
   Shop Floor MES is running.
@@ -40,6 +57,7 @@ cat <<MSG
     Demo logins      operator / operator      supervisor / supervisor      finance / finance
     Tablet operators badge MES-0001 … or pick a name and PIN 1111, 2222, … (see README)
     API              http://127.0.0.1:$PORT/mes/api/versions
+    $BRIDGE_MSG
 
   DEMO ONLY: the database manager http://127.0.0.1:$PORT/web/database/manager is open, with
   master password 'admin', and lists the databases. Never expose this server; for production

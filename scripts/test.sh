@@ -13,7 +13,7 @@ TEST_DB=${TEST_DB:-mes_test}
 if [ -z "${MQTT_HOST:-}" ]; then
   MQTT_NAME=test-$TEST_DB
   MQTT_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  bash "$ROOT/scripts/mqtt.sh" start "$MQTT_NAME" "$MQTT_PORT"
+  MQTT_FRESH=1 bash "$ROOT/scripts/mqtt.sh" start "$MQTT_NAME" "$MQTT_PORT"
   trap 'MQTT_HOST= bash "$ROOT/scripts/mqtt.sh" stop "$MQTT_NAME"' EXIT
   export MQTT_HOST=127.0.0.1 MQTT_PORT
 fi
