@@ -1,0 +1,95 @@
+"""M. Machine signals: 50 simulated machines publish cycles to mosquitto (QoS 1); the MQTT bridge
+(scripts/mqtt_bridge.py, one process) posts them as machine_cycle events, in batches, with each
+machine's token, into the record path of Odoo in prefork mode (2 workers). Measured: machine
+events recorded per second, from the first message published to the last event recorded.
+
+Target (issue 22): at least 1,000 machine events/s sustained from 50 machines.
+Run alone: BENCH_BASE_DB=<db> .local/venv/bin/python bench/bench_machines.py (BENCH_SCALE < 1: shorter)."""
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as B  # noqa: E402
+
+sys.path.insert(0, os.path.join(B.ROOT, 'scripts'))
+import machine_simulator  # noqa: E402
+
+MACHINES = 50
+EVENTS = B.scaled(20000, 1000, 'machines')
+TARGET = 1000.0
+
+
+def build(db):
+    """50 work centers with a code and one order each, and a machine terminal per work center."""
+    with B.odoo_env(db) as env:
+        floor = B.build_floor(env, orders=MACHINES, employees=1, terminals=0, workcenters=MACHINES, tag='MQ')
+        machines = []
+        for index, wc in enumerate(env['mrp.workcenter'].browse(floor['workcenter_ids'])):
+            wc.code = 'WC%02d' % index
+            terminal = env['mes.terminal'].create({'name': 'Machine M%02d' % index, 'kind': 'machine',
+                                                   'machine_code': 'M%02d' % index, 'workcenter_ids': [(6, 0, wc.ids)]})
+            machines.append({'workcenter': wc.code, 'machine': 'M%02d' % index, 'workcenter_id': wc.id,
+                             'terminal_id': terminal.id, 'token': B.issue_token(terminal)})
+    B.release_registry(db)
+    return machines
+
+
+def recorded(db):
+    return int(B.psql(db, "SELECT count(*) FROM mes_event WHERE type = 'machine_cycle'") or 0)
+
+
+def main():
+    B.say('## M. Machine signals (%d machines, %d machine events through mosquitto and the bridge)' % (MACHINES, EVENTS))
+    db = B.copy_db(B.bench_db('machines'))
+    machines = build(db)
+    path = os.path.join(B.LOGS, 'machines.json')
+    with open(path, 'w') as out:
+        json.dump(machines, out)
+    server = B.OdooServer(db, workers=2, name='machines').start()
+    port = B.free_port()
+    env = dict(os.environ, MQTT_HOST='', MQTT_FRESH='1')
+    subprocess.run(['bash', os.path.join(B.ROOT, 'scripts', 'mqtt.sh'), 'start', 'bench', str(port)], env=env, check=True)
+    mqtt_env = dict(os.environ, MQTT_HOST='127.0.0.1', MQTT_PORT=str(port), MQTT_PREFIX='bench',
+                    MQTT_CLIENT_ID='bench-bridge', MQTT_BRIDGE_LOG='WARNING')
+    bridge = subprocess.Popen([os.path.join(B.VENV, 'bin', 'python'), os.path.join(B.ROOT, 'scripts', 'mqtt_bridge.py'),
+                               '--url', server.url, '--machines', path], env=mqtt_env,
+                              stdout=open(os.path.join(B.LOGS, 'machines-bridge.log'), 'ab'), stderr=subprocess.STDOUT)
+    try:
+        time.sleep(2)
+        os.environ.update(MQTT_HOST='127.0.0.1', MQTT_PORT=str(port))
+        publisher = machine_simulator.Publisher('bench-publisher')
+        publisher.connect()
+        per_machine = EVENTS // MACHINES
+        start_at = datetime.utcnow() - timedelta(minutes=60)
+        started = time.time()
+        for n in range(per_machine):
+            at = (start_at + timedelta(seconds=n * 3600.0 / per_machine)).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+            for machine in machines:
+                publisher.publish('bench/%s/%s/cycle' % (machine['workcenter'], machine['machine']),
+                                  {'seq': n + 1, 'at': at, 'good': 1})
+        published = time.time() - started
+        total = per_machine * MACHINES
+        deadline = time.time() + 1800
+        while recorded(db) < total and time.time() < deadline:
+            time.sleep(0.5)
+        elapsed = time.time() - started
+        got = recorded(db)
+        rate = got / elapsed
+        B.say('  published %d messages in %.1f s; %d events recorded in %.1f s (load %s)'
+              % (total, published, got, elapsed, B.load_average()))
+        B.figure('M', 'machine events recorded per second (50 machines, broker + bridge)', '%.0f/s' % rate,
+                 '>= %d/s' % TARGET, rate >= TARGET and got == total)
+        publisher.wait(10)
+    finally:
+        bridge.terminate()
+        bridge.wait(10)
+        subprocess.run(['bash', os.path.join(B.ROOT, 'scripts', 'mqtt.sh'), 'stop', 'bench'], env=env)
+        server.stop()
+
+
+if __name__ == '__main__':
+    main()
