@@ -43,6 +43,7 @@ import sys
 import threading
 import time
 from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import paho.mqtt.client as mqtt
@@ -51,8 +52,10 @@ import requests
 _logger = logging.getLogger('mqtt_bridge')
 
 KINDS = {'cycle': 'machine_cycle', 'counter': 'machine_cycle', 'state': 'machine_state'}
-MAX_BATCH = 500
+MAX_BATCH = 5000           # messages taken from the broker per round (a request carries at most 500 events)
+MAX_EVENTS = 500           # the contract's limit per request
 LINGER = 0.05              # seconds the sender waits to fill a batch
+PARALLEL = int(os.environ.get('MQTT_BRIDGE_PARALLEL') or 4)   # requests in flight (one per machine and chunk)
 QUEUE_TTL = 5.0            # seconds a work center's current work order is kept
 
 # One message taken from the broker: acknowledged once ``event`` (None: nothing to send) is recorded.
@@ -123,7 +126,9 @@ class Bridge:
         self.generation = 0
         self.stopping = threading.Event()
         self.workorders = {}       # work center id -> (work order id, read at)
-        self.session = requests.Session()
+        self.session = requests.Session()        # the network thread's (work order look-ups)
+        self.local = threading.local()              # each poster thread's own session
+        self.pool = ThreadPoolExecutor(PARALLEL, thread_name_prefix='mes-post')
         self.counts = {'received': 0, 'sent': 0, 'bad': 0}
         self.client = DeferredAckClient(client_id=client_id, clean_session=False)
         self.client._acking = threading.local()
@@ -205,7 +210,10 @@ class Bridge:
         while not self.stopping.is_set():
             batch = self._next_batch()
             if batch:
-                self._record(batch)
+                try:
+                    self._record(batch)
+                except RuntimeError:
+                    return
                 self._acknowledge(batch)
 
     def _next_batch(self):
@@ -222,19 +230,25 @@ class Bridge:
         return batch
 
     def _record(self, batch):
+        """Post the batch, one request per machine and 500 events, several at once; returns when
+        every request was answered (then, and only then, the batch is acknowledged)."""
         by_machine = {}
         for item in batch:
             if item.event is not None:
                 by_machine.setdefault(item.machine['machine'], (item.machine, []))[1].append(item.event)
-        for machine, events in by_machine.values():
-            self._post(machine, events)
+        requests_ = [(machine, events[i:i + MAX_EVENTS]) for machine, events in by_machine.values()
+                     for i in range(0, len(events), MAX_EVENTS)]
+        for future in [self.pool.submit(self._post, machine, events) for machine, events in requests_]:
+            future.result()
 
     def _post(self, machine, events):
         """Send until the server answered 200 (recorded: applied, duplicate or rejected)."""
         for attempt in range(1000000):
             body = {'sent_at': _now(), 'events': events}
             try:
-                answer = self.session.post(self.url + '/mes/api/v1/events', data=json.dumps(body), timeout=60,
+                session = getattr(self.local, 'session', None) or requests.Session()
+                self.local.session = session
+                answer = session.post(self.url + '/mes/api/v1/events', data=json.dumps(body), timeout=60,
                                            headers={'Authorization': 'Bearer ' + machine['token'],
                                                     'Content-Type': 'application/json'})
                 if answer.status_code == 200:
@@ -246,7 +260,7 @@ class Bridge:
             except (requests.RequestException, ValueError) as exc:
                 _logger.warning('the server is unreachable (%s); retrying', exc)
             if self.stopping.is_set():
-                raise SystemExit(1)   # nothing acknowledged: the broker keeps the messages
+                raise RuntimeError('stopping')   # nothing acknowledged: the broker keeps the messages
             time.sleep(min(5.0, 0.2 * (attempt + 1)))
 
     def _log_rejected(self, results):
