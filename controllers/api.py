@@ -229,11 +229,9 @@ class MesApi(http.Controller):
     def terminal_info(self, **_query):
         def work(env, terminal):
             reasons = env['mes.reason'].search([('is_category', '=', False)])
-            # operators are those with a badge: events name the employee by it
-            employees = env['hr.employee'].search([('barcode', '!=', False)]).filtered(
-                lambda e: any(e._mes_may_work_at(wc) for wc in terminal.workcenter_ids))
+            employees = terminal._mes_login_employees()   # qualified here, with a badge
             return json_response({
-                'terminal': {'id': terminal.id, 'name': terminal.name},
+                'terminal': {'id': terminal.id, 'name': terminal.name, 'tz': terminal._mes_tz()},
                 'workcenters': [{'id': wc.id, 'name': wc.name} for wc in terminal.workcenter_ids],
                 'employees': [{'id': e.id, 'name': e.name} for e in employees],
                 'reasons': [{'code': r.code, 'name': r.name, 'kind': r.kind,
