@@ -5,6 +5,10 @@
   supervisor's? The tablet opens its set-up only then. A wrong PIN counts as at login.
 - ``GET /mes/api/v1/employees/<id>/running``: the work orders at this terminal's work centers
   on which the employee's time runs now, as recorded (the logout question).
+- ``GET /mes/api/v1/workorders/<id>/live``: the work order's detail (as ``/workorders/<id>``)
+  with its state as recorded (finished or in progress as soon as a terminal said so, before
+  Odoo's records follow) and its work center: what the tablet polls every few seconds, the
+  truth for what several tablets share (downtime, checks done and due, state, who is on it).
 """
 import json
 from datetime import datetime
@@ -14,7 +18,8 @@ from odoo import http
 from odoo.http import request
 
 from ..services import contract, errors
-from .api import MesApi, authenticated, error_response, in_transaction, json_response, read_json_body
+from .api import (MesApi, _recorded, _workorder_detail, authenticated, error_response, in_transaction, json_response,
+                  read_json_body)
 
 NotSupervisor = errors._error(
     'not_supervisor', '%(employee)s is not an MES supervisor: the terminal set-up needs a supervisor\'s '
@@ -43,7 +48,33 @@ def running_orders(env, terminal, employee):
     return found
 
 
+def recorded_state(wo, recorded):
+    """The order's state as the terminals reported it: Odoo's ``state`` follows at posting."""
+    if wo.state in ('done', 'cancel') or not recorded:
+        return wo.state
+    if recorded.get('finished_at'):
+        return 'done'
+    if recorded.get('labor') or recorded.get('good'):
+        return 'progress'
+    return wo.state
+
+
 class MesTerminalApi(http.Controller):
+
+    @http.route('/mes/api/v1/workorders/<int:workorder_id>/live', type='http', auth='none',
+                methods=['GET'], csrf=False)
+    def live(self, workorder_id, **_query):
+        def work(env, terminal):
+            wo = env['mrp.workorder'].browse(workorder_id).exists()
+            if not wo:
+                return error_response(errors.NotFound(what='Work order %s' % workorder_id))
+            if wo.workcenter_id not in terminal.workcenter_ids:
+                return error_response(errors.Forbidden(what='work center %s' % wo.workcenter_id.name))
+            detail = _workorder_detail(env, wo)
+            detail.update(state=recorded_state(wo, _recorded(wo)), workcenter_id=wo.workcenter_id.id,
+                          server_time=contract.format_time(datetime.utcnow()))
+            return json_response(detail)
+        return in_transaction(authenticated(work))
 
     @http.route('/mes/api/v1/terminal/supervisor', type='http', auth='none', methods=['POST'], csrf=False)
     def supervisor(self, **_form):

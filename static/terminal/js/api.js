@@ -67,6 +67,7 @@ export const api = {
   login: (payload) => request('POST', '/mes/api/v1/login', payload),
   queue: (wc) => request('GET', `/mes/api/v1/workcenters/${wc}/queue`),
   workorder: (id) => request('GET', `/mes/api/v1/workorders/${id}`),
+  live: (id) => request('GET', `/mes/api/v1/workorders/${id}/live`),
   events: (events) => request('POST', '/mes/api/v1/events',
     { sent_at: new Date().toISOString(), events }, { timeout: 30000 }),
   running: (employeeId, timeout = 4000) => request('GET', `/mes/api/v1/employees/${employeeId}/running`, undefined, { timeout }),

@@ -16,7 +16,11 @@ const IDLE_STOP_KEY = 'mes.terminal.idleStop';     // 'stop' (default) or 'keep'
 const SESSION_KEY = 'mes.terminal.session';
 const CLOCK_KEY = 'mes.terminal.clock';
 const DEFAULT_IDLE_MINUTES = 5;
-const REFRESH_MS = 20000;
+// The server's view is the truth for what several tablets share (downtime, checks, the order's
+// state, who is on it): the screen's data is fetched again every few seconds, and merged with
+// what this tablet has not had acknowledged yet. The operator list, less often.
+const REFRESH_MS = 3000;
+const TERMINAL_REFRESH_MS = 20000;
 
 const readJson = (key) => { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (_) { return null; } };
 
@@ -115,30 +119,52 @@ export function deriveWorkorder(woId) {
     planned: base.qty_planned, standardMs: (base.standard_minutes || 0) * 60000, due: base.due,
     instructions: base.instructions || '', components: base.components || [], hasDetail: !!entry,
     tracking: base.tracking || 'none',
-    fetchedAt: since, good, scrap, state, closedMs, ops,
+    good, scrap, state, closedMs, ops,
     meRunning: !!(me && ops.some((o) => o.id === me.id)),
-    checks: checksOf(woId, base.checks || []),
+    checks: checksOf(woId, base.checks || [], since),
     pending: S.outbox.filter((r) => r.wo === woId).length,
   };
 }
 
-function checksOf(woId, points) {
-  const done = new Map();
-  const all = S.sent.concat(S.outbox).filter((r) => r.wo === woId && r.event.type === 'check').sort((a, b) => a.seq - b.seq);
-  for (const r of all) done.set(r.event.data.point_id, { result: r.event.data.result, value: r.event.data.value, pending: !('doneAt' in r) });
-  return points.map((p) => ({ ...p, done: done.get(p.point_id) || null }));
+/** Each check's last result: the server's (done on any tablet), then this tablet's checks the
+ * server had not seen when it answered. */
+function checksOf(woId, points, since) {
+  const own = new Map();
+  for (const r of pendingAndUnseen(woId, since)) {
+    if (r.event.type === 'check') own.set(r.event.data.point_id, { result: r.event.data.result, value: r.event.data.value, pending: !('doneAt' in r) });
+  }
+  return points.map((p) => ({
+    ...p,
+    done: own.get(p.point_id) || (p.last ? { result: p.last.result, value: p.last.value, pending: false } : null),
+  }));
 }
 
-/** The open downtime of a work center as this terminal knows it, or null. */
+/** The open downtime of a work center, or null: the server's latest answer about it (a work
+ * order's detail or the queue), then this tablet's downtime events it had not seen; with no
+ * answer yet, this tablet's own events. */
 export function downtimeOf(wc) {
-  let last = null;
-  for (const r of S.sent.concat(S.outbox)) {
-    if (r.wc === wc && r.event.type.startsWith('downtime_') && (!last || r.seq > last.seq)) last = r;
+  let answer = null;
+  for (const entry of Object.values(S.details)) {
+    if (entry.data.workcenter_id === wc && (!answer || entry.fetchedAt > answer.at)) answer = { down: entry.data.downtime, at: entry.fetchedAt };
   }
-  if (!last || last.event.type !== 'downtime_start') return null;
-  const code = last.event.data.reason;
-  const reason = reasons('downtime').find((r) => r.code === code);
-  return { code, name: reason ? reason.name : code, since: Date.parse(last.event.at) + (S.clock ? S.clock.offsetMs : 0) };
+  const queue = S.queues[wc];
+  if (queue && queue.data.workorders.length && (!answer || queue.fetchedAt > answer.at)) {
+    answer = { down: queue.data.workorders[0].downtime, at: queue.fetchedAt };
+  }
+  let down = answer && answer.down ? { code: answer.down.reason, name: answer.down.name, since: Date.parse(answer.down.since) } : null;
+  const offset = S.clock ? S.clock.offsetMs : 0;
+  const own = S.sent.concat(S.outbox).filter((r) => r.wc === wc && r.event.type.startsWith('downtime_')).sort((a, b) => a.seq - b.seq);
+  for (const r of own) {
+    if (answer && 'doneAt' in r && r.doneAt <= answer.at) continue;   // in the answer already
+    if (r.event.type === 'downtime_start') {
+      const code = r.event.data.reason;
+      const reason = reasons('downtime').find((x) => x.code === code);
+      down = { code, name: reason ? reason.name : code, since: Date.parse(r.event.at) + offset };
+    } else {
+      down = null;
+    }
+  }
+  return down;
 }
 
 export function reasons(kind) {
@@ -241,7 +267,7 @@ async function refreshQueue(wc) {
 
 async function refreshWorkorder(id) {
   try {
-    const [data, startedAt] = await timed(() => api.workorder(id));
+    const [data, startedAt] = await timed(() => api.live(id));
     await reloadStores();
     S.details[id] = { data, fetchedAt: startedAt };
     await put('cache', S.details[id], `wo:${id}`);
@@ -258,15 +284,23 @@ async function refreshWorkorder(id) {
   }
 }
 
-function refreshCurrent() {
+let nextTerminal = 0;
+let refreshing = null;
+function refreshCurrent(now = false) {
+  // one round at a time: a slow server is not piled on; a new screen's data comes right after
+  if (refreshing) return now ? refreshing.then(() => refreshCurrent()) : refreshing;
   nextRefresh = Date.now() + REFRESH_MS;
   if (!localStorage.getItem(TOKEN_KEY)) return Promise.resolve();
   const work = [];
-  if (!S.terminal || S.screen === 'login' || S.authError) work.push(refreshTerminal());
+  if (!S.terminal || S.authError || (S.screen === 'login' && Date.now() >= nextTerminal)) {
+    nextTerminal = Date.now() + TERMINAL_REFRESH_MS;
+    work.push(refreshTerminal());
+  }
   if (S.session && S.session.wc) work.push(refreshQueue(S.session.wc));
   if (S.session && S.session.wo) work.push(refreshWorkorder(S.session.wo));
   if (!work.length) work.push(api.ping().then(() => setOnline(true), (err) => networkFailed(err)));
-  return Promise.all(work);
+  refreshing = Promise.all(work).finally(() => { refreshing = null; });
+  return refreshing;
 }
 
 const sender = new Sender({
@@ -278,7 +312,12 @@ const sender = new Sender({
     }
     reloadStores().then(() => {
       render();
-      if (outcome.rejected.length) {
+      if (outcome.rejected.length && S.screen === 'workorder') {
+        // the status slot says it; a "saved" toast still showing would say the opposite
+        clearTimeout(flashTimer);
+        S.flash = null;
+        render();
+      } else if (outcome.rejected.length) {
         flash(`${plural(outcome.rejected.length, 'action was', 'actions were')} refused by the server: see the red panel.`, 'error');
       }
       // fetch again what the acknowledged events changed, once the outbox is empty
@@ -602,7 +641,7 @@ export async function go(screen, patch) {
   S.screen = screen;
   render(true);
   window.scrollTo(0, 0);
-  refreshCurrent();
+  refreshCurrent(true);
 }
 
 export const openWorkorder = (id) => go('workorder', { wo: id });
@@ -702,7 +741,7 @@ export function render(force = false) {
   body.dataset.rejected = String(S.rejected.length);
   body.dataset.online = String(S.online !== false);
   renderPart('bar', JSON.stringify(barModel()), viewBar, force);
-  renderPart('banners', JSON.stringify([S.online, S.outbox.length, S.rejected.map((r) => r.seq), S.flash, S.authError]), viewBanners, force);
+  renderPart('banners', JSON.stringify([S.online, S.outbox.length, S.rejected.map((r) => r.seq), S.flash, S.authError, S.screen === 'workorder']), viewBanners, force);
   const view = { setup: viewSetup, login: viewLogin, queue: viewQueue, workorder: viewWorkorder }[S.screen];
   if (view) {
     const [key, build] = view();
@@ -752,7 +791,7 @@ function viewBanners() {
       ? `Offline — ${plural(n, 'action', 'actions')} waiting, ${n === 1 ? 'it' : 'they'} will be sent when the network returns`
       : 'Offline — showing saved data; your actions will be kept and sent when the network returns'));
   }
-  if (S.rejected.length) {
+  if (S.rejected.length && S.screen !== 'workorder') {   // on a work order: in its status slot
     parts.push(h('section', { id: 'rejected', class: 'banner banner-error rejected', role: 'alert' },
       h('h2', null, `Refused by the server (${S.rejected.length}) — these actions were not recorded`),
       S.rejected.map((r) => {

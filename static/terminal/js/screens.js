@@ -3,12 +3,12 @@
 // button's handler goes through guarded() (guard.js): a tap is taken once.
 
 import {
-  S, actions, cancelSetup, deriveWorkorder, downtimeOf, go, idleMinutes, idleStop, loginWithBadge, loginWithPin,
+  S, actions, cancelSetup, deriveWorkorder, dismissRejected, downtimeOf, go, idleMinutes, idleStop, loginWithBadge, loginWithPin,
   openSetup, openWorkorder, queueRows, saveSetup, selectWorkcenter,
 } from './app.js';
 import { TOKEN_KEY } from './api.js';
 import { guarded } from './guard.js';
-import { fmtClock, fmtDay, fmtDuration, fmtQty, h, plural } from './util.js';
+import { TYPE_LABEL, fmtClock, fmtDay, fmtDuration, fmtQty, h, localTimes, plural } from './util.js';
 
 const STATE_LABEL = { pending: 'Waiting', ready: 'Ready', progress: 'In progress', done: 'Finished', cancel: 'Cancelled' };
 
@@ -87,7 +87,8 @@ export function viewQueue() {
   const rows = queueRows(s.wc);
   const entry = S.queues[s.wc];
   const down = downtimeOf(s.wc);
-  const key = JSON.stringify([s.wc, s.workcenters, rows, entry && entry.fetchedAt, S.online === false, down]);
+  // rebuilt when what it shows changed, not at every fetch (the fetch time shows only offline)
+  const key = JSON.stringify([s.wc, s.workcenters, rows, S.online === false && entry && entry.fetchedAt, down]);
   return [key, () => {
     const tabs = s.workcenters.length > 1 ? h('nav', { class: 'tabs' }, s.workcenters.map((wc) => h('button', {
       class: `btn tab${wc.id === s.wc ? ' active' : ''}`, type: 'button', dataset: { wcId: wc.id },
@@ -126,7 +127,8 @@ export function viewWorkorder() {
   const s = S.session;
   const wo = deriveWorkorder(s.wo);
   const down = downtimeOf(s.wc);
-  const key = JSON.stringify([wo, down, S.online === false, !!s.employee.badge]);
+  const refused = S.rejected.map((r) => [r.seq, r.error.code]);
+  const key = JSON.stringify([wo, down, S.online === false, !!s.employee.badge, refused]);
   return [key, () => {
     const backButton = (id) => h('button', { id, class: 'btn btn-back', type: 'button', onclick: guarded(() => go('queue')) }, '◀ Queue');
     const back = backButton('back-to-queue');
@@ -184,7 +186,8 @@ export function viewWorkorder() {
         finished ? h('div', { class: 'done-note', id: 'finished-note' }, 'This work order is finished.', backButton('finished-back')) : null,
         down ? h('div', { class: 'down-note', id: 'downtime-note' }, 'Machine down since ', h('b', null, fmtClock(down.since)),
           ` (${down.name}) · `, h('span', { dataset: { since: down.since } }, '')) : null,
-        !finished && !down ? h('div', { class: 'status-note' }, wo.ops.length
+        S.rejected.length ? refusalNote(S.rejected) : null,
+        !finished && !down && !S.rejected.length ? h('div', { class: 'status-note' }, wo.ops.length
           ? `On it now: ${wo.ops.map((o) => o.name).join(', ')}` : 'Nobody is on this order now.') : null),
       tiles,
       h('div', { class: 'wo-body' },
@@ -197,6 +200,20 @@ export function viewWorkorder() {
           wo.components.length ? h('section', { class: 'card' }, h('h2', null, 'Components'),
             h('ul', { class: 'components' }, components(wo.components).map((c) => h('li', null, `${c.name}: ${fmtQty(c.qty_planned)} ${c.uom}`)))) : null)));
   }];
+}
+
+/** A refusal after the screen showed the action: in the status slot, in place (the buttons do
+ * not move), the newest first, with its own Dismiss; the count says how many more. */
+function refusalNote(rejected) {
+  const r = rejected[rejected.length - 1];
+  const e = r.event;
+  const qty = e.data && e.data.qty !== undefined ? ` ${fmtQty(e.data.qty)}` : '';
+  const more = rejected.length > 1 ? ` (+${rejected.length - 1} more)` : '';
+  return h('div', { id: 'rejected', class: 'rejected-note', role: 'alert', dataset: { seq: r.seq } },
+    h('div', { class: 'rejected-text', dataset: { code: r.error.code } },
+      h('strong', null, `Not recorded: ${TYPE_LABEL[e.type] || e.type}${qty} on ${r.woName || `work order ${e.workorder_id}`} at ${fmtDay(Date.parse(e.at))}${more}`),
+      h('span', { class: 'rejected-message', title: localTimes(r.error.message) }, localTimes(r.error.message))),
+    h('button', { class: 'btn btn-small', type: 'button', dataset: { dismiss: r.seq }, onclick: guarded(() => dismissRejected(r.seq)) }, 'Dismiss'));
 }
 
 /** One line per component: Odoo splits a component's move as parts are produced. */
