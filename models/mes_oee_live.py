@@ -16,6 +16,7 @@ it with an earlier stamp.
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools.safe_eval import safe_eval
 
 WATERMARK_PARAM = 'shopfloor_mes.oee_live_until'
 MAX_AGE_PARAM = 'shopfloor_mes.oee_max_age_minutes'
@@ -102,18 +103,28 @@ class MesOeeRecordLive(models.Model):
         return self.search(domain, order='computed_at desc', limit=1).computed_at
 
     @api.model
+    def _oee_target(self, domain=None):
+        """The target the OEE graph draws: the average OEE target of the work centers with
+        records in ``domain``."""
+        groups = self.read_group(list(domain or []), ['workcenter_id'], ['workcenter_id'])
+        workcenters = self.env['mrp.workcenter'].browse([g['workcenter_id'][0] for g in groups])
+        targets = workcenters.mapped('oee_target')
+        return sum(targets) / len(targets) if targets else 0.0
+
+    @api.model
     def _oee_action(self, domain=None, context=None, title=None):
         """The OEE window (pivot, graph, list) on ``domain``, its title saying when the figures
         were computed: the title is on every view of the window, the graph's and pivot's too."""
         action = self.env.ref('shopfloor_mes.mes_oee_record_action').read()[0]
         if domain is not None:
             action['domain'] = domain
-        if context is not None:
-            action['context'] = context
+        context = dict(context if context is not None else safe_eval(action.get('context') or '{}'))
+        context['mes_oee_target'] = self._oee_target(domain)
+        action['context'] = context
         name = '%s: %s' % (action['name'], title) if title else action['name']
         stamp = self._oee_freshness(domain)
         if stamp:
             local = fields.Datetime.context_timestamp(self, fields.Datetime.from_string(stamp))
             name = _('%s (computed at %s)') % (name, local.strftime('%Y-%m-%d %H:%M'))
-        action['name'] = name
+        action['name'] = action['display_name'] = name   # the web client titles by display_name
         return action

@@ -105,5 +105,6 @@ class TestOeeLive(ShopFloorCase):
         menu_action = self.env.ref('shopfloor_mes.menu_mes_oee').action
         action = menu_action.with_context(active_model='mes.oee.record').run()
         self.assertIn('computed at', action['name'])
+        self.assertEqual(action['display_name'], action['name'], 'the breadcrumb shows display_name')
         self.assertIn('pivot', action['view_mode'])
         self.assertIn('computed at', self.saw.action_mes_oee()['name'])

@@ -86,6 +86,11 @@ class TestOneOee(OeeDayCase):
         graph = etree.fromstring(self.env['mes.oee.record'].fields_view_get(view_type='graph')['arch'])
         self.assertEqual(graph.get('stacked'), 'False')
         self.assertEqual(graph.get('type'), 'line')
+        self.saw.oee_target = 80.0
+        self.paint.oee_target = 90.0
+        action = self.env['mes.oee.record']._oee_action([('workcenter_id', 'in', (self.saw | self.paint).ids)])
+        self.assertEqual(action['context']['mes_oee_target'], 85.0)
+        self.assertEqual(action['context']['search_default_kind_day'], 1)
         self.assertEqual([f.get('name') for f in graph.iter('field') if f.get('type') == 'measure'], ['oee'])
         # each point of a line is that work center's day; grouped by day alone, the plant's day
         # weighted by planned time, never a sum of percentages
