@@ -23,8 +23,7 @@ class MesOeeRecompute(models.TransientModel):
             raise UserError(_('The end date %s is before the start date %s: swap them.')
                             % (self.date_to, self.date_from))
         self.env['mes.oee.record'].refresh(self.workcenter_ids or None, self.date_from, self.date_to)
-        action = self.env.ref('shopfloor_mes.mes_oee_record_action').read()[0]
-        action['domain'] = [('date', '>=', self.date_from), ('date', '<=', self.date_to)]
+        domain = [('date', '>=', self.date_from), ('date', '<=', self.date_to)]
         if self.workcenter_ids:
-            action['domain'].append(('workcenter_id', 'in', self.workcenter_ids.ids))
-        return action
+            domain.append(('workcenter_id', 'in', self.workcenter_ids.ids))
+        return self.env['mes.oee.record']._oee_action(domain)

@@ -160,7 +160,7 @@ class MesWorkcenterTimeline(models.TransientModel):
     def action_view_oee(self):
         action = self.workcenter_id.action_mes_oee()
         action['domain'] = action['domain'] + [('date', '=', self.date)]
-        action['context'] = {}
+        action['context'] = {'mes_oee_target': action['context'].get('mes_oee_target')}
         return action
 
     @caller()

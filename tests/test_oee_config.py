@@ -70,6 +70,7 @@ class TestOeeSettings(OeeDayCase):
         wizard.write({'date_from': '2026-11-24', 'date_to': '2026-11-24'})
         action = wizard.action_recompute()
         self.assertEqual(action['res_model'], 'mes.oee.record')
+        self.assertIn('computed at', action['display_name'])
         self.assertTrue(self.record('day'))
 
     def test_the_live_job_runs_every_minute(self):

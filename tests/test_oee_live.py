@@ -108,3 +108,8 @@ class TestOeeLive(ShopFloorCase):
         self.assertEqual(action['display_name'], action['name'], 'the breadcrumb shows display_name')
         self.assertIn('pivot', action['view_mode'])
         self.assertIn('computed at', self.saw.action_mes_oee()['name'])
+        timeline = self.env['mes.workcenter.timeline'].create({'workcenter_id': self.saw.id,
+                                                               'date': self.now.strftime('%Y-%m-%d')})
+        action = timeline.action_view_oee()
+        self.assertIn('computed at', action['display_name'])
+        self.assertEqual(action['context']['mes_oee_target'], self.saw.oee_target)
