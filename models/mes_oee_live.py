@@ -13,10 +13,15 @@ The watermark (the time of the last live run) is a system parameter; each run lo
 margin further back than it, since a transaction that began before the run may commit after
 it with an earlier stamp.
 """
+import logging
 from datetime import datetime, timedelta
+
+import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
 
 WATERMARK_PARAM = 'shopfloor_mes.oee_live_until'
 MAX_AGE_PARAM = 'shopfloor_mes.oee_max_age_minutes'
@@ -60,14 +65,23 @@ class MesOeeRecordLive(models.Model):
         aged = self._oee_aged(now)
         workcenters = self.env['mrp.workcenter'].sudo().browse(sorted(set(moved) | aged)).exists()
         workcenters = workcenters.filtered('resource_calendar_id')
+        done = self.env['mrp.workcenter']
         for workcenter in workcenters:
             first = moved.get(workcenter.id)
             first = workcenter._mes_local_date(first) if first else None
             today = workcenter._mes_local_date(now)
             yesterday = today - timedelta(days=1)
-            self.sudo().refresh(workcenter, min(first or today, yesterday), today, now=now)
+            try:
+                with self.env.cr.savepoint():
+                    self.sudo().refresh(workcenter, min(first or today, yesterday), today, now=now)
+            except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                raise   # a conflict or a lost connection: the whole run is retried next minute
+            except Exception:  # noqa: BLE001 - one work center's failure must not stop the others
+                _logger.exception('OEE of %s could not be recomputed', workcenter.display_name)
+                continue
+            done |= workcenter
         Param.set_param(WATERMARK_PARAM, fields.Datetime.to_string(now))
-        return workcenters
+        return done
 
     @api.model
     def _oee_moved(self, since):

@@ -5,8 +5,10 @@ ago and reports 6 good parts half an hour ago; the live job, running a minute la
 them. (Issue 20: at 13:20 CNC showed 0 % and 0 good while the board showed 6 good.)
 """
 from datetime import datetime, timedelta
+from unittest import mock
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import mute_logger
 
 from .common import T0, ShopFloorCase
 
@@ -87,6 +89,24 @@ class TestOeeLive(ShopFloorCase):
                             (self.now + timedelta(seconds=30), self.wo_cut.id))
         self.assertEqual(self.run_live(self.now + timedelta(minutes=1)), self.saw)
         self.assertEqual(self.day_record(day).good_qty, 6)
+
+    def test_a_work_center_that_fails_does_not_stop_the_others(self):
+        self.send_work(self.now - timedelta(minutes=60), received=self.now - timedelta(minutes=1))
+        paint = dict(wo=self.wo_paint, badge='B-CARL')
+        tablet = self.env['mes.terminal'].create({'name': 'Paint tablet', 'workcenter_ids': [(6, 0, self.paint.ids)]})
+        self.send_ok([self.at(self.now - timedelta(minutes=40), 'start', **paint)], terminal=tablet,
+                     received_at=self.now - timedelta(minutes=1))
+        Record = type(self.env['mes.oee.record'])
+        refresh = Record.refresh
+
+        def broken_for_the_saw(records, workcenters=None, *args, **kwargs):
+            if workcenters == self.saw:
+                raise ValueError('a calendar nobody can read')
+            return refresh(records, workcenters, *args, **kwargs)
+        with mock.patch.object(Record, 'refresh', broken_for_the_saw), mute_logger('odoo.addons.shopfloor_mes.models.mes_oee_live'):
+            self.assertEqual(self.run_live(self.now + timedelta(minutes=1)), self.paint)
+        self.assertTrue(self.day_record(self.now.strftime('%Y-%m-%d'), self.paint) or
+                        self.day_record((self.now - timedelta(minutes=40)).strftime('%Y-%m-%d'), self.paint))
 
     def test_the_live_job_does_not_overlap_itself(self):
         self.env.cr.execute('SELECT pg_advisory_xact_lock(%s)', (0x6d65736f6565,))
