@@ -77,3 +77,21 @@ def test_dashboard_and_oee_graph_show_the_live_mes_oee(live_server, floor, chrom
     backend.check('OEE graph')
     assert not backend.problems, backend.problems
     chromium.save_screenshot(os.path.join(SCREENSHOTS, 'oee-graph.png'))
+
+    # the board: an operator back on the machine, then down: orders, down since, today's window
+    send(live_server, floor, [{'type': 'start', 'at': iso(now - timedelta(minutes=5))},
+                              {'type': 'downtime_start', 'at': iso(now - timedelta(minutes=2)),
+                               'data': {'reason': 'BRK-MECH'}}])
+    live_server.wait_posted()
+    board = rpc('ir.model.data', 'xmlid_to_res_id', 'shopfloor_mes.mrp_workcenter_action_mes_board')
+    backend.open('Work center board', 'action=%d' % board)
+    cards = [c for c in chromium.find_elements(By.CSS_SELECTOR, '.o_mes_board_card') if wc['name'] in c.text]
+    assert cards, 'no board card for %s' % wc['name']
+    text = cards[0].text
+    assert 'Down for' in text and 'since' in text and 'today: since' in text, text
+    assert cards[0].find_elements(By.CSS_SELECTOR, '.o_mes_running_orders .badge, .o_mes_running_orders .o_tag'), text
+    label = cards[0].find_element(By.CSS_SELECTOR, '.label-danger')
+    assert label.value_of_css_property('background-color') not in ('rgba(0, 0, 0, 0)', 'transparent'), 'unstyled'
+    assert not backend.problems, backend.problems
+    chromium.execute_script('arguments[0].scrollIntoView()', cards[0])
+    chromium.save_screenshot(os.path.join(SCREENSHOTS, 'board.png'))
