@@ -56,7 +56,7 @@ MAX_BATCH = 5000           # messages taken from the broker per round (a request
 MAX_EVENTS = 500           # the contract's limit per request
 LINGER = 0.05              # seconds the sender waits to fill a batch
 PARALLEL = int(os.environ.get('MQTT_BRIDGE_PARALLEL') or 4)   # requests in flight (one per machine and chunk)
-QUEUE_TTL = 5.0            # seconds a work center's current work order is kept
+QUEUE_TTL = 10.0           # seconds a work center's current work order is kept
 
 # One message taken from the broker: acknowledged once ``event`` (None: nothing to send) is recorded.
 Item = namedtuple('Item', 'mid generation machine event')
@@ -126,7 +126,6 @@ class Bridge:
         self.generation = 0
         self.stopping = threading.Event()
         self.workorders = {}       # work center id -> (work order id, read at)
-        self.session = requests.Session()        # the network thread's (work order look-ups)
         self.local = threading.local()              # each poster thread's own session
         self.pool = ThreadPoolExecutor(PARALLEL, thread_name_prefix='mes-post')
         self.counts = {'received': 0, 'sent': 0, 'bad': 0}
@@ -162,7 +161,7 @@ class Bridge:
         event = machine = None
         try:
             machine, kind = self._route(message.topic)
-            event = to_event(machine, kind, message.payload, self.current_workorder(machine))
+            event = to_event(machine, kind, message.payload, None)   # its work order: when posted
         except BadMessage as exc:
             self.counts['bad'] += 1
             _logger.warning('ignored %s: %s', message.topic, exc)
@@ -189,7 +188,7 @@ class Bridge:
             return cached[0]
         for attempt in range(1000000):
             try:
-                answer = self.session.get('%s/mes/api/v1/workcenters/%d/queue' % (self.url, wc_id),
+                answer = self._session().get('%s/mes/api/v1/workcenters/%d/queue' % (self.url, wc_id),
                                           headers={'Authorization': 'Bearer ' + machine['token']}, timeout=30)
                 if answer.status_code == 200:
                     orders = answer.json()['workorders']
@@ -241,14 +240,23 @@ class Bridge:
         for future in [self.pool.submit(self._post, machine, events) for machine, events in requests_]:
             future.result()
 
+    def _session(self):
+        session = getattr(self.local, 'session', None)
+        if session is None:
+            session = self.local.session = requests.Session()
+        return session
+
     def _post(self, machine, events):
         """Send until the server answered 200 (recorded: applied, duplicate or rejected)."""
+        workorder_id = None
+        for event in events:
+            if event['workorder_id'] is None:   # the work center's current order, read once per request
+                workorder_id = workorder_id if workorder_id is not None else self.current_workorder(machine)
+                event['workorder_id'] = workorder_id
         for attempt in range(1000000):
             body = {'sent_at': _now(), 'events': events}
             try:
-                session = getattr(self.local, 'session', None) or requests.Session()
-                self.local.session = session
-                answer = session.post(self.url + '/mes/api/v1/events', data=json.dumps(body), timeout=60,
+                answer = self._session().post(self.url + '/mes/api/v1/events', data=json.dumps(body), timeout=60,
                                            headers={'Authorization': 'Bearer ' + machine['token'],
                                                     'Content-Type': 'application/json'})
                 if answer.status_code == 200:
