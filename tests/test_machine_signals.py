@@ -304,3 +304,39 @@ def test_an_idle_machine_opens_a_stop_the_terminal_shows_for_classification(live
         assert len(stops) == 1 and stops[0]['end'] is not None
     finally:
         bridge.stop()
+
+
+# -- the simulator and the provisioning of make run ----------------------------------------------
+
+def test_a_simulated_shift_through_broker_and_bridge(live_server, floor, tmp_path, bridge_log):
+    """scripts/machine_provision.py gives the machine its terminal and the bridge its file;
+    scripts/machine_simulator.py plays a 60-minute shift ending now: every cycle lands once, the
+    breakdown is one unexplained stop (down, with its fault code), the micro-stops none."""
+    provision = _script('machine_provision')
+    tag = uuid.uuid4().hex[:6]
+    live_server.rpc('mrp.workcenter', 'write', [floor.workcenter_id], {'code': 'S%s' % tag})
+    machines_file = str(tmp_path / 'machines.json')
+    provision.write(provision.provision(live_server.url, live_server.db, ['S%s/SIM-%s' % (tag, tag)],
+                                        login='admin', password='admin'), machines_file)
+    machine = Machine.__new__(Machine)
+    machine.server, machine.floor, machine.machines_file, machine.prefix = live_server, floor, machines_file, 'sim-' + tag
+    machine.code = 'SIM-%s' % tag
+    machine.terminal_id = json.load(open(machines_file))[0]['terminal_id']
+    broker = Broker()
+    bridge = BridgeProcess(machine, broker, bridge_log).start()
+    try:
+        shift = simulator.shift('S%s/SIM-%s' % (tag, tag), datetime.utcnow() - timedelta(minutes=60), 60, 30.0, '1', 0)
+        run = subprocess.run([PYTHON, os.path.join(ROOT, 'scripts', 'machine_simulator.py'),
+                              '--machine', 'S%s/SIM-%s' % (tag, tag), '--minutes', '60', '--seq-start', '0'],
+                             env=broker.env(machine.prefix), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        assert run.returncode == 0, run.stdout
+        events = machine.wait_events(len(shift), timeout=180)
+        assert len(events) == len(shift) and {e['state'] for e in events} == {'applied'}
+        recorded = machine.recorded()['machine']
+        assert recorded['cycles'] == sum(1 for _at, kind, _p in shift if kind == 'cycle')
+        assert recorded['good'] + recorded['scrap'] == recorded['cycles']
+        down = [s for s in recorded['stops'] if s['state'] == 'down']
+        assert len(down) == 1 and down[0]['code'] and down[0]['end']
+        assert [s['state'] for s in recorded['stops']] in (['down', 'idle'], ['idle', 'down'])
+    finally:
+        bridge.stop()
