@@ -71,21 +71,19 @@ class MesEventRecord(models.Model):
         # once left a check scheduled beside the one the operator took (tests/browser
         # test_server_stopped_halfway, not reproduced on demand; to pin down).
         executions, writes = Execution._record(judged, received_at, resume=not quality, defer=True)
-        seen = (received_at, ordering.offset_ms(offset), terminal.id)
-        if not quality:
-            # the verdicts, the states, the posting jobs, the terminal's last contact and the
-            # answer: one statement
-            self._answer(fresh, results, seen, Execution._writes(writes, enqueue))
-            return results, executions
-        Execution._store(writes)   # the quality pass reads the verdicts
+        # The verdicts and states are written before the answer reads them. (Writing them, the
+        # posting jobs and the answer in one statement cut two statements per request, but the
+        # kill -9 fault test then posted other labor costs than the clean run, FAULT_SEED=226529;
+        # not understood yet, so not done.)
+        Execution._store(writes)
         self.invalidate_cache()
         Execution.invalidate_cache()
-        gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks)
+        gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks) if quality else {}
         if gated:
             executions |= Execution._record(gated, received_at)
-        if enqueue:
+        if enqueue and executions:
             executions._enqueue_posting()
-        self._answer(fresh, results, seen)
+        self._answer(fresh, results, (received_at, ordering.offset_ms(offset), terminal.id))
         return results, executions
 
     # -- 1. store ------------------------------------------------------------------------------
@@ -251,35 +249,19 @@ class MesEventRecord(models.Model):
 
     # -- the answer ------------------------------------------------------------------------------
     @api.model
-    def _answer(self, fresh, results, seen, writes=('', {})):
+    def _answer(self, fresh, results, seen):
         """Each event's answer from its stored verdict; in the same statement, the terminal's
-        ``seen`` = (last seen at, clock offset in ms, terminal id) and ``writes`` = (common
-        table expressions, parameters) of ``mes.execution._writes``, whose verdicts win over
-        the stored ones (a statement reads the rows as they were before it)."""
+        ``seen`` = (last seen at, clock offset in ms, terminal id)."""
         duplicates = [(index, first_id) for index, first_id in enumerate(results) if isinstance(first_id, int)]
         ids = [item[1] for item in fresh] + [first_id for _index, first_id in duplicates]
-        ctes, params = writes
-        params = dict(params, seen_at=seen[0], seen_offset=seen[1], seen_terminal=seen[2], ids=ids)
-        sql = 'WITH ' + (ctes + ', ' if ctes else '') + TERMINAL_SEEN
+        params = dict(seen_at=seen[0], seen_offset=seen[1], seen_terminal=seen[2], ids=ids)
         if not ids:
-            self.env.cr.execute(sql + ' SELECT 1', params)
-            self.invalidate_cache()
-            self.env['mes.execution'].invalidate_cache()
+            self.env.cr.execute('WITH ' + TERMINAL_SEEN + ' SELECT 1', params)
             return
-        if ctes:
-            sql += """ SELECT e.id, coalesce(e.event_uid, e.conflict_uid), coalesce(v.state, e.state),
-                              CASE WHEN v.id IS NULL THEN e.error_code ELSE v.error_code END,
-                              CASE WHEN v.id IS NULL THEN e.error_message ELSE v.error_message END,
-                              CASE WHEN v.id IS NULL THEN e.blocked_by_uid ELSE v.blocked_by_uid END
-                         FROM mes_event e LEFT JOIN verdicts v ON v.id = e.id WHERE e.id = ANY(%(ids)s)"""
-        else:
-            sql += """ SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message, blocked_by_uid
-                         FROM mes_event WHERE id = ANY(%(ids)s)"""
-        self.env.cr.execute(sql, params)
+        self.env.cr.execute('WITH ' + TERMINAL_SEEN + """
+                             SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message,
+                                    blocked_by_uid FROM mes_event WHERE id = ANY(%(ids)s)""", params)
         rows = {r[0]: r for r in self.env.cr.fetchall()}
-        if ctes:
-            self.invalidate_cache()
-            self.env['mes.execution'].invalidate_cache()
         for index, row_id, _raw, _offset in fresh:
             _id, uid, state, code, message, by = rows[row_id]
             result = {'id': uid, 'status': OUTCOME[state]}

@@ -237,17 +237,17 @@ class MesExecution(models.Model):
             at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
 
-    def _store(self, writes, enqueue=False):
+    def _store(self, writes):
         """Write what ``_record(defer=True)`` returned, in one statement."""
-        sql, params = self._writes(writes, enqueue)
+        sql, params = self._writes(writes)
         if sql:
             self.env.cr.execute('WITH ' + sql + ' SELECT 1', params)
 
-    def _writes(self, writes, enqueue=False):
+    def _writes(self, writes):
         """(common table expressions, their parameters) that write ``writes`` = (states,
         verdicts, now): states as (row id, state JSON, state, snapshot, 1 when the state itself
-        changed), verdicts as (event row id, state, code, message, by); with ``enqueue``, the
-        posting jobs of the orders whose state changed. ('', {}) when there is nothing."""
+        changed), verdicts as (event row id, state, code, message, by). ('', {}) when there is
+        nothing."""
         states, verdicts, now = writes
         if not states and not verdicts:
             return '', {}
@@ -258,17 +258,8 @@ class MesExecution(models.Model):
             x_good=[s[2].good for s in states], x_scrap=[sum(q for _k, q in s[2].scrap) for s in states],
             x_finished=[s[2].finished_at for s in states], x_snapshot=[s[3] for s in states],
             x_bump=[s[4] for s in states])
-        sql = WRITE_VERDICTS + ', ' + WRITE_STATES
-        jobs = self._enqueue_cte() if enqueue else None
-        if jobs:
-            sql += ', ' + jobs[0]
-            params.update(jobs[1])
-        return sql, params
+        return WRITE_VERDICTS + ', ' + WRITE_STATES, params
 
-    def _enqueue_cte(self):
-        """(a common table expression queueing the postings of the orders in ``states``, its
-        parameters); the posting stage provides it (mes_posting_queue.py)."""
-        return None
 
 def _verdict_changes(wo, rows, state):
     """The verdicts of ``state`` that differ from what ``rows`` store."""

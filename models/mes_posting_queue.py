@@ -51,12 +51,6 @@ class MesExecutionQueue(models.Model):
         return {'uid': self.env.uid, 'priority': DEFAULT_PRIORITY, 'retries': DEFAULT_MAX_RETRIES,
                 'function': JOB_FUNCTION, 'channel': POSTING_CHANNEL, 'prefix': IDENTITY_PREFIX}
 
-    def _enqueue_cte(self):
-        """The record stage's own statement queues the postings of the orders whose state it
-        changes (``states``, mes_execution.WRITE_STATES)."""
-        return ('jobs AS (' + ENQUEUE % {'orders': 'SELECT production_id FROM states WHERE bump > 0'} + ')',
-                self._enqueue_params())
-
     def _enqueue_posting(self):
         """Queue the posting of these executions' orders; an order already waiting for its
         posting keeps its one pending job. Returns the ids of the orders that got a new job.
