@@ -56,11 +56,7 @@ class MesLaborLog(models.Model):
         moved = self.env['mrp.workorder']
         for employee in self.mapped('employee_id'):
             mine = self.filtered(lambda log: log.employee_id == employee)
-            # only the intervals that can share a moment with these (a day around them)
-            since = min(mine.mapped('date_start'))
-            until = max(log.date_stop or fields.Datetime.now() for log in mine)
-            logs = self.sudo().search([('employee_id', '=', employee.id), ('date_stop', '!=', False),
-                                       ('date_stop', '>', since), ('date_start', '<', until)])
+            logs = mine._mes_overlapping_closed(employee)
             intervals = {}
             for log in logs:
                 intervals.setdefault(log.workorder_id.id, []).append((_dt(log.date_start), _dt(log.date_stop)))
@@ -74,6 +70,23 @@ class MesLaborLog(models.Model):
                     log.write({'charged_minutes': charged})
                     moved |= log.workorder_id
         return moved
+
+    def _mes_overlapping_closed(self, employee):
+        """The employee's closed intervals that share a moment with these, and those that
+        share one with them, and so on: a share is only right when every interval it overlaps
+        is counted (an interval cut at the edge of a window would be charged as if alone, and
+        kept so until it is split again)."""
+        since = min(self.mapped('date_start'))
+        until = max(log.date_stop or fields.Datetime.now() for log in self)
+        logs = self.browse()
+        while True:
+            found = self.sudo().search([('employee_id', '=', employee.id), ('date_stop', '!=', False),
+                                        ('date_stop', '>', since), ('date_start', '<', until)])
+            if found == logs:
+                return logs
+            logs = found
+            since = min([since] + logs.mapped('date_start'))
+            until = max([until] + logs.mapped('date_stop'))
 
     def name_get(self):
         return [(log.id, '%s on %s' % (log.employee_id.name, log.workorder_id.name)) for log in self]

@@ -146,6 +146,22 @@ class TestRecordPath(ShopFloorCase):
         second = [log.charged_minutes for log in cuts[1].mes_labor_log_ids.sorted('date_start')]
         self.assertEqual(second, [20.0, 45.0])
 
+    def test_a_split_counts_every_interval_a_share_touches_not_only_those_near_the_last_posted(self):
+        """Anna on A 07:00-08:00, B 07:30-08:30, C 08:15-09:00 (a chain: A and C never meet).
+        A posted last must not charge B as if C did not exist (the window of A's time reaches B,
+        not C), whatever order the postings come in."""
+        orders = [self.mo] + [self.make_order(5) for _ in range(2)]
+        a, b, c = [mo.workorder_ids.filtered(lambda w: w.workcenter_id == self.saw) for mo in orders]
+        self.send_ok([self.event('start', 30, wo=b), self.event('stop', 90, wo=b)])
+        self.send_ok([self.event('start', 75, wo=c), self.event('stop', 120, wo=c)])
+        b_before = b.mes_labor_log_ids.charged_minutes
+        self.send_ok([self.event('start', 0, wo=a), self.event('stop', 60, wo=a)])
+        self.assertEqual(b_before, 45.0 + 7.5)   # before A: alone, then with C
+        # B: 07:30-08:00 with A (15), 08:00-08:15 alone (15), 08:15-08:30 with C (7.5)
+        self.assertEqual(b.mes_labor_log_ids.charged_minutes, 37.5)
+        self.assertEqual(a.mes_labor_log_ids.charged_minutes, 45.0)
+        self.assertEqual(c.mes_labor_log_ids.charged_minutes, 37.5)
+
     def test_a_locked_period_blocks_the_posting_keeps_the_facts_and_posts_after_the_fix(self):
         company = self.env.user.company_id
         company.fiscalyear_lock_date = '2099-12-31'
