@@ -129,6 +129,20 @@ def read_json_body(max_bytes=contract.MAX_BODY_BYTES):
     return b''.join(parts)
 
 
+def json_object(body, content_type, shape):
+    """(the JSON object a request sends, None), or (None, the refusal): not JSON, not UTF-8
+    JSON, or not an object (``shape`` says what to send)."""
+    if (content_type or '').split(';')[0].strip().lower() != 'application/json':
+        return None, error_response(errors.NotJson())
+    try:
+        payload = contract.loads(body.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'))
+    if not isinstance(payload, dict):
+        return None, error_response(errors.MalformedBody(detail='send ' + shape))
+    return payload, None
+
+
 class MesApi(http.Controller):
 
     @http.route('/mes/api/versions', type='http', auth='none', methods=['GET'], csrf=False)
@@ -175,14 +189,9 @@ class MesApi(http.Controller):
         content_type = request.httprequest.headers.get('Content-Type')
 
         def work(env, terminal):
-            if (content_type or '').split(';')[0].strip().lower() != 'application/json':
-                return error_response(errors.NotJson())
-            try:
-                payload = contract.loads(body.decode('utf-8'))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                return error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'))
-            if not isinstance(payload, dict):
-                return error_response(errors.MalformedBody(detail='send {"badge": ...} or {"employee_id": ..., "pin": ...}'))
+            payload, refused = json_object(body, content_type, '{"badge": ...} or {"employee_id": ..., "pin": ...}')
+            if refused:
+                return refused
             employee, failure = self._identify(env, terminal, payload)
             if failure:
                 # A failed PIN must count even though the answer is an error: commit it.

@@ -18,8 +18,8 @@ from odoo import http
 from odoo.http import request
 
 from ..services import contract, errors
-from .api import (MesApi, _recorded, _workorder_detail, authenticated, error_response, in_transaction, json_response,
-                  read_json_body)
+from .api import (MesApi, _recorded, _workorder_detail, authenticated, error_response, in_transaction, json_object,
+                  json_response, read_json_body)
 
 NotSupervisor = errors._error(
     'not_supervisor', '%(employee)s is not an MES supervisor: the terminal set-up needs a supervisor\'s '
@@ -85,14 +85,9 @@ class MesTerminalApi(http.Controller):
         content_type = request.httprequest.headers.get('Content-Type')
 
         def work(env, terminal):
-            if (content_type or '').split(';')[0].strip().lower() != 'application/json':
-                return error_response(errors.NotJson())
-            try:
-                payload = contract.loads(body.decode('utf-8'))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                return error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'))
-            if not isinstance(payload, dict):
-                return error_response(errors.MalformedBody(detail='send {"badge": ...} or {"badge": ..., "pin": ...}'))
+            payload, refused = json_object(body, content_type, '{"badge": ...} or {"badge": ..., "pin": ...}')
+            if refused:
+                return refused
             employee, failure = MesApi._identify(env, terminal, payload)
             if failure:
                 env.cr.commit()     # a wrong PIN counts even though the answer is an error
