@@ -70,14 +70,11 @@ class MesEventRecord(models.Model):
         # A batch the quality pass reads folds its orders from the start: a resumed walk there
         # once left a check scheduled beside the one the operator took (tests/browser
         # test_server_stopped_halfway, not reproduced on demand; to pin down).
-        executions, writes = Execution._record(judged, received_at, resume=not quality, defer=True)
         # The verdicts and states are written before the answer reads them. (Writing them, the
         # posting jobs and the answer in one statement cut two statements per request, but the
         # kill -9 fault test then posted other labor costs than the clean run, FAULT_SEED=226529;
         # not understood yet, so not done.)
-        Execution._store(writes)
-        self.invalidate_cache()
-        Execution.invalidate_cache()
+        executions = Execution._record(judged, received_at, resume=not quality)
         gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks) if quality else {}
         if gated:
             executions |= Execution._record(gated, received_at)

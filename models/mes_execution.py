@@ -33,17 +33,16 @@ FOLD_COLUMNS = """id, event_uid, terminal_id, seq, type, corrected_at, received_
                   data_json, corrects_uid, approved, state, error_code, blocked_by_uid, workorder_id"""
 
 
-# The record stage's writes, as common table expressions of one statement (``_writes``): each
-# event whose verdict moved (``verdicts``: their new values), each execution row whose state
-# changed (``states``: with its order, and whether the state itself moved).
+# The record stage's writes, as common table expressions of one statement (``_store``): each
+# event whose verdict moved, each execution row whose state or snapshot changed (the version
+# moves only with the state).
 WRITE_VERDICTS = """verdicts AS (
     UPDATE mes_event e SET state = v.state, error_code = v.code, error_message = v.message,
            blocked_by_uid = v.by, applied_at = CASE WHEN v.state = 'applied'
            THEN coalesce(e.applied_at, now() at time zone 'UTC') ELSE e.applied_at END
       FROM unnest(%(v_id)s::int[], %(v_state)s::varchar[], %(v_code)s::varchar[], %(v_message)s::text[],
                   %(v_by)s::varchar[]) AS v(id, state, code, message, by)
-     WHERE e.id = v.id
-    RETURNING e.id, e.state, e.error_code, e.error_message, e.blocked_by_uid)"""
+     WHERE e.id = v.id)"""
 WRITE_STATES = """states AS (
     UPDATE mes_execution x SET state_json = v.text, version = x.version + v.bump, good_qty = v.good,
            scrap_qty = v.scrap, finished_at = v.finished_at, fold_snapshot = v.snapshot, recorded_at = %(now)s,
@@ -51,9 +50,7 @@ WRITE_STATES = """states AS (
       FROM unnest(%(x_id)s::int[], %(x_text)s::text[], %(x_good)s::float8[], %(x_scrap)s::float8[],
                   %(x_finished)s::timestamp[], %(x_snapshot)s::text[], %(x_bump)s::int[])
            AS v(id, text, good, scrap, finished_at, snapshot, bump)
-     WHERE x.id = v.id
-    RETURNING x.id, coalesce(x.production_id, (SELECT wo.production_id FROM mrp_workorder wo
-                                                WHERE wo.id = x.workorder_id)) AS production_id, v.bump)"""
+     WHERE x.id = v.id)"""
 
 
 class MesExecution(models.Model):
@@ -90,17 +87,15 @@ class MesExecution(models.Model):
     _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
 
     # -- record --------------------------------------------------------------------------------
-    def _record(self, workorders_by_event, now, resume=False, defer=False):
+    def _record(self, workorders_by_event, now, resume=False):
         """Fold the work orders that ``workorders_by_event`` ({event row id: work order}) touch;
         write the verdicts that changed and each changed state. Returns the changed rows (the
         caller posts them). With ``resume`` (a terminal's new events), a work order whose new
         events all come after its last walked one is walked on from its snapshot, reading only
-        those events and the starts still running; any other is folded from its first event.
-        With ``defer``, returns (changed rows, the writes) for the caller to put in its own
-        statement (``_writes``) instead of writing them."""
+        those events and the starts still running; any other is folded from its first event."""
         workorders = {wo.id: wo for wo in workorders_by_event.values()}
         if not workorders:
-            return (self.browse(), ([], [], now)) if defer else self.browse()
+            return self.browse()
         locked = self._lock(workorders, list(workorders_by_event) if resume else None)
         walked = self._resume(locked, workorders_by_event, now) if resume else {}
         rest = [wo_id for wo_id in workorders if wo_id not in walked]
@@ -118,9 +113,7 @@ class MesExecution(models.Model):
                 states.append((locked_row[0], text, state, snapshot, int(bump)))
             if bump:
                 changed.append(locked_row[0])
-        if defer:
-            return self.browse(changed), (states, verdicts, now)
-        self._store((states, verdicts, now))
+        self._store(states, verdicts, now)
         self.invalidate_cache()
         self.env['mes.event'].invalidate_cache()
         return self.browse(changed)
@@ -237,20 +230,12 @@ class MesExecution(models.Model):
             at=_dt(r['corrected_at']), received_at=_dt(r['received_at']), employee=r['employee_badge'],
             data=json.loads(r['data_json'] or '{}'), corrects=r['corrects_uid']) for r in rows]
 
-    def _store(self, writes):
-        """Write what ``_record(defer=True)`` returned, in one statement."""
-        sql, params = self._writes(writes)
-        if sql:
-            self.env.cr.execute('WITH ' + sql + ' SELECT 1', params)
-
-    def _writes(self, writes):
-        """(common table expressions, their parameters) that write ``writes`` = (states,
-        verdicts, now): states as (row id, state JSON, state, snapshot, 1 when the state itself
-        changed), verdicts as (event row id, state, code, message, by). ('', {}) when there is
-        nothing."""
-        states, verdicts, now = writes
+    def _store(self, states, verdicts, now):
+        """Write, in one statement, the states (row id, state JSON, state, snapshot, 1 when the
+        state itself changed) and the verdicts that moved (event row id, state, code, message,
+        by)."""
         if not states and not verdicts:
-            return '', {}
+            return
         v_columns = [list(column) for column in zip(*verdicts)] if verdicts else [[]] * 5
         params = dict(zip(('v_id', 'v_state', 'v_code', 'v_message', 'v_by'), v_columns))
         params.update(
@@ -258,7 +243,7 @@ class MesExecution(models.Model):
             x_good=[s[2].good for s in states], x_scrap=[sum(q for _k, q in s[2].scrap) for s in states],
             x_finished=[s[2].finished_at for s in states], x_snapshot=[s[3] for s in states],
             x_bump=[s[4] for s in states])
-        return WRITE_VERDICTS + ', ' + WRITE_STATES, params
+        self.env.cr.execute('WITH ' + WRITE_VERDICTS + ', ' + WRITE_STATES + ' SELECT 1', params)
 
 
 def _verdict_changes(wo, rows, state):
