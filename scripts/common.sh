@@ -44,14 +44,16 @@ template_hash() {
 }
 
 # build_once NAME PREFIX WHAT LOG ODOO-ARGS...: install into a new database NAME unless it exists;
-# older builds whose name starts with PREFIX (a LIKE pattern) are dropped first: one cache each.
+# older builds whose name starts with PREFIX (a LIKE pattern) are dropped first, all but the two
+# newest (by oid): another checkout or a parallel `make test` may be copying one of those right now;
+# one it is still copying cannot be dropped, and is left for a later build to drop.
 build_once() {
   local name=$1 prefix=$2 what=$3 log=$LOGS/$4 old
   shift 4
   if db_exists "$name"; then return 0; fi
   say "building $what $name"
-  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'"); do
-    pg dropdb "$old"
+  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%' ORDER BY oid DESC OFFSET 2"); do
+    pg dropdb "$old" 2>/dev/null || say "left $old in place (in use)"
   done
   "$VENV/bin/odoo" -c "$CONF" -d "$name" "$@" --stop-after-init --log-level=warn >"$log" 2>&1 \
     || { pg dropdb --if-exists "$name"; tail -30 "$log"; die "building $name failed; see $log"; }
