@@ -19,7 +19,7 @@ from .mes_event import _best_effort_fields, _dump
 ANSWER = {execution.APPLIED: 'applied', execution.WAITING: 'applied', execution.HELD: 'rejected',
           execution.DEAD: 'rejected', execution.SUPERSEDED: 'rejected'}
 OUTCOME = dict(ANSWER, discarded='rejected', received='rejected')
-NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime'}
+NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime', 'machine_stop_reason': 'downtime'}
 
 
 QUALITY_TYPES = ('check', 'produce', 'finish')

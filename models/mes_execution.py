@@ -23,6 +23,8 @@ PARAMS = {
     'max_age': ('mes_max_age_days', 'shopfloor_mes.max_age_days', lambda v: timedelta(days=v)),
     'partner_wait': ('mes_partner_wait_hours', 'shopfloor_mes.partner_wait_hours', lambda v: timedelta(hours=v)),
     'future_tolerance': (None, FUTURE_TOLERANCE_PARAM, lambda v: timedelta(seconds=v)),
+    'machine_stop_threshold': ('mes_machine_stop_minutes', 'shopfloor_mes.machine_stop_minutes',
+                               lambda v: timedelta(minutes=v)),
 }
 
 # Where the company sets nothing. A quantity is held when it passes what is still needed by more
@@ -168,7 +170,8 @@ class MesExecution(models.Model):
                    json_build_object('mes_quantity_tolerance', c.mes_quantity_tolerance,
                                      'mes_max_interval_hours', c.mes_max_interval_hours,
                                      'mes_max_age_days', c.mes_max_age_days,
-                                     'mes_partner_wait_hours', c.mes_partner_wait_hours),
+                                     'mes_partner_wait_hours', c.mes_partner_wait_hours,
+                                     'mes_machine_stop_minutes', c.mes_machine_stop_minutes),
                    x.fold_snapshot,
                    CASE WHEN %(resume)s AND x.fold_snapshot IS NOT NULL THEN (
                        SELECT json_agg(json_build_object(

@@ -65,6 +65,10 @@ class ResCompany(models.Model):
     mes_partner_wait_hours = fields.Float(
         'Wait for a missing start (hours)', help='How long a stop or downtime end waits for its start (from '
         'another tablet, still offline) before it is rejected. 0: the default (12).')
+    mes_machine_stop_minutes = fields.Float(
+        'Unexplained machine stop after (minutes)', help='A machine that reports idle or down for longer than '
+        'this opens an unexplained stop the operator\'s terminal asks to classify; a shorter pause is a '
+        'micro-stop. 0: the default (2).')
 
     # -- the books day of a fact -------------------------------------------------------------------
     def _mes_books_tz(self):

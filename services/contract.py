@@ -117,6 +117,9 @@ EVENT_FIELDS = {
     'machine_cycle': {'count': _count('count', True), 'good': _count('good', False),
                       'scrap': _count('scrap', False)},
     'machine_state': {'state': _machine_state, 'code': _opt_text('code')},
+    # sent by a tablet: the operator's reason for a machine's unexplained stop ("stop" is the id
+    # of the machine_state event that began it, as the work order's "machine" shows it)
+    'machine_stop_reason': {'stop': _req_text('stop'), 'reason': _req_text('reason')},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
 MACHINE_TYPES = ('machine_cycle', 'machine_state')

@@ -92,7 +92,7 @@ class _Walk:
         self.consumed = {}
         self.checks = []
         self.finish = None
-        self.machine = MachineWalk()   # what the machine itself reports (execution_machine)
+        self.machine = MachineWalk(context.machine_stop_threshold)   # what the machine reports
         self.last_key = None       # the true-time key of the last event walked
 
     # -- verdicts ----------------------------------------------------------------------------
@@ -281,6 +281,18 @@ class _Walk:
         self.machine.change(event)
         self.apply(event)
 
+    def _machine_stop_reason(self, event):
+        stop_id = event.data['stop']
+        since = self.machine.stop_start(stop_id)
+        earlier = self.machine.classified(stop_id)
+        if since is None:
+            self.wait_or_refuse(event, errors.MachineStopUnknown, 'machine_state', stop=stop_id)
+        elif earlier:
+            self.refuse(event, errors.MachineStopClassified, earlier[1], since=_stamp(since), reason=earlier[0])
+        else:
+            self.machine.classify(stop_id, event.data['reason'], event.id)
+            self.apply(event)
+
     def _finish(self, event):
         for employee in sorted(self.running):
             self._close_labor(self.running[employee], event)
@@ -304,8 +316,11 @@ class _Walk:
 
     def _state(self):
         labor = self.labor + self._still_running()
+        machine = self.machine.record(self.context.now)
         down = self.downs + ([DownInterval(self.down_open.at, None, self.down_open.data['reason'],
                                            self.down_open.id, None)] if self.down_open else [])
+        # a machine's stop the operator classified is downtime like the operators' own
+        down += [DownInterval(s.start, s.end, s.reason, s.start_event, s.end_event) for s in machine.stops if s.reason]
         run = ordering.subtract([(i.start, i.end) for i in labor],
                                 [(d.start, d.end) for d in down] + list(self.context.workcenter_downtime))
         return ExecutionState(
@@ -320,7 +335,7 @@ class _Walk:
             finished_at=self.finish.at if self.finish else None,
             finish_event=self.finish.id if self.finish else None,
             verdicts=tuple(sorted(self.verdicts.items())),
-            machine=self.machine.record(self.context.now),
+            machine=machine,
         )
 
     def _still_running(self):
@@ -346,6 +361,7 @@ HANDLERS = {
     'finish': _Walk._finish,
     'machine_cycle': _Walk._machine_cycle,
     'machine_state': _Walk._machine_state,
+    'machine_stop_reason': _Walk._machine_stop_reason,
 }
 
 

@@ -10,11 +10,14 @@ The machine part of the execution fold (``services/execution.py`` walks ``machin
 - A machine ``down`` or ``idle`` for longer than the threshold is an **unexplained stop**: it
   opens when the machine left ``running`` (or ``setup``) and closes at the next ``running`` or
   ``setup``; a shorter pause is a micro-stop (performance, not availability) and leaves no stop.
-  A stop still open counts once it has lasted the threshold by ``now``. The operator classifies
-  it with a reason (a ``downtime_start``/``downtime_end`` over it); the stop itself books
-  nothing in Odoo's records.
+  A stop still open counts once it has lasted the threshold by ``now``. The threshold is the
+  company's setting (``ExecutionContext.machine_stop_threshold``).
+- The operator classifies a stop with a downtime reason (a ``machine_stop_reason`` event naming
+  the ``machine_state`` event that began it); the first classification in true time counts. A
+  classified stop is downtime like the operators' (the fold adds it to the state's ``down``, so
+  Odoo's downtime records and OEE carry it); an unclassified one books nothing.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Optional, Tuple
 
@@ -30,6 +33,8 @@ class MachineStop:
     code: Optional[str]           # the first fault code the machine gave
     start_event: str
     end_event: Optional[str]
+    reason: Optional[str] = None  # the downtime reason code the operator gave, once classified
+    reason_event: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -47,12 +52,14 @@ class MachineRecord:
 class MachineWalk:
     """The machine part of one walk; ``cycle`` and ``state`` take events in true-time order."""
 
-    def __init__(self):
+    def __init__(self, threshold=STOP_THRESHOLD):
+        self.threshold = threshold
         self.cycles, self.good, self.scrap = 0, None, None
         self.last_cycle_at = None
         self.state, self.state_since = None, None
         self.stop_open = None      # [start, state, code, start event] while down or idle
         self.stops = []
+        self.reasons = {}          # start event of a stop -> (reason code, the classifying event)
 
     def cycle(self, event):
         data = event.data
@@ -81,19 +88,34 @@ class MachineWalk:
         if self.stop_open[2] is None:
             self.stop_open[2] = code
 
-    def close(self, at, event_id, threshold=STOP_THRESHOLD):
+    def close(self, at, event_id):
         """The machine runs again (or the order finished) at ``at``."""
         if self.stop_open is not None:
             start, state, code, start_id = self.stop_open
             self.stop_open = None
-            if at - start > threshold:
+            if at - start > self.threshold:
                 self.stops.append(MachineStop(start, at, state, code, start_id, event_id))
 
-    def record(self, now, threshold=STOP_THRESHOLD):
+    def stop_start(self, stop_id):
+        """When the stop begun by event ``stop_id`` began (None: no such stop so far)."""
+        if self.stop_open is not None and self.stop_open[3] == stop_id:
+            return self.stop_open[0]
+        return next((s.start for s in self.stops if s.start_event == stop_id), None)
+
+    def classified(self, stop_id):
+        """(reason code, classifying event) of the stop, or None."""
+        return self.reasons.get(stop_id)
+
+    def classify(self, stop_id, reason, event_id):
+        self.reasons[stop_id] = (reason, event_id)
+
+    def record(self, now):
         stops = list(self.stops)
-        if self.stop_open is not None and now - self.stop_open[0] > threshold:
+        if self.stop_open is not None and now - self.stop_open[0] > self.threshold:
             start, state, code, start_id = self.stop_open
             stops.append(MachineStop(start, None, state, code, start_id, None))
+        stops = [replace(s, reason=self.reasons[s.start_event][0], reason_event=self.reasons[s.start_event][1])
+                 if s.start_event in self.reasons else s for s in stops]
         return MachineRecord(self.cycles, self.good, self.scrap, self.state, self.state_since,
                              self.last_cycle_at, tuple(stops))
 
@@ -102,11 +124,12 @@ class MachineWalk:
         return {'cycles': self.cycles, 'good': self.good, 'scrap': self.scrap, 'last_cycle_at': _t(self.last_cycle_at),
                 'state': self.state, 'state_since': _t(self.state_since),
                 'stop_open': self.stop_open and [_t(self.stop_open[0])] + self.stop_open[1:],
-                'stops': [[_t(s.start), _t(s.end), s.state, s.code, s.start_event, s.end_event] for s in self.stops]}
+                'stops': [[_t(s.start), _t(s.end), s.state, s.code, s.start_event, s.end_event] for s in self.stops],
+                'reasons': sorted([stop, reason, by] for stop, (reason, by) in self.reasons.items())}
 
     @classmethod
-    def load(cls, saved):
-        walk = cls()
+    def load(cls, saved, threshold=STOP_THRESHOLD):
+        walk = cls(threshold)
         if not saved:
             return walk
         walk.cycles, walk.good, walk.scrap = saved['cycles'], saved['good'], saved['scrap']
@@ -115,6 +138,7 @@ class MachineWalk:
         walk.stop_open = saved['stop_open'] and [_d(saved['stop_open'][0])] + saved['stop_open'][1:]
         walk.stops = [MachineStop(_d(start), _d(end), state, code, s_id, e_id)
                       for start, end, state, code, s_id, e_id in saved['stops']]
+        walk.reasons = {stop: (reason, by) for stop, reason, by in saved.get('reasons', [])}
         return walk
 
 
@@ -125,7 +149,8 @@ def machine_to_json(record):
     return {'cycles': record.cycles, 'good': record.good, 'scrap': record.scrap, 'state': record.state,
             'state_since': _t(record.state_since), 'last_cycle_at': _t(record.last_cycle_at),
             'stops': [{'start': _t(s.start), 'end': _t(s.end), 'state': s.state, 'code': s.code,
-                       'start_event': s.start_event, 'end_event': s.end_event} for s in record.stops]}
+                       'start_event': s.start_event, 'end_event': s.end_event, 'reason': s.reason,
+                       'reason_event': s.reason_event} for s in record.stops]}
 
 
 def _t(moment):

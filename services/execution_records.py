@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Mapping, Optional, Tuple
 
 from . import errors
-from .execution_machine import MachineRecord
+from .execution_machine import STOP_THRESHOLD, MachineRecord
 
 
 APPLIED, WAITING, HELD, DEAD, SUPERSEDED = 'applied', 'waiting', 'held', 'dead', 'superseded'
@@ -43,6 +43,7 @@ class ExecutionContext:
     future_tolerance: timedelta = timedelta(seconds=120)
     approved: frozenset = frozenset()          # held event ids a supervisor approved
     workcenter_downtime: tuple = ()            # (start, end) down on other orders of the center
+    machine_stop_threshold: timedelta = STOP_THRESHOLD   # a machine idle or down longer: a stop
 
 
 def true_time_key(event):

@@ -69,7 +69,8 @@ def _fingerprint(context):
     """What the walk judges with, besides the events and now: the same fingerprint, the same walk."""
     return [context.planned_qty, context.product_id, sorted([int(k), v] for k, v in context.component_needs.items()),
             context.quantity_tolerance, context.max_interval.total_seconds(), context.max_age.total_seconds(),
-            context.partner_wait.total_seconds(), context.future_tolerance.total_seconds()]
+            context.partner_wait.total_seconds(), context.future_tolerance.total_seconds(),
+            context.machine_stop_threshold.total_seconds()]
 
 
 # -- the walk as JSON ------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def _load(saved, context):
     walk.checks = [CheckRecord(e_id, _d(at), emp, point, result, value, note)
                    for e_id, at, emp, point, result, value, note in saved['checks']]
     walk.finish = _load_event(saved['finish'])
-    walk.machine = MachineWalk.load(saved.get('machine'))
+    walk.machine = MachineWalk.load(saved.get('machine'), context.machine_stop_threshold)
     return walk
 
 

@@ -175,6 +175,7 @@ VALID = [
     ('machine_cycle', {'count': 12, 'good': 11, 'scrap': 1}, {'count': 12, 'good': 11, 'scrap': 1}),
     ('machine_state', {'state': 'down', 'code': 'E-042'}, {'state': 'down', 'code': 'E-042'}),
     ('machine_state', {'state': 'running'}, {'state': 'running', 'code': None}),
+    ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}),
 ]
 
 
@@ -198,7 +199,7 @@ class TestParseEventValid:
     def test_every_type_of_the_contract_is_known(self):
         assert set(contract.EVENT_TYPES) == {
             'start', 'stop', 'produce', 'scrap', 'consume', 'downtime_start', 'downtime_end',
-            'check', 'finish', 'machine_cycle', 'machine_state'}
+            'check', 'finish', 'machine_cycle', 'machine_state', 'machine_stop_reason'}
         assert {etype for etype, _data, _clean in VALID} == set(contract.EVENT_TYPES)
 
     def test_seq_is_optional(self):
@@ -261,6 +262,8 @@ REQUIRED_DATA = [
     ('downtime_start', {'reason': 'JAM'}, 'reason'),
     ('check', {'point_id': 3, 'result': 'pass'}, 'point_id'),
     ('check', {'point_id': 3, 'result': 'pass'}, 'result'),
+    ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, 'stop'),
+    ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, 'reason'),
 ]
 
 

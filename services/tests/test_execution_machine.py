@@ -1,8 +1,10 @@
 """What a machine says about a work order (machine_cycle, machine_state), folded in true time
 beside the operators' reports: counts side by side, unexplained stops past the threshold."""
 import random
+from dataclasses import replace
+from datetime import timedelta
 
-from services.execution import APPLIED, DEAD, ExecutionContext, ExecutionEvent, fold
+from services.execution import APPLIED, DEAD, WAITING, ExecutionContext, ExecutionEvent, fold
 from services.execution_machine import STOP_THRESHOLD, MachineStop, machine_to_json
 from services.execution_resume import resume, snapshot_fold
 from services.tests.support import at
@@ -27,8 +29,13 @@ def operator(event_id, etype, minute, **data):
                           employee='B-1', data=data)
 
 
-def context(now_minute=600):
-    return ExecutionContext(now=at(now_minute), planned_qty=100.0, product_id=900)
+def context(now_minute=600, **limits):
+    return ExecutionContext(now=at(now_minute), planned_qty=100.0, product_id=900, **limits)
+
+
+def classify(event_id, minute, stop_number, reason='JAM'):
+    return operator(event_id, 'machine_stop_reason', minute, stop='m:%s:state:%d' % (MACHINE, stop_number),
+                    reason=reason)
 
 
 class TestCounts:
@@ -87,6 +94,73 @@ class TestUnexplainedStops:
         assert shown['cycles'] == 1 and shown['good'] == 1 and shown['state'] == 'running'
         assert shown['stops'][0]['code'] == 'E1' and shown['stops'][0]['end'] is not None
         assert machine_to_json(fold([operator('s', 'start', 0)], context()).machine) is None
+
+
+class TestThreshold:
+
+    def test_the_companys_threshold_decides_what_is_a_stop(self):
+        events = [state(1, 0, 'running'), state(2, 10, 'idle'), state(3, 14, 'running')]
+        assert len(fold(events, context()).machine.stops) == 1                  # 4 min > 2 min
+        assert fold(events, context(machine_stop_threshold=timedelta(minutes=5))).machine.stops == ()
+        still_idle = events[:2]
+        assert fold(still_idle, context(now_minute=14, machine_stop_threshold=timedelta(minutes=5))).machine.stops == ()
+        assert len(fold(still_idle, context(now_minute=16, machine_stop_threshold=timedelta(minutes=5))).machine.stops) == 1
+
+    def test_a_snapshot_of_another_threshold_is_not_walked_on_from(self):
+        _state, snapshot = snapshot_fold([state(1, 0, 'running'), state(2, 10, 'idle')], context())
+        assert resume(snapshot, [state(3, 14, 'running')], context(machine_stop_threshold=timedelta(minutes=5))) is None
+
+
+class TestClassification:
+    """The operator's reason for an unexplained stop (machine_stop_reason)."""
+
+    EVENTS = [operator('s', 'start', 0), state(1, 0, 'running'), state(2, 10, 'down', 'E-9'), state(3, 40, 'running')]
+
+    def test_a_classified_stop_is_downtime_with_its_reason(self):
+        result = fold(self.EVENTS + [classify('c', 15, 2)], context(now_minute=60))
+        stop = result.machine.stops[0]
+        assert (stop.reason, stop.reason_event) == ('JAM', 'c')
+        assert [(d.start, d.end, d.reason, d.start_event) for d in result.down] == [
+            (at(10), at(40), 'JAM', 'm:SAW-1:state:2')]
+        assert result.run == ((at(0), at(10)), (at(40), None))     # the stop is not run time
+        assert result.verdict('c').status == APPLIED
+        assert machine_to_json(result.machine)['stops'][0]['reason'] == 'JAM'
+
+    def test_an_unclassified_stop_books_no_downtime(self):
+        result = fold(self.EVENTS, context(now_minute=60))
+        assert result.machine.stops[0].reason is None and result.down == ()
+
+    def test_a_stop_classified_while_open_stays_classified_when_it_closes(self):
+        open_now = fold(self.EVENTS[:3] + [classify('c', 15, 2)], context(now_minute=20))
+        assert [(d.end, d.reason) for d in open_now.down] == [(None, 'JAM')]
+        closed = fold(self.EVENTS + [classify('c', 15, 2)], context(now_minute=60))
+        assert [(d.end, d.reason) for d in closed.down] == [(at(40), 'JAM')]
+
+    def test_the_first_classification_counts_a_second_is_refused(self):
+        result = fold(self.EVENTS + [classify('c1', 15, 2), classify('c2', 16, 2, 'POWER')], context(now_minute=60))
+        assert result.machine.stops[0].reason == 'JAM'
+        verdict = result.verdict('c2')
+        assert (verdict.status, verdict.code, verdict.by) == (DEAD, 'machine_stop_classified', 'c1')
+
+    def test_a_reason_for_a_stop_not_known_waits_for_it_then_is_refused(self):
+        waiting = fold([state(1, 0, 'running'), classify('c', 15, 2)], context(now_minute=60))
+        assert (waiting.verdict('c').status, waiting.verdict('c').code) == (WAITING, 'waits_for_partner')
+        late = fold([state(1, 0, 'running'), classify('c', 15, 2)], context(now_minute=15 + 13 * 60))
+        assert (late.verdict('c').status, late.verdict('c').code) == (DEAD, 'machine_stop_unknown')
+
+    def test_order_and_repeats_do_not_change_the_classified_state(self):
+        events = self.EVENTS + [cycle(n, 41 + n, good=1) for n in range(10, 20)] + [classify('c', 15, 2)]
+        shuffled = events + random.Random(3).sample(events, 6)
+        random.Random(4).shuffle(shuffled)
+        assert fold(shuffled, context(now_minute=90)) == fold(events, context(now_minute=90))
+
+    def test_walking_on_keeps_the_classification(self):
+        first = self.EVENTS[:3] + [classify('c', 15, 2)]
+        _state, snapshot = snapshot_fold(first, context(now_minute=60))
+        walked, _snapshot = resume(snapshot, [self.EVENTS[3]], context(now_minute=60))
+        full = fold(first + [self.EVENTS[3]], context(now_minute=60))
+        assert (walked.machine, walked.down) == (full.machine, full.down)
+        assert walked.down[0].reason == 'JAM'
 
 
 class TestWalkingOn:
