@@ -18,6 +18,7 @@ from odoo import http
 from odoo.http import request
 
 from ..services import contract, errors
+from ..services.execution_machine import stops_to_classify
 from .api import (MesApi, _recorded, _workorder_detail, authenticated, error_response, in_transaction, json_object,
                   json_response, read_json_body)
 
@@ -72,7 +73,10 @@ class MesTerminalApi(http.Controller):
                 return error_response(errors.Forbidden(what='work center %s' % wo.workcenter_id.name))
             detail = _workorder_detail(env, wo)
             detail.update(state=recorded_state(wo, _recorded(wo)), workcenter_id=wo.workcenter_id.id,
-                          server_time=contract.format_time(datetime.utcnow()))
+                          server_time=contract.format_time(datetime.utcnow()),
+                          # the machine's unexplained stops the operator is asked to classify
+                          machine_stops=stops_to_classify(detail.get('machine'), datetime.utcnow(),
+                                                          wo.production_id.company_id._mes_machine_stop_threshold()))
             return json_response(detail)
         return in_transaction(authenticated(work))
 

@@ -1,9 +1,10 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..services import books
+from ..services.execution_machine import STOP_THRESHOLD
 
 # (field, code to start from, name, account type xml id)
 COSTING_ACCOUNTS = [
@@ -69,6 +70,12 @@ class ResCompany(models.Model):
         'Unexplained machine stop after (minutes)', help='A machine that reports idle or down for longer than '
         'this opens an unexplained stop the operator\'s terminal asks to classify; a shorter pause is a '
         'micro-stop. 0: the default (2).')
+
+    def _mes_machine_stop_threshold(self):
+        """How long a machine idle or down is a stop: the company's setting, else the plant's."""
+        minutes = self.sudo().mes_machine_stop_minutes or float(
+            self.env['ir.config_parameter'].sudo().get_param('shopfloor_mes.machine_stop_minutes') or 0.0)
+        return timedelta(minutes=minutes) if minutes > 0 else STOP_THRESHOLD
 
     # -- the books day of a fact -------------------------------------------------------------------
     def _mes_books_tz(self):

@@ -47,6 +47,9 @@ class MachineRecord:
     state_since: Optional[datetime] = None
     last_cycle_at: Optional[datetime] = None
     stops: Tuple[MachineStop, ...] = ()
+    # the stop open at the end of the walk, lasted the threshold or not yet: a screen read later
+    # judges it against the threshold at its own now (a machine idle sends nothing more)
+    open_stop: Optional[MachineStop] = None
 
 
 class MachineWalk:
@@ -114,10 +117,18 @@ class MachineWalk:
         if self.stop_open is not None and now - self.stop_open[0] > self.threshold:
             start, state, code, start_id = self.stop_open
             stops.append(MachineStop(start, None, state, code, start_id, None))
-        stops = [replace(s, reason=self.reasons[s.start_event][0], reason_event=self.reasons[s.start_event][1])
-                 if s.start_event in self.reasons else s for s in stops]
+        open_stop = None
+        if self.stop_open is not None:
+            start, state, code, start_id = self.stop_open
+            open_stop = self._reasoned(MachineStop(start, None, state, code, start_id, None))
         return MachineRecord(self.cycles, self.good, self.scrap, self.state, self.state_since,
-                             self.last_cycle_at, tuple(stops))
+                             self.last_cycle_at, tuple(map(self._reasoned, stops)), open_stop)
+
+    def _reasoned(self, stop):
+        if stop.start_event not in self.reasons:
+            return stop
+        reason, by = self.reasons[stop.start_event]
+        return replace(stop, reason=reason, reason_event=by)
 
     # -- the snapshot a walk resumes from (services/execution_resume.py) -------------------------
     def dump(self):
@@ -148,9 +159,37 @@ def machine_to_json(record):
         return None
     return {'cycles': record.cycles, 'good': record.good, 'scrap': record.scrap, 'state': record.state,
             'state_since': _t(record.state_since), 'last_cycle_at': _t(record.last_cycle_at),
-            'stops': [{'start': _t(s.start), 'end': _t(s.end), 'state': s.state, 'code': s.code,
-                       'start_event': s.start_event, 'end_event': s.end_event, 'reason': s.reason,
-                       'reason_event': s.reason_event} for s in record.stops]}
+            'stops': [_stop_json(s) for s in record.stops],
+            'open_stop': _stop_json(record.open_stop) if record.open_stop else None}
+
+
+def _stop_json(stop):
+    return {'start': _t(stop.start), 'end': _t(stop.end), 'state': stop.state, 'code': stop.code,
+            'start_event': stop.start_event, 'end_event': stop.end_event, 'reason': stop.reason,
+            'reason_event': stop.reason_event}
+
+
+def stops_to_classify(machine, now, threshold=STOP_THRESHOLD):
+    """The stops of a work order's recorded machine JSON (``machine_to_json``) the operator is
+    asked to classify, newest first: the stop open now once it has lasted ``threshold`` by
+    ``now`` (the recorded state was folded earlier), then the closed ones without a reason."""
+    if not machine:
+        return []
+    found = {}
+    for stop in machine.get('stops') or []:
+        if not stop.get('reason'):
+            found[stop['start_event']] = stop
+    current = machine.get('open_stop')
+    if current and not current.get('reason') and now - _d(current['start']) > threshold:
+        found[current['start_event']] = current
+    ordered = sorted(found.values(), key=lambda s: (s['end'] is None, s['start']), reverse=True)
+    return [{'stop': s['start_event'], 'since': _iso(s['start']), 'until': _iso(s['end']), 'state': s['state'],
+             'code': s['code']} for s in ordered]
+
+
+def _iso(text):
+    """A recorded time as the terminal contract writes times (ISO 8601, milliseconds, Z)."""
+    return _d(text).strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (_d(text).microsecond // 1000) if text else None
 
 
 def _t(moment):

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from services.execution import APPLIED, DEAD, WAITING, ExecutionContext, ExecutionEvent, fold
-from services.execution_machine import STOP_THRESHOLD, MachineStop, machine_to_json
+from services.execution_machine import STOP_THRESHOLD, MachineStop, machine_to_json, stops_to_classify
 from services.execution_resume import resume, snapshot_fold
 from services.tests.support import at
 
@@ -161,6 +161,28 @@ class TestClassification:
         full = fold(first + [self.EVENTS[3]], context(now_minute=60))
         assert (walked.machine, walked.down) == (full.machine, full.down)
         assert walked.down[0].reason == 'JAM'
+
+
+class TestStopsToClassify:
+    """What the tablet is asked to classify, judged when it asks (the recorded state may be older)."""
+
+    def test_a_stop_recorded_before_the_threshold_is_shown_once_it_has_lasted_it(self):
+        recorded = machine_to_json(fold([state(1, 0, 'running'), state(2, 10, 'idle')], context(now_minute=10)).machine)
+        assert recorded['stops'] == [] and recorded['open_stop']['start_event'] == 'm:SAW-1:state:2'
+        assert stops_to_classify(recorded, at(11)) == []
+        assert stops_to_classify(recorded, at(13)) == [{'stop': 'm:SAW-1:state:2', 'since': '2026-11-24T06:10:00.000Z',
+                                                        'until': None, 'state': 'idle', 'code': None}]
+        assert stops_to_classify(recorded, at(13), timedelta(minutes=5)) == []
+
+    def test_open_first_then_closed_unclassified_ones_newest_first_classified_ones_not(self):
+        events = [state(1, 0, 'running'), state(2, 10, 'down', 'E1'), state(3, 20, 'running'), state(4, 30, 'idle'),
+                  state(5, 40, 'running'), state(6, 50, 'down', 'E2')]
+        recorded = machine_to_json(fold(events + [classify('c', 35, 4)], context(now_minute=60)).machine)
+        shown = stops_to_classify(recorded, at(60))
+        assert [(s['stop'], s['until'] is None, s['code']) for s in shown] == [
+            ('m:SAW-1:state:6', True, 'E2'), ('m:SAW-1:state:2', False, 'E1')]
+        assert shown[1]['since'].endswith('Z') and shown[1]['until'].endswith('Z')
+        assert stops_to_classify(None, at(60)) == []
 
 
 class TestWalkingOn:
