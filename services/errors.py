@@ -3,7 +3,26 @@
 Every refusal, whether of a whole request or of one terminal event, is a ``MesError`` with a
 stable ``code`` (what the terminal API returns and the dead-letter queue stores) and a message
 that says what was wrong and what to do.
+
+Translation. services/ knows no ORM and so no language: templates are marked with ``_``, a
+no-op here that Odoo's exporter collects into i18n/shopfloor_mes.pot (its Python keyword is
+``_``; ``_lt`` is only read in JS). The message is stored and logged in English, the one
+language of the record; it is translated where it is rendered for a reader, by a ``gettext``
+the caller binds to that reader's language (``MesError.render``; ``translate_message`` for a
+message already stored, whose code names its template).
 """
+import re
+
+# every string marked in services/: a parameter that is one of them is translated too
+MARKED = set()
+# code -> error class, for messages read back from the store
+CATALOGUE = {}
+
+
+def _(source):
+    """Mark ``source`` for the .pot; it is returned untranslated (see the module's doc)."""
+    MARKED.add(source)
+    return source
 
 
 class MesError(Exception):
@@ -11,22 +30,73 @@ class MesError(Exception):
 
     code = 'mes_error'
     http_status = 422
-    template = 'The shop-floor event could not be applied.'
+    template = _('The shop-floor event could not be applied.')
     retryable = False
 
     def __init__(self, message=None, **params):
         self.params = params
+        self.custom = message is not None
         self.message = message or (self.template % params if params else self.template)
         super().__init__(self.message)
 
-    def as_dict(self):
-        return {'code': self.code, 'message': self.message}
+    def as_dict(self, gettext=None):
+        return {'code': self.code, 'message': self.render(gettext)}
+
+    def render(self, gettext=None):
+        """The message in the language of ``gettext`` (one catalogue string in, its
+        translation out); English without it, or when the message was given ready-made."""
+        if gettext is None or self.custom:
+            return self.message
+        return _fill(gettext, self.template, self.params)
+
+
+# the parameters that carry a word of ours (PARAMETER_WORDS), not a name or a value as sent
+WORD_PARAMETERS = frozenset(('type', 'kind', 'state', 'target', 'transition', 'partner'))
+
+
+def _fill(gettext, template, params):
+    """``template`` translated and filled, its word parameters translated too. A translation
+    that breaks its placeholders falls back to the English message."""
+    words = {name: gettext(value) for name, value in params.items()
+             if name in WORD_PARAMETERS and isinstance(value, str) and value in MARKED}
+    try:
+        return gettext(template) % dict(params, **words) if params else gettext(template)
+    except (KeyError, ValueError, TypeError):
+        return template % params if params else template
+
+
+def _pattern(template):
+    """The regular expression that reads a template's parameters back out of its message."""
+    names, parts = set(), []
+    for index, piece in enumerate(re.split(r'%\((\w+)\)s', template)):
+        if index % 2 == 0:
+            parts.append(re.escape(piece))
+        else:
+            parts.append('(?P=%s)' % piece if piece in names else '(?P<%s>.*?)' % piece)
+            names.add(piece)
+    return re.compile(''.join(parts), re.DOTALL)
+
+
+def translate_message(code, message, gettext):
+    """A stored message of error ``code`` in the language of ``gettext``: the code's template
+    gives back the parameters, its translation is filled with them. A message that is not its
+    template's (written ready-made, or by an older catalogue) is returned as it is."""
+    error = CATALOGUE.get(code)
+    if error is None or not message:
+        return message
+    if '%(' not in error.template:
+        return gettext(error.template) if message == error.template else message
+    found = error.pattern.fullmatch(message)
+    return _fill(gettext, error.template, found.groupdict()) if found else message
 
 
 def _error(code, template, http_status=422, retryable=False):
-    return type(''.join(p.title() for p in code.split('_')) + 'Error', (MesError,), {
+    error = type(''.join(p.title() for p in code.split('_')) + 'Error', (MesError,), {
         'code': code, 'template': template, 'http_status': http_status, 'retryable': retryable,
+        'pattern': _pattern(template),
     })
+    CATALOGUE[code] = error
+    return error
 
 
 # -- whole-request errors (answered with the HTTP status, nothing applied) ---------------------
@@ -190,3 +260,10 @@ LaborOverlap = _error(
 CorrectionUnchanged = _error(
     'correction_unchanged', _('The labor log already runs from %(start)s to %(stop)s UTC: there is '
     'nothing to correct.'))
+
+# -- words that fill the templates' parameters: event types, reason kinds, work order states.
+# Marked so that a message's parameter is translated with it ("ein Ausschuss", not "ein scrap").
+PARAMETER_WORDS = (
+    _('start'), _('stop'), _('produce'), _('scrap'), _('consume'), _('downtime_start'), _('downtime_end'),
+    _('check'), _('finish'), _('downtime'), _('pending'), _('ready'), _('progress'), _('done'), _('cancel'),
+)
