@@ -1,6 +1,9 @@
 """The operator terminal: a static web app (plain ES modules, no build step) served under
 ``/mes/terminal`` so that its service worker's scope covers the page and every asset.
 
+The tablet's words are in ``i18n/<language>.json`` (one catalogue per language, read by
+``js/i18n.js``), served and precached like the rest of the app.
+
 ``sw.js`` is served with the list of assets and a version made from their content, so any
 change to the app installs a new service worker that caches the new files.
 """
@@ -16,7 +19,7 @@ PREFIX = '/mes/terminal'
 TYPES = {
     '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
     '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
-    '.html': 'text/html; charset=utf-8',
+    '.html': 'text/html; charset=utf-8', '.json': 'application/json; charset=utf-8',
 }
 # Only the app's own origin; no inline script. Inline styles are not used either.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
