@@ -43,6 +43,7 @@
         'views/mes_posting_views.xml',
         'views/mes_cost_views.xml',
         'views/mes_wip_views.xml',
+        'views/mes_machine_reconciliation_views.xml',
         'views/mes_cost_breakdown_views.xml',
         'report/mes_cost_sheet_report.xml',
         'views/res_company_views.xml',

@@ -40,3 +40,4 @@ from . import mes_event_data_correction
 from . import mes_labor_correction
 from . import mrp_execution_guard
 from . import mes_record_names
+from . import mes_machine_reconciliation
