@@ -294,14 +294,25 @@ def test_an_idle_machine_opens_a_stop_the_terminal_shows_for_classification(live
         machine.wait_events(len(messages))
         stops = machine.recorded()['machine']['stops']
         assert [(s['state'], s['end']) for s in stops] == [('idle', None)]    # open: no reason yet
-        detail = live_server.get('/mes/api/v1/workorders/%d' % machine.floor.workorder_id,
-                                 token=machine.floor.token).json()
-        assert detail['machine']['stops'][0]['end'] is None
-        # the machine runs again: the stop closes
+        live = '/mes/api/v1/workorders/%d/live' % machine.floor.workorder_id
+        to_classify = live_server.get(live, token=machine.floor.token).json()['machine_stops']
+        assert [(s['stop'], s['until'], s['state']) for s in to_classify] == [(stops[0]['start_event'], None, 'idle')]
+        # the operator gives the reason from the tablet: the stop is downtime with it, no longer asked
+        at = datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.000Z')
+        reason = live_server.rpc('mes.reason', 'search_read', [('kind', '=', 'downtime')], fields=['code'], limit=1)[0]
+        answer = live_server.post_json('/mes/api/v1/events', {'sent_at': at, 'events': [
+            {'schema': 1, 'id': str(uuid.uuid4()), 'type': 'machine_stop_reason', 'workorder_id': machine.floor.workorder_id,
+             'employee': machine.floor.badge, 'at': at, 'data': {'stop': to_classify[0]['stop'], 'reason': reason['code']}}]},
+            token=machine.floor.token)
+        assert [r['status'] for r in answer.json()['results']] == ['applied']
+        assert live_server.get(live, token=machine.floor.token).json()['machine_stops'] == []
+        assert [d[2] for d in machine.recorded()['down']] == [reason['code']]
+        # the machine runs again: the stop closes, with its reason
         publish(broker, [machine.message('state', 1, state='running')]).wait(60)
         machine.wait_events(len(messages) + 1)
         stops = machine.recorded()['machine']['stops']
-        assert len(stops) == 1 and stops[0]['end'] is not None
+        assert len(stops) == 1 and stops[0]['end'] is not None and stops[0]['reason'] == reason['code']
+        assert machine.recorded()['down'][0][1] is not None
     finally:
         bridge.stop()
 
