@@ -1,12 +1,15 @@
 # Shop Floor MES — the two commands a newcomer needs: `make run` and `make test`.
 SHELL := /bin/bash
-.PHONY: run test stop setup clean-db lint faults fuzz bench
+.PHONY: run test stop setup clean-db lint faults fuzz bench pot
 
 run:            ## set up, build the demo database once, serve Odoo and the terminal
 	@bash scripts/run.sh
 
 test:           ## set up what is missing, run the whole suite, fail loudly
 	@bash scripts/test.sh
+
+pot:            ## regenerate i18n/shopfloor_mes.pot with Odoo's exporter (make test fails when it is out of date)
+	@bash scripts/pot.sh
 
 stop:           ## stop the private PostgreSQL cluster
 	@bash scripts/pg.sh stop

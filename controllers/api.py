@@ -18,6 +18,7 @@ from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
 from ..services import contract, errors, ordering
+from .api_i18n import gettext_for, plant_lang, request_lang, translate_results
 
 _logger = logging.getLogger(__name__)
 
@@ -32,8 +33,9 @@ def json_response(body, status=200):
         ('X-Content-Type-Options', 'nosniff')])
 
 
-def error_response(exc):
-    return json_response({'error': exc.as_dict()}, exc.http_status)
+def error_response(exc, gettext=None):
+    """``gettext`` (api_i18n.gettext_for) translates the message; English without it."""
+    return json_response({'error': exc.as_dict(gettext)}, exc.http_status)
 
 
 def bearer_token():
@@ -173,6 +175,7 @@ class MesApi(http.Controller):
             if not queue:
                 recorded[:] = executions.ids
             offset = ordering.clock_offset(received_at, batch.sent_at)
+            results = translate_results(env, terminal, batch.events, results)   # in each operator's language
             return json_response({'server_time': contract.format_time(received_at),
                                   'clock_offset_ms': ordering.offset_ms(offset), 'results': results})
         response = in_transaction(authenticated(work), serialized=False)
@@ -196,10 +199,11 @@ class MesApi(http.Controller):
             if failure:
                 # A failed PIN must count even though the answer is an error: commit it.
                 env.cr.commit()
-                return error_response(failure)
+                return error_response(failure, gettext_for(env, request_lang(env, terminal)))
             allowed = terminal.workcenter_ids.filtered(lambda wc: employee._mes_may_work_at(wc))
             return json_response({
-                'employee': {'id': employee.id, 'name': employee.name, 'badge': employee.barcode},
+                'employee': {'id': employee.id, 'name': employee.name, 'badge': employee.barcode,
+                             'lang': employee._mes_lang()},   # the tablet switches to it
                 'workcenters': [{'id': wc.id, 'name': wc.name} for wc in allowed],
                 'server_time': contract.format_time(datetime.utcnow())})
         return in_transaction(authenticated(work))
@@ -237,10 +241,13 @@ class MesApi(http.Controller):
     @http.route('/mes/api/v1/terminal', type='http', auth='none', methods=['GET'], csrf=False)
     def terminal_info(self, **_query):
         def work(env, terminal):
-            reasons = env['mes.reason'].search([('is_category', '=', False)])
+            # the reasons' names in the language the tablet speaks now
+            Reason = env['mes.reason'].with_context(lang=request_lang(env, terminal))
+            reasons = Reason.search([('is_category', '=', False)])
             employees = terminal._mes_login_employees()   # qualified here, with a badge
             return json_response({
-                'terminal': {'id': terminal.id, 'name': terminal.name, 'tz': terminal._mes_tz()},
+                'terminal': {'id': terminal.id, 'name': terminal.name, 'tz': terminal._mes_tz(),
+                             'lang': plant_lang(env, terminal)},
                 'workcenters': [{'id': wc.id, 'name': wc.name} for wc in terminal.workcenter_ids],
                 'employees': [{'id': e.id, 'name': e.name} for e in employees],
                 'reasons': [{'code': r.code, 'name': r.name, 'kind': r.kind,

@@ -21,10 +21,11 @@ from ..services import contract, errors
 from ..services.execution_machine import stops_to_classify
 from .api import (MesApi, _recorded, _workorder_detail, authenticated, error_response, in_transaction, json_object,
                   json_response, read_json_body)
+from .api_i18n import gettext_for, request_lang
 
 NotSupervisor = errors._error(
-    'not_supervisor', '%(employee)s is not an MES supervisor: the terminal set-up needs a supervisor\'s '
-    'badge or PIN.', 403)
+    'not_supervisor', errors._('%(employee)s is not an MES supervisor: the terminal set-up needs a supervisor\'s '
+                               'badge or PIN.'), 403)
 
 
 def is_supervisor(employee):
@@ -95,9 +96,10 @@ class MesTerminalApi(http.Controller):
             employee, failure = MesApi._identify(env, terminal, payload)
             if failure:
                 env.cr.commit()     # a wrong PIN counts even though the answer is an error
-                return error_response(failure)
+                return error_response(failure, gettext_for(env, request_lang(env, terminal)))
             if not is_supervisor(employee):
-                return error_response(NotSupervisor(employee=employee.name))
+                refusal = NotSupervisor(employee=employee.name)
+                return error_response(refusal, gettext_for(env, request_lang(env, terminal)))
             return json_response({'supervisor': {'id': employee.id, 'name': employee.name},
                                   'server_time': contract.format_time(datetime.utcnow())})
         return in_transaction(authenticated(work))

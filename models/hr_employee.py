@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from passlib.context import CryptContext
 
 from odoo import _, api, fields, models
+from odoo.addons.base.res.res_partner import _lang_get
 from odoo.exceptions import AccessError
 
 # PINs are short: a slow salted hash makes a stolen database useless for guessing them.
@@ -29,6 +30,24 @@ class HrEmployee(models.Model):
     mes_workcenter_ids = fields.Many2many(
         'mrp.workcenter', 'mes_employee_workcenter_rel', 'employee_id', 'workcenter_id',
         'MES work centers', help='Work centers this operator is qualified for. Empty: all.')
+    # Same name as Odoo 13+'s hr.employee.lang; not related to a user: operators have none.
+    lang = fields.Selection(_lang_get, 'Terminal language', default=lambda self: self._mes_default_lang(),
+                            help='The operator terminal switches to this language when the operator logs '
+                                 'in, and the terminal API answers in it. Empty: the company\'s language.')
+
+    @api.model
+    def _mes_default_lang(self):
+        return self.env.user.company_id.partner_id.lang or self.env.lang or 'en_US'
+
+    def _mes_lang(self):
+        """The operator's language: their own, else their company's, else English."""
+        self.ensure_one()
+        installed = dict(self.env['res.lang'].get_installed())
+        company = self.company_id or self.env.user.company_id
+        for code in (self.lang, company.partner_id.lang):
+            if code in installed:
+                return code
+        return 'en_US'
 
     def _compute_mes_pin(self):
         for employee in self:

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..services import errors
 from .mes_quality_common import MesRefusal, check_transition, guard_state, notify, require_supervisor, transition
@@ -86,15 +86,15 @@ class MesNonconformance(models.Model):
         """The nonconformance a failed check opens: the piece it checked, the point's defect
         reason; the supervisors are told."""
         point = check.point_id
-        measured = ' measured %s %s (limits %s to %s)' % (
+        measured = _(' measured %s %s (limits %s to %s)') % (
             check.value, point.unit or '', point.tolerance_min, point.tolerance_max) if check.has_value else ''
         nc = self.create({
             'origin': 'check', 'check_id': check.id, 'point_id': point.id,
             'workorder_id': check.workorder_id.id, 'product_id': check.workorder_id.product_id.id,
             'qty': 1.0, 'reason_id': point.reason_id.id, 'employee_id': check.employee_id.id,
-            'description': 'Check "%s" failed%s.%s' % (
-                point.name, measured, ' Operator: %s' % check.note if check.note else '')})
-        notify(nc, 'Decide the disposition of %s' % nc.name, nc.description, point.responsible_id)
+            'description': _('Check "%s" failed%s.%s') % (
+                point.name, measured, _(' Operator: %s') % check.note if check.note else '')})
+        notify(nc, _('Decide the disposition of %s') % nc.name, nc.description, point.responsible_id)
         return nc
 
     # -- transitions --------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class MesNonconformance(models.Model):
         self.rework_workorder_id = self.workorder_id._mes_create_rework(self)
 
     def _dispose_use_as_is(self):
-        self.message_post(body='Used as is (concession): nothing moved.')
+        self.message_post(body=_('Used as is (concession): nothing moved.'))
 
     def _dispose_return(self):
         production = self.production_id

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from .mes_quality_common import guard_state, notify, require_supervisor, transition
 
@@ -72,7 +72,7 @@ class MesQualityAlert(models.Model):
             'point_id': point.id, 'check_id': check.id, 'chart': chart,
             'rules': ', '.join(str(r) for r in rules), 'description': description,
             'value': value, 'center': center, 'lcl': lcl, 'ucl': ucl})
-        notify(alert, 'Process out of control: %s' % point.name, description, point.responsible_id)
+        notify(alert, _('Process out of control: %s') % point.name, description, point.responsible_id)
         return alert
 
     def action_acknowledge(self):

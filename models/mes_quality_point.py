@@ -1,6 +1,6 @@
 import math
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..services import errors
@@ -76,7 +76,7 @@ class MesQualityPoint(models.Model):
     @api.constrains('frequency', 'frequency_n')
     def _check_frequency(self):
         for point in self.filtered(lambda p: p.frequency == 'nth' and p.frequency_n < 1):
-            raise ValidationError('%s: "Every N units" must be 1 or more.' % point.name)
+            raise ValidationError(_('%s: "Every N units" must be 1 or more.') % point.name)
 
     def _compute_check_count(self):
         counts = dict((row['point_id'][0], row['point_id_count']) for row in self.env['mes.quality.check'].read_group(

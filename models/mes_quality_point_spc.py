@@ -11,7 +11,7 @@ least ``spc_min_points`` of them): a Western Electric rule it completes opens a 
 """
 from collections import namedtuple
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..services import spc
@@ -52,7 +52,7 @@ class MesQualityPointSpc(models.Model):
     def _check_subgroup_size(self):
         for point in self:
             if point.subgroup_size != 1 and point.subgroup_size not in spc.CONSTANTS:
-                raise ValidationError('%s: the subgroup size is 1 (individuals) or 2 to 10.' % point.name)
+                raise ValidationError(_('%s: the subgroup size is 1 (individuals) or 2 to 10.') % point.name)
 
     @api.depends('subgroup_size')
     def _compute_spc_chart(self):

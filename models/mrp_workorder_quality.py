@@ -1,12 +1,12 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 from ..services import errors
 from .mes_quality_common import MesRefusal
 
 GATE_STATUS = {
-    'todo': 'it is still to do',
-    'fail': 'its latest result is a fail; correct the process and check again',
+    'todo': errors._('it is still to do'),    # marked: translated with the refusal (errors.py)
+    'fail': errors._('its latest result is a fail; correct the process and check again'),
 }
 
 
@@ -128,7 +128,7 @@ class MrpWorkorder(models.Model):
 
     def _mes_prepare_rework_vals(self, nonconformance):
         return {
-            'name': 'Rework %s (%s)' % (self.name, nonconformance.name),
+            'name': _('Rework %s (%s)') % (self.name, nonconformance.name),
             'production_id': self.production_id.id, 'workcenter_id': self.workcenter_id.id,
             # the same operation, so its quality points check the reworked pieces again
             'operation_id': self.operation_id.id, 'capacity': self.capacity,

@@ -51,7 +51,7 @@ class MesError(Exception):
 
 
 # the parameters that carry a word of ours (PARAMETER_WORDS), not a name or a value as sent
-WORD_PARAMETERS = frozenset(('type', 'kind', 'state', 'target', 'transition', 'partner'))
+WORD_PARAMETERS = frozenset(('type', 'kind', 'state', 'target', 'transition', 'partner', 'status'))
 
 
 def _fill(gettext, template, params):
