@@ -1,11 +1,32 @@
-"""What the terminal wrote about one work center in a window, read into ``Facts`` for
-``mes_oee_measure`` (not a model: functions over a work center record)."""
+"""What the terminal and the machines wrote about one work center, read into ``Facts`` for
+``mes_oee_measure`` and the timeline (not a model: functions over a work center record).
+
+Facts are always read for whole local weeks (``collect_weeks``): the OEE records are computed a
+week at a time, and a screen showing a day must judge the gaps at its edges as they did."""
+import json
+from datetime import timedelta
+
 from odoo import fields
 
-from .mes_oee_measure import Facts, Unit, micro_stop_intervals
+from ..services import oee_timeline
+from .mes_oee_measure import Cycle, Facts, Unit
 
 MICRO_STOP_PARAM = 'shopfloor_mes.micro_stop_minutes'
-DEFAULT_MICRO_STOP = 5.0
+DEFAULT_MICRO_STOP = oee_timeline.DEFAULT_STOP_THRESHOLD
+
+
+def week_window(workcenter, start, end):
+    """The local weeks (Monday to Monday, naive UTC) containing ``start`` to ``end``."""
+    first = workcenter._mes_local_date(start)
+    last = workcenter._mes_local_date(end - timedelta(microseconds=1))
+    monday = first - timedelta(days=first.weekday())
+    after = last - timedelta(days=last.weekday()) + timedelta(days=7)
+    return workcenter._mes_utc(monday), workcenter._mes_utc(after)
+
+
+def collect_weeks(workcenter, start, end, now):
+    """``collect`` over the whole local weeks containing ``start`` to ``end``."""
+    return collect(workcenter, *week_window(workcenter, start, end), now=now)
 
 
 def collect(workcenter, start, end, now):
@@ -13,14 +34,35 @@ def collect(workcenter, start, end, now):
     open end at ``now``, nothing after ``now`` exists yet."""
     wc = workcenter.sudo()
     end = min(end, now)
-    planned_stops, downtimes, slowdowns = _downtime(wc, start, end)
-    runs = [(s, e) for s, e, _r in _intervals(wc, [('mes_machine_time', '=', True)], start, end)]
+    if end <= start:
+        end = start
+    logs = _intervals(wc, [], start, end)
+    planned_stops, downtimes, slowdowns = _downtime(logs)
+    runs = [(s, e) for s, e, r in logs if r.mes_machine_time]
     units, workorders = _units(wc, start, end)
+    cycles, cycled = _cycles(wc, start, end)
+    workorders |= cycled
     ideal = {wo.id: ideal_minutes_per_unit(wo) for wo in workorders}
-    micro = micro_stop_intervals(units, ideal, micro_stop_threshold(wc), runs)
+    per_cycle = {wo.id: ideal[wo.id] * (wo.workcenter_id.capacity or 1.0) for wo in cycled}
+    gaps = oee_timeline.classify_gaps(completions(units, cycles, ideal, per_cycle), runs,
+                                      stop_threshold(wc), now)
+    busy = [(s, e) for s, e, _r in logs] + [(u.at, u.at) for u in units] + [(c.at, c.at) for c in cycles]
     return Facts(calendar=[(s, e) for _label, s, e in wc._mes_calendar_intervals(start, end)],
+                 scheduled=oee_timeline.scheduled_days(_local_days(wc, start, end), busy + _scheduled(wc, start, end)),
                  planned_stops=planned_stops, downtimes=downtimes, slowdowns=slowdowns, runs=runs,
-                 units=units, ideal=ideal, micro_stops=micro)
+                 units=units, cycles=cycles, ideal=ideal, per_cycle=per_cycle,
+                 micro_stops=gaps.micro, unexplained_stops=gaps.stops)
+
+
+def completions(units, cycles, ideal, per_cycle):
+    """What ended each gap: the machine's cycles for work orders a machine reports on, else the
+    units the operators reported, good, scrap and rejected by a failed check (several units at
+    once need their ideal time)."""
+    result = [oee_timeline.Completion(c.at, c.count * per_cycle[c.workorder_id], per_cycle[c.workorder_id])
+              for c in cycles]
+    result += [oee_timeline.Completion(u.at, u.qty * ideal.get(u.workorder_id, 0.0), ideal.get(u.workorder_id, 0.0))
+               for u in units if u.workorder_id not in per_cycle and u.qty > 0]
+    return result
 
 
 def ideal_minutes_per_unit(workorder):
@@ -36,14 +78,52 @@ def ideal_minutes_per_unit(workorder):
     return 0.0
 
 
-def micro_stop_threshold(workcenter):
+def stop_threshold(workcenter):
+    """Minutes without output beyond which a pause is an unexplained stop, not a micro-stop:
+    the work center's own, else its company's, else the system parameter, else 5."""
     if workcenter.mes_micro_stop_minutes > 0:
         return workcenter.mes_micro_stop_minutes
+    company = workcenter.company_id or workcenter.env.user.company_id
+    if company.mes_stop_threshold_minutes > 0:
+        return company.mes_stop_threshold_minutes
     value = workcenter.env['ir.config_parameter'].sudo().get_param(MICRO_STOP_PARAM, DEFAULT_MICRO_STOP)
     try:
-        return max(float(value), 0.0)
+        return float(value) if float(value) > 0 else DEFAULT_MICRO_STOP
     except ValueError:
         return DEFAULT_MICRO_STOP
+
+
+micro_stop_threshold = stop_threshold     # the name earlier versions used
+
+
+def _local_days(wc, start, end):
+    day, last = wc._mes_local_date(start), wc._mes_local_date(end)
+    days = []
+    while day <= last:
+        days.append((wc._mes_utc(day), wc._mes_utc(day + timedelta(days=1))))
+        day += timedelta(days=1)
+    return days
+
+
+def _scheduled(wc, start, end):
+    """Work orders scheduled on the work center in the window, as their planned intervals."""
+    orders = wc.env['mrp.workorder'].search([
+        ('workcenter_id', '=', wc.id), ('state', '!=', 'cancel'),
+        ('date_planned_start', '<', _str(end)), ('date_planned_finished', '>', _str(start))])
+    return [(_dt(o.date_planned_start), _dt(o.date_planned_finished)) for o in orders]
+
+
+def _cycles(wc, start, end):
+    """The machine's cycles at the work center in (start, end]: applied machine_cycle events."""
+    events = wc.env['mes.event'].search([('type', '=', 'machine_cycle'), ('state', '=', 'applied'),
+                                         ('workcenter_id', '=', wc.id), ('workorder_id', '!=', False),
+                                         ('corrected_at', '>', _str(start)), ('corrected_at', '<=', _str(end))])
+    cycles = []
+    for event in events:
+        count = (json.loads(event.raw).get('data') or {}).get('count') or 0
+        if count > 0:
+            cycles.append(Cycle(_dt(event.corrected_at), event.workorder_id.id, count))
+    return cycles, events.mapped('workorder_id')
 
 
 def _intervals(wc, domain, start, end):
@@ -60,10 +140,12 @@ def _intervals(wc, domain, start, end):
     return result
 
 
-def _downtime(wc, start, end):
+def _downtime(logs):
     planned, stops, slow = [], [], []
-    for s, e, record in _intervals(wc, [('mes_reason_id', '!=', False)], start, end):
+    for s, e, record in logs:
         reason = record.mes_reason_id
+        if not reason:
+            continue
         if reason.is_planned:
             planned.append((s, e, reason.id))
         elif reason.loss_type == 'performance':

@@ -12,6 +12,7 @@ from .mes_access import caller
 
 LOSS_KINDS = [
     ('planned', 'Planned stop'), ('downtime', 'Stop with a reason'), ('idle', 'Stop without a reason'),
+    ('gap', 'No output, no reason'),
     ('slowdown', 'Slowdown with a reason'), ('micro', 'Micro-stops'), ('speed', 'Speed loss'),
     ('scrap', 'Scrap'), ('rejected', 'Failed checks'),
 ]

@@ -1,47 +1,54 @@
 """OEE of one period from a work center's facts, without the ORM (not a model).
 
-``mes_oee_facts`` reads the records the terminal wrote into a ``Facts``; ``measure`` turns
-them into the figures and loss lines of one period with ``services.oee``. Intervals are
-closed (start, end) pairs of naive UTC datetimes, durations are minutes.
+``mes_oee_facts`` reads the records the terminal and the machines wrote into a ``Facts``;
+``measure`` classifies the period's time once (``services.oee_timeline.segments``, the same
+computation the timeline bar draws) and sums it into the figures and loss lines of the period.
+Intervals are closed (start, end) pairs of naive UTC datetimes, durations are minutes.
 
 Counting rules, the ones a planner asks about:
 
-- planned production time = the working calendar minus planned stops (reasons marked
-  *planned*); run time = the MES machine time, plus downtime whose reason maps onto a
-  *performance* loss (the machine ran, slowly: performance loss, not availability loss);
-  every other downtime reason stops the machine (availability loss).
+- planned production time = the working calendar, on days the work center had work scheduled
+  (a work order planned there) or done (time logged, units made), minus planned stops (reasons
+  marked *planned*). A day with nothing scheduled is no loss.
+- run time = the MES machine time, plus downtime whose reason maps onto a *performance* loss
+  (the machine ran, slowly), less **unexplained stops**: machine time with no output for longer
+  than the threshold (a company setting, 5 minutes unless set) counts as stopped (availability
+  loss). Shorter pauses are **micro-stops**: part of run time and of the performance loss,
+  shown apart. Every other downtime reason stops the machine (availability loss).
 - a unit counts in the planned interval it was completed in, ``(start, end]``: good units are
   applied ``produce`` events, scrap is the finished product scrapped at the work center,
   and each failed quality check counts as one rejected unit made but not right first time,
   on top of good and scrap (total = good + scrap + rejected, as ``services.oee`` defines).
-  Units completed outside planned time are reported as ``outside_qty`` and left out, as
-  run time outside planned time is.
-- ideal minutes = the sum over counted units of their work order's ideal time per unit;
-  performance = ideal minutes / run minutes, so several products mix correctly;
-  ``compute_oee`` gets the weighted ideal cycle (ideal minutes / total).
-- micro-stops: running time between two completions longer than the threshold, beyond the
-  time the completed units needed (``services.oee.micro_stops``); they are part of the
-  performance loss, shown apart.
+  Units completed outside planned time are reported as ``outside_qty`` and left out.
+- ideal minutes: where a machine reports cycles on a work order, its cycles x the ideal cycle
+  time; else the units counted x their work order's ideal time per unit. Performance = ideal
+  minutes / run minutes, so several products mix correctly.
 """
 from collections import namedtuple
 
-from ..services import oee, ordering
+from ..services import oee, oee_timeline, ordering
 
 Facts = namedtuple('Facts', [
     'calendar',         # [(start, end)] working calendar, leaves removed
+    'scheduled',        # [(start, end)] local days with work scheduled or done
     'planned_stops',    # [(start, end, reason_id)]
     'downtimes',        # [(start, end, reason_id)] unplanned stops (availability loss)
     'slowdowns',        # [(start, end, reason_id)] downtime mapped onto a performance loss
     'runs',             # [(start, end)] MES machine time
     'units',            # [Unit]
+    'cycles',           # [Cycle] the machines' cycles
     'ideal',            # {workorder_id: ideal minutes per unit}
-    'micro_stops',      # [(start, end)]
+    'per_cycle',        # {workorder_id: ideal minutes per machine cycle} where a machine reports
+    'micro_stops',      # [(start, end)] pauses without output up to the threshold
+    'unexplained_stops',  # [(start, end)] longer ones: stopped, nobody said why
 ])
 Unit = namedtuple('Unit', 'at workorder_id kind qty')       # kind: good, scrap or rejected
+Cycle = namedtuple('Cycle', 'at workorder_id count')
 
 Loss = namedtuple('Loss', 'kind label reason_id loss_type planned minutes stops')
 
 UNREPORTED = 'Stopped, no reason reported'
+NO_OUTPUT = 'No output, no reason reported'
 MICRO = 'Micro-stops (unreported)'
 SPEED = 'Reduced speed (unexplained)'
 SCRAP = 'Scrap'
@@ -53,61 +60,69 @@ def measure(period, facts, now):
     (fractions, not percent) and its loss lines; None when the period has no planned time
     up to ``now``."""
     start, end = period
-    horizon = min(end, now)
-    if horizon <= start:
+    if min(end, now) <= start:
         return None
-    window = [(start, horizon)]
-    calendar = oee.intersect(ordering.union(facts.calendar), window)
-    stops = oee.intersect(_spans(facts.planned_stops), calendar)
-    planned = ordering.subtract(calendar, stops)
-    if not planned:
+    parts = timeline(facts, period, now)
+    by_state, by_plan = oee_timeline.totals(parts)
+    planned_minutes = by_plan.get('plan', 0.0)
+    if planned_minutes <= 0:
         return None
-    runs = ordering.union(facts.runs + _spans(facts.slowdowns))
-    counts = count_units(facts.units, planned, facts.ideal, window)
+    planned = ordering.union([(p.start, p.end) for p in parts if p.plan == 'plan'])
+    window = [(start, min(end, now))]
+    counts = count_units(facts, planned, window)
     total = counts['good'] + counts['scrap'] + counts['rejected']
-    # compute_oee wants a positive cycle: with nothing counted any will do; counted units
-    # without an ideal time (no operation cycle) have no performance to speak of.
-    ideal_cycle = max(counts['ideal'] / total, 1e-9) if total else 1.0
-    result = oee.compute_oee(period, calendar, stops, runs, ideal_cycle, counts['good'],
-                             counts['scrap'], counts['rejected'], now=now if now < end else None)
-    run_planned = oee.intersect(runs, planned)
-    stopped = ordering.subtract(planned, run_planned)
-    reported = oee.intersect(_spans(facts.downtimes), stopped)
-    micro = oee.intersect(facts.micro_stops, run_planned)
+    minutes = {state: by_state.get(state, 0.0) for state in oee_timeline.IN_PLAN + ('overtime', 'planned')}
+    run = minutes['running'] + minutes['slow'] + minutes['micro']
+    ratios = oee.ratios(planned_minutes, run, counts['ideal'], counts['good'], total)
     values = {
-        'calendar_minutes': ordering.minutes(calendar),
-        'planned_stop_minutes': ordering.minutes(stops),
-        'planned_minutes': result.planned_minutes,
-        'run_minutes': result.run_minutes,
-        'downtime_minutes': result.downtime_minutes,
-        'reported_downtime_minutes': ordering.minutes(reported),
-        'idle_minutes': ordering.minutes(ordering.subtract(stopped, reported)),
-        'micro_stop_minutes': ordering.minutes(micro),
-        'unplanned_run_minutes': result.unplanned_run_minutes,
+        'calendar_minutes': by_plan.get('plan', 0.0) + by_plan.get('stop', 0.0),
+        'planned_stop_minutes': by_plan.get('stop', 0.0),
+        'planned_minutes': planned_minutes,
+        'run_minutes': run,
+        'downtime_minutes': planned_minutes - run,
+        'reported_downtime_minutes': minutes['down'],
+        'idle_minutes': minutes['idle'],
+        'unexplained_stop_minutes': minutes['stop'],
+        'micro_stop_minutes': minutes['micro'],
+        'unplanned_run_minutes': minutes['overtime'],
         'ideal_minutes': counts['ideal'],
         'good_qty': counts['good'], 'scrap_qty': counts['scrap'],
         'rejected_qty': counts['rejected'], 'total_qty': total, 'outside_qty': counts['outside'],
-        'availability': result.availability or 0.0,
-        'performance': result.performance or 0.0,
-        'quality': result.quality or 0.0,
-        'oee': result.oee or 0.0,
-        'note': _note(result, total and counts['ideal'] <= 0),
+        'cycle_qty': counts['cycles'],
+        'availability': ratios.availability or 0.0,
+        'performance': ratios.performance or 0.0,
+        'quality': ratios.quality or 0.0,
+        'oee': ratios.oee or 0.0,
+        'note': _note(ratios, total and counts['ideal'] <= 0),
         'in_progress': now < end,
     }
     values['good_ideal_minutes'] = values['ideal_minutes'] * values['quality']
-    return values, losses(facts, calendar, planned, stopped, micro, values)
+    return values, losses(parts, values)
 
 
-def count_units(units, planned, ideal, window):
-    """Good, scrap and rejected units completed inside ``planned``, their ideal minutes, and
-    the units completed inside ``window`` but outside planned time."""
-    counts = {'good': 0.0, 'scrap': 0.0, 'rejected': 0.0, 'ideal': 0.0, 'outside': 0.0}
-    for unit in units:
+def timeline(facts, window, now):
+    """The one classification of ``window``'s time ([services.oee_timeline.Segment])."""
+    return oee_timeline.segments(window, now, facts.calendar, facts.scheduled, facts.planned_stops,
+                                 facts.downtimes, facts.slowdowns, facts.runs, facts.micro_stops,
+                                 facts.unexplained_stops)
+
+
+def count_units(facts, planned, window):
+    """Good, scrap and rejected units completed inside ``planned``, their ideal minutes (from
+    the machine's cycles on work orders a machine reports on), and the units completed inside
+    ``window`` but outside planned time."""
+    counts = {'good': 0.0, 'scrap': 0.0, 'rejected': 0.0, 'ideal': 0.0, 'outside': 0.0, 'cycles': 0.0}
+    for unit in facts.units:
         if _inside(unit.at, planned):
             counts[unit.kind] += unit.qty
-            counts['ideal'] += unit.qty * ideal.get(unit.workorder_id, 0.0)
+            if unit.workorder_id not in facts.per_cycle:
+                counts['ideal'] += unit.qty * facts.ideal.get(unit.workorder_id, 0.0)
         elif _inside(unit.at, window):
             counts['outside'] += unit.qty
+    for cycle in facts.cycles:
+        if _inside(cycle.at, planned):
+            counts['cycles'] += cycle.count
+            counts['ideal'] += cycle.count * facts.per_cycle[cycle.workorder_id]
     return counts
 
 
@@ -115,24 +130,27 @@ def _inside(moment, intervals):
     return any(start < moment <= end for start, end in intervals)
 
 
-def losses(facts, calendar, planned, stopped, micro, values):
+def losses(parts, values):
     """Where the planned time went, as loss lines: planned stops (not losses, for the record),
-    stops by reason, unreported stops, slowdowns by reason, micro-stops, unexplained speed
-    loss, then scrap and failed checks as the ideal time of those units. ``stopped`` is the
-    planned time not running."""
+    stops by reason, stops nobody reported (nobody running; running with no output), slowdowns
+    by reason, micro-stops, unexplained speed loss, then scrap and failed checks as the ideal
+    time of those units."""
     lines = []
-    for reason_id, spans in _by_reason(facts.planned_stops):
-        lines.append(_line('planned', reason_id, 'availability', oee.intersect(spans, calendar), planned=True))
-    for reason_id, spans in _by_reason(facts.downtimes):
-        lines.append(_line('downtime', reason_id, 'availability', oee.intersect(spans, stopped)))
-    if values['idle_minutes'] > 0:
-        idle = ordering.subtract(stopped, _spans(facts.downtimes))
-        lines.append(Loss('idle', UNREPORTED, False, 'availability', False, values['idle_minutes'], len(idle)))
+    for reason_id in _reasons(parts, 'planned'):
+        lines.append(_line('planned', reason_id, 'availability', ordering.union([
+            (p.start, p.end) for p in parts if p.plan == 'stop' and p.plan_reason == reason_id]), planned=True))
+    for reason_id in _reasons(parts, 'down'):
+        lines.append(_line('downtime', reason_id, 'availability', oee_timeline.pieces(parts, 'down', reason_id, True)))
+    for kind, state, label in (('idle', 'idle', UNREPORTED), ('gap', 'stop', NO_OUTPUT)):
+        spans = oee_timeline.pieces(parts, state)
+        if spans:
+            lines.append(Loss(kind, label, False, 'availability', False, ordering.minutes(spans), len(spans)))
     slow = 0.0
-    for reason_id, spans in _by_reason(facts.slowdowns):
-        line = _line('slowdown', reason_id, 'performance', oee.intersect(spans, planned))
+    for reason_id in _reasons(parts, 'slow'):
+        line = _line('slowdown', reason_id, 'performance', oee_timeline.pieces(parts, 'slow', reason_id, True))
         slow += line.minutes
         lines.append(line)
+    micro = oee_timeline.pieces(parts, 'micro')
     if micro:
         lines.append(Loss('micro', MICRO, False, 'performance', False, values['micro_stop_minutes'], len(micro)))
     speed = values['run_minutes'] - values['ideal_minutes'] - slow - values['micro_stop_minutes']
@@ -145,19 +163,14 @@ def losses(facts, calendar, planned, stopped, micro, values):
     return [line for line in lines if line.minutes > 1e-6]
 
 
+def _reasons(parts, state):
+    if state == 'planned':
+        return sorted({p.plan_reason for p in parts if p.plan == 'stop' and p.plan_reason})
+    return sorted({p.reason for p in parts if p.state == state and p.reason})
+
+
 def _line(kind, reason_id, loss_type, pieces, planned=False):
     return Loss(kind, False, reason_id, loss_type, planned, ordering.minutes(pieces), len(pieces))
-
-
-def _spans(intervals):
-    return [(start, end) for start, end, _reason in intervals]
-
-
-def _by_reason(intervals):
-    grouped = {}
-    for start, end, reason_id in intervals:
-        grouped.setdefault(reason_id, []).append((start, end))
-    return sorted(grouped.items())
 
 
 def _note(result, no_ideal=False):
@@ -170,24 +183,3 @@ def _note(result, no_ideal=False):
     if result.performance > 1.0:
         return 'Performance above 100 %: the ideal cycle time is set too slow.'
     return False
-
-
-def micro_stop_intervals(units, ideal, threshold, runs):
-    """Micro-stops between consecutive completions (good and scrap units) at one work center.
-
-    ``services.oee.micro_stops`` judges one cycle per completion; a terminal often reports
-    several units at once, so each gap is judged against the time the units completed at its
-    end needed: the gap is a micro-stop when its running time, less the extra cycles beyond
-    the first, exceeds the threshold, and everything but those units' ideal time is stopped.
-    A threshold shorter than one ideal cycle is taken as one ideal cycle.
-    """
-    completions = sorted((u for u in units if u.kind in ('good', 'scrap')), key=lambda u: u.at)
-    stops = []
-    for previous, current in zip(completions, completions[1:]):
-        cycle = ideal.get(current.workorder_id, 0.0)
-        if cycle <= 0 or current.qty <= 0 or current.at <= previous.at:
-            continue
-        needed = cycle * current.qty
-        limit = max(threshold, cycle) + needed - cycle
-        stops.extend(oee.micro_stops([previous.at, current.at], needed, limit, runs=runs).intervals)
-    return ordering.union(stops)

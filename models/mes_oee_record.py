@@ -41,8 +41,10 @@ class MesOeeRecord(models.Model):
     downtime_minutes = fields.Float('Stopped (min)', help='Planned production time not running.')
     reported_downtime_minutes = fields.Float('Reported downtime (min)', help='Stops with a reason.')
     idle_minutes = fields.Float('Unreported stop (min)', help='Stopped without a reported reason.')
-    micro_stop_minutes = fields.Float('Micro-stops (min)', help='Short unreported stops between cycles; '
-                                      'part of the performance loss.')
+    unexplained_stop_minutes = fields.Float('No output, no reason (min)', help='Running with no output for '
+                                            'longer than the stop threshold, nobody said why: availability loss.')
+    micro_stop_minutes = fields.Float('Micro-stops (min)', help='Pauses without output up to the stop '
+                                      'threshold; part of the performance loss.')
     unplanned_run_minutes = fields.Float('Run outside plan (min)', help='Overtime and running through '
                                          'breaks: reported, not part of OEE.')
     ideal_minutes = fields.Float('Ideal time of units (min)', help='Ideal cycle time x units counted.')
@@ -52,6 +54,8 @@ class MesOeeRecord(models.Model):
     scrap_qty = fields.Float('Scrap')
     rejected_qty = fields.Float('Failed checks', help='One rejected unit per failed quality check.')
     total_qty = fields.Float('Total count')
+    cycle_qty = fields.Float('Machine cycles', help='Cycles the machines reported: where they did, performance '
+                             'is their ideal time, not the units reported.')
     outside_qty = fields.Float('Units outside plan', help='Completed outside planned time: not counted.')
     # ratios, in percent; in grouped views they are recomputed from the sums (see read_group)
     availability = fields.Float('Availability (%)', group_operator='avg')

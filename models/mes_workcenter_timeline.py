@@ -1,5 +1,6 @@
-"""A work center's day as a horizontal bar: running, slowed down, micro-stops, down (with
-its reason), planned stops, stopped without a reason, outside the working calendar.
+"""A work center's day as a horizontal bar: running, slowed down, micro-stops, stopped with no
+output, down (with its reason), planned stops, stopped without a reason, nothing scheduled,
+outside the working calendar; the same classification the OEE records are summed from.
 
 Odoo 11 community has no gantt view; the bar is plain HTML in a computed field, shown on a
 small transient form (from the board or a work center) and on every OEE record.
@@ -9,16 +10,19 @@ from datetime import datetime, timedelta
 from odoo import api, fields, models
 from odoo.tools import html_escape
 
-from . import mes_oee_facts
+from . import mes_oee_facts, mes_oee_measure
 from .mes_access import caller
 
-STATES = [  # (state, label, colour), in the order they win where they overlap
-    ('micro', 'Micro-stop', '#ffc107'),
-    ('slow', 'Running slow', '#8fd19e'),
+STATES = [  # (state, label, colour), as services.oee_timeline classifies them
     ('running', 'Running', '#28a745'),
+    ('slow', 'Running slow', '#8fd19e'),
+    ('micro', 'Micro-stop', '#ffc107'),
+    ('stop', 'No output, no reason', '#b02a37'),
     ('down', 'Down', '#dc3545'),
-    ('planned', 'Planned stop', '#17a2b8'),
     ('idle', 'Stopped, no reason', '#fd7e14'),
+    ('planned', 'Planned stop', '#17a2b8'),
+    ('overtime', 'Running outside planned time', '#6f42c1'),
+    ('unscheduled', 'Nothing scheduled', '#f8f9fa'),
     ('closed', 'Outside working time', '#e9ecef'),
     ('future', 'Not yet', '#ffffff'),
 ]
@@ -26,43 +30,16 @@ LABELS = {state: label for state, label, _colour in STATES}
 COLOURS = {state: colour for state, _label, colour in STATES}
 
 
-def segments(facts, start, end, now):
-    """[(state, reason_id, start, end)] covering ``start`` to ``end`` without gaps."""
-    horizon = max(start, min(end, now))
-    layers = [
-        ('micro', [(s, e, False) for s, e in facts.micro_stops]),
-        ('slow', facts.slowdowns),
-        ('running', [(s, e, False) for s, e in facts.runs]),
-        ('down', facts.downtimes),
-        ('planned', facts.planned_stops),
-        ('idle', [(s, e, False) for s, e in facts.calendar]),
-    ]
-    cuts = {start, end, horizon}
-    for _state, spans in layers:
-        cuts.update(t for s, e, _r in spans for t in (s, e) if start < t < end)
-    cuts = sorted(cuts)
-    result = []
-    for a, b in zip(cuts, cuts[1:]):
-        state, reason = ('future', False) if a >= horizon else _state_at(layers, a + (b - a) / 2)
-        if result and result[-1][:2] == (state, reason) and result[-1][3] == a:
-            result[-1] = (state, reason, result[-1][2], b)
-        else:
-            result.append((state, reason, a, b))
-    return result
-
-
-def _state_at(layers, moment):
-    for state, spans in layers:
-        for s, e, reason in spans:
-            if s <= moment < e:
-                return state, reason
-    return 'closed', False
+def segments(workcenter, start, end, now):
+    """The window's segments ([services.oee_timeline.Segment]), from the facts of the whole
+    weeks around it: the classification the OEE records are summed from."""
+    facts = mes_oee_facts.collect_weeks(workcenter, start, end, now)
+    return mes_oee_measure.timeline(facts, (start, end), now)
 
 
 def render(workcenter, start, end, now):
     """The bar, hour ticks, a legend, totals and the list of segments, in local time."""
-    facts = mes_oee_facts.collect(workcenter, start, end, now)
-    parts = segments(facts, start, end, now)
+    parts = [(p.state, p.reason, p.start, p.end) for p in segments(workcenter, start, end, now)]
     reasons = {r.id: r.display_name for r in workcenter.env['mes.reason'].browse(
         [p[1] for p in parts if p[1]])}
     span = (end - start).total_seconds() or 1.0
@@ -77,7 +54,7 @@ def render(workcenter, start, end, now):
     bar = ''.join(
         '<div title="%s" style="width:%.4f%%;background:%s;height:100%%;%s"></div>' % (
             html_escape(title(state, reason, s, e)), 100.0 * (e - s).total_seconds() / span, COLOURS[state],
-            'border-left:1px solid #fff;' if state in ('down', 'micro') else '')
+            'border-left:1px solid #fff;' if state in ('down', 'micro', 'stop') else '')
         for state, reason, s, e in parts)
     ticks = _ticks(start, end, span, local)
     totals = {}
@@ -91,7 +68,7 @@ def render(workcenter, start, end, now):
         '<tr><td>%s</td><td>%s</td><td style="text-align:right">%.0f</td><td>%s</td><td>%s</td></tr>' % (
             local(s, '%a %H:%M'), local(e, '%a %H:%M'), (e - s).total_seconds() / 60.0, LABELS[state],
             html_escape(reasons.get(reason, '')))
-        for state, reason, s, e in parts if state not in ('closed', 'future'))
+        for state, reason, s, e in parts if state not in ('closed', 'future', 'unscheduled'))
     return (
         '<div class="o_mes_timeline">'
         '<div style="display:flex;height:40px;border:1px solid #999;">%s</div>'

@@ -24,10 +24,10 @@ class MrpWorkcenter(models.Model):
              'boundaries of OEE are local times of this zone. Empty: the company\'s time zone, '
              'else UTC.')
     mes_micro_stop_minutes = fields.Float(
-        'Micro-stop threshold (min)',
-        help='Running time between two reported completions longer than this, beyond the time '
-             'the units needed, counts as a micro-stop. 0: the system parameter '
-             'shopfloor_mes.micro_stop_minutes (5 minutes unless set).')
+        'Stop threshold (min)',
+        help='Running with no output for longer than this (beyond the time the units completed '
+             'needed) is an unexplained stop, an availability loss; a shorter pause is a '
+             'micro-stop. 0: the company\'s stop threshold (5 minutes unless set).')
     mes_equipment_id = fields.Many2one(
         'maintenance.equipment', 'Equipment', ondelete='set null',
         help='The machine maintenance looks after: a breakdown here opens a maintenance '

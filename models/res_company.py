@@ -63,6 +63,10 @@ class ResCompany(models.Model):
     mes_max_age_days = fields.Float(
         'Oldest report (days)', help='An event dated more than this before it was received is held for a '
         'supervisor. 0: the default (7).')
+    mes_stop_threshold_minutes = fields.Float(
+        'Stop threshold (min)', default=5.0,
+        help='OEE: running with no output for longer than this is an unexplained stop (availability loss); '
+             'a shorter pause is a micro-stop (performance loss). A work center may set its own.')
     mes_partner_wait_hours = fields.Float(
         'Wait for a missing start (hours)', help='How long a stop or downtime end waits for its start (from '
         'another tablet, still offline) before it is rejected. 0: the default (12).')

@@ -31,6 +31,7 @@ OeeResult = namedtuple('OeeResult', [
     'total',
 ])
 
+Ratios = namedtuple('Ratios', 'availability performance quality oee')
 MicroStops = namedtuple('MicroStops', 'intervals minutes')
 Reliability = namedtuple('Reliability', 'failures operating_minutes repair_minutes mtbf mttr')
 
@@ -103,6 +104,29 @@ def compute_oee(period, calendar, planned_stops, runs, ideal_cycle_minutes,
         good=good,
         total=total,
     )
+
+
+def ratios(planned_minutes, run_minutes, ideal_minutes, good, total):
+    """A, P, Q and OEE from a period's sums, by the rules of ``compute_oee``: availability None
+    without planned time, performance 0 with nothing counted and None for units counted
+    without run time, quality None with nothing counted, OEE 0 with nothing counted."""
+    if min(planned_minutes, run_minutes, ideal_minutes, good, total) < 0:
+        raise ValueError('minutes and counts must not be negative')
+    availability = run_minutes / planned_minutes if planned_minutes > 0 else None
+    if total == 0:
+        performance = 0.0
+    elif run_minutes > 0:
+        performance = ideal_minutes / run_minutes
+    else:
+        performance = None
+    quality = good / total if total else None
+    if availability is None or performance is None:
+        result = None
+    elif total == 0:
+        result = 0.0
+    else:
+        result = availability * performance * quality
+    return Ratios(availability, performance, quality, result)
 
 
 def intersect(intervals, others):

@@ -40,15 +40,19 @@ class TestReasonTree(OeeDayCase):
 
 class TestOeeSettings(OeeDayCase):
 
-    def test_without_a_threshold_on_the_work_center_the_system_parameter_counts(self):
+    def test_without_a_threshold_on_the_work_center_the_companys_then_the_system_parameter_counts(self):
+        self.assertEqual(self.env.user.company_id.mes_stop_threshold_minutes, 5.0)     # the default
         self.saw.mes_micro_stop_minutes = 0
+        self.saw.company_id.mes_stop_threshold_minutes = 10
         self.env['ir.config_parameter'].sudo().set_param('shopfloor_mes.micro_stop_minutes', '1000')
         self.send_day()
         self.refresh()
-        self.assertEqual(self.record('day').micro_stop_minutes, 0)
-        self.env['ir.config_parameter'].sudo().set_param('shopfloor_mes.micro_stop_minutes', '10')
+        self.assertAlmostEqual(self.record('day').unexplained_stop_minutes, 189)       # the company's 10 min
+        self.saw.company_id.mes_stop_threshold_minutes = 0
         self.refresh()
-        self.assertAlmostEqual(self.record('day').micro_stop_minutes, 203)
+        # no pause here is longer than 1000 min: each is a micro-stop
+        self.assertEqual(self.record('day').unexplained_stop_minutes, 0)
+        self.assertAlmostEqual(self.record('day').micro_stop_minutes, 16 + 189)
 
     def test_only_supervisors_recompute(self):
         operator = self.env['res.users'].create({

@@ -15,15 +15,20 @@ Early shift, stools (ideal 3 min a unit), Anna 05:00-12:00:
 Late shift, tables (ideal 6 min a unit), Ben 13:30-15:00 and 20:40-21:40:
     14:30 produce 8    21:00 produce 4 (the shift's last instant: counted)
     21:30 produce 3 (after the shift: not counted, run 21:00-21:40 is overtime)
-  planned = 480; run = 90 + 20 = 110; good = total = 12; ideal = 72
-  A = 110/480 = 0.229167   P = 72/110 = 0.654545   Q = 1   OEE = 72/480 = 0.15
-Day (local Tuesday): planned 930, run 470, good 66 of 69, ideal 243
-  A = 0.505376   P = 0.517021   Q = 0.956522   OEE = 0.249930
+  planned = 480; logged in 90 + 20 = 110, less 38 with no output = 72; good = total = 12;
+  ideal = 72.   A = 72/480 = 0.15   P = 72/72 = 1   Q = 1   OEE = 72/480 = 0.15
+Day (local Tuesday): planned 930, run 281, good 66 of 69, ideal 243
+  A = 0.302151   P = 0.864769   Q = 0.956522   OEE = 0.249930
 
-Micro-stops (threshold 10 min): running time between completions beyond the units' ideal
-time, where it exceeds the threshold: 06:10-06:15 + 06:45-06:51 (11), 07:15-07:24 (9),
-07:30-08:00 + 08:30-08:33 (33), 09:00-09:54 (54), 10:50-11:28 (38), 11:40-12:00 (20) = 165
-in the early shift; 13:30-13:42 (12) and 14:30-14:56 (26) = 38 in the late one.
+Pauses without output (threshold 10 min): the running time from the run's start or a
+completion to the next completion, beyond the ideal time of the units completed there. Longer
+than the threshold: stopped, nobody said why (availability): 06:10-06:15 + 06:45-06:51 (11),
+07:30-08:00 + 08:30-08:33 (33), 09:05-09:54 (49, after the failed check's unit), 10:50-11:28
+(38), 11:40-12:00 (20) = 151 in the early shift; 13:30-13:42 (12) and 14:30-14:56 (26) = 38 in
+the late one; 21:00-21:12 is overtime. Shorter, but at least one ideal cycle: micro-stops
+(performance): 05:00-05:04 (4), 05:40-05:43 (3), 07:15-07:24 (9) = 16; 21:30-21:40 after the
+last output of a run that ended is overtime. 09:00-09:05 (2 min beyond the rejected unit's 3)
+is speed loss.
 """
 from datetime import datetime, timedelta
 
@@ -128,31 +133,34 @@ class TestOeeHandMadeDay(OeeDayCase):
         self.assertAlmostEqual(early.calendar_minutes, 480)
         self.assertAlmostEqual(early.planned_stop_minutes, 30)
         self.assertAlmostEqual(early.planned_minutes, 450)
-        self.assertAlmostEqual(early.run_minutes, 360)
+        self.assertAlmostEqual(early.run_minutes, 209)
         self.assertAlmostEqual(early.reported_downtime_minutes, 30)
         self.assertAlmostEqual(early.idle_minutes, 60)
+        self.assertAlmostEqual(early.unexplained_stop_minutes, 151)
+        self.assertAlmostEqual(early.downtime_minutes, 30 + 60 + 151)
         self.assertEqual((early.good_qty, early.scrap_qty, early.rejected_qty, early.total_qty), (54, 2, 1, 57))
         self.assertAlmostEqual(early.ideal_minutes, 171)
-        self.assertFactors(early, 0.8, 0.475, 54 / 57, 0.36)
+        self.assertFactors(early, 209 / 450, 171 / 209, 54 / 57, 0.36)
 
     def test_late_shift_counts_its_last_instant_and_leaves_overtime_out(self):
         late = self.record('shift', '14:00-22:00')
         self.assertAlmostEqual(late.planned_minutes, 480)
-        self.assertAlmostEqual(late.run_minutes, 110)
+        self.assertAlmostEqual(late.run_minutes, 72)
+        self.assertAlmostEqual(late.unexplained_stop_minutes, 38)
         # 21:00-21:40 is after the shift: the shift does not see it, the day reports it
         self.assertAlmostEqual(late.unplanned_run_minutes, 0)
         self.assertAlmostEqual(self.record('day').unplanned_run_minutes, 40)
         self.assertEqual((late.good_qty, late.total_qty, late.outside_qty), (12, 12, 0))
-        self.assertFactors(late, 110 / 480, 72 / 110, 1.0, 0.15)
+        self.assertFactors(late, 0.15, 1.0, 1.0, 0.15)
 
     def test_day_mixes_two_products_by_their_ideal_time(self):
         day = self.record('day')
         self.assertEqual((day.period_start, day.period_end), ('2026-11-23 23:00:00', '2026-11-24 23:00:00'))
         self.assertAlmostEqual(day.planned_minutes, 930)
-        self.assertAlmostEqual(day.run_minutes, 470)
+        self.assertAlmostEqual(day.run_minutes, 281)
         self.assertEqual((day.good_qty, day.total_qty, day.outside_qty), (66, 69, 3))
         self.assertAlmostEqual(day.ideal_minutes, 243)
-        self.assertFactors(day, 470 / 930, 243 / 470, 66 / 69, 0.249930)
+        self.assertFactors(day, 281 / 930, 243 / 281, 66 / 69, 0.249930)
         # OEE is A x P x Q, and the fully productive time over planned time
         self.assertAlmostEqual(day.oee, day.availability * day.performance * day.quality / 1e4, places=6)
         self.assertAlmostEqual(day.good_ideal_minutes / day.planned_minutes * 100, day.oee, places=6)
@@ -161,10 +169,20 @@ class TestOeeHandMadeDay(OeeDayCase):
         self.assertEqual(week.period_start, '2026-11-22 23:00:00')
         self.assertAlmostEqual(week.oee, day.oee, places=6)
 
-    def test_micro_stops_are_counted_without_anyone_reporting_them(self):
-        self.assertAlmostEqual(self.record('shift', '06:00-14:00').micro_stop_minutes, 165)
-        self.assertAlmostEqual(self.record('shift', '14:00-22:00').micro_stop_minutes, 38)
-        self.assertAlmostEqual(self.record('day').micro_stop_minutes, 203)
+    def test_pauses_without_output_are_stops_beyond_the_threshold_micro_stops_below(self):
+        early, late = self.record('shift', '06:00-14:00'), self.record('shift', '14:00-22:00')
+        self.assertAlmostEqual(early.micro_stop_minutes, 16)
+        self.assertAlmostEqual(late.micro_stop_minutes, 0)
+        self.assertAlmostEqual(self.record('day').micro_stop_minutes, 16)
+        self.assertAlmostEqual(self.record('day').unexplained_stop_minutes, 151 + 38)
+        # the threshold is the company's unless the work center sets one: at 60 min every pause
+        # here is a micro-stop, and availability is the logged-in time again
+        self.saw.mes_micro_stop_minutes = 0
+        self.saw.company_id.mes_stop_threshold_minutes = 60
+        self.refresh()
+        self.assertAlmostEqual(early.unexplained_stop_minutes, 0)
+        self.assertAlmostEqual(early.run_minutes, 360)
+        self.assertAlmostEqual(early.micro_stop_minutes, 151 + 16)
 
     def test_losses_add_up_to_the_planned_time(self):
         early = self.record('shift', '06:00-14:00')
@@ -174,10 +192,14 @@ class TestOeeHandMadeDay(OeeDayCase):
         self.assertAlmostEqual(lines['Mechanical failure'].minutes, 30)
         self.assertEqual(lines['Mechanical failure'].loss_type, 'availability')
         self.assertAlmostEqual(lines['Stopped, no reason reported'].minutes, 60)
+        self.assertAlmostEqual(lines['No output, no reason reported'].minutes, 151)
+        self.assertEqual(lines['No output, no reason reported'].loss_type, 'availability')
+        self.assertEqual(lines['No output, no reason reported'].stops, 7)      # a reported stop or break splits two
         self.assertAlmostEqual(lines['Running at reduced speed'].minutes, 20)
         self.assertEqual(lines['Running at reduced speed'].loss_type, 'performance')
-        self.assertAlmostEqual(lines['Micro-stops (unreported)'].minutes, 165)
-        self.assertAlmostEqual(lines['Reduced speed (unexplained)'].minutes, 4)
+        self.assertAlmostEqual(lines['Micro-stops (unreported)'].minutes, 16)
+        self.assertEqual(lines['Micro-stops (unreported)'].loss_type, 'performance')
+        self.assertAlmostEqual(lines['Reduced speed (unexplained)'].minutes, 2)
         self.assertAlmostEqual(lines['Scrap'].minutes, 6)
         self.assertAlmostEqual(lines['Failed checks'].minutes, 3)
         losses = sum(l.minutes for l in early.loss_ids if not l.is_planned)
@@ -230,19 +252,21 @@ class TestOeeHandMadeDay(OeeDayCase):
 
     def test_timeline_of_the_day(self):
         from ..models.mes_workcenter_timeline import segments
-        from ..models import mes_oee_facts
         start, end = datetime(2026, 11, 23, 23), datetime(2026, 11, 24, 23)
-        parts = segments(mes_oee_facts.collect(self.saw, start, end, NOW), start, end, NOW)
-        states = [(state, s.strftime('%H:%M'), e.strftime('%H:%M')) for state, _r, s, e in parts]
-        self.assertEqual(states[0], ('closed', '23:00', '05:00'))
-        self.assertIn(('down', '06:15', '06:45'), states)
-        self.assertIn(('planned', '08:00', '08:30'), states)
-        self.assertIn(('slow', '10:00', '10:20'), states)
-        self.assertIn(('idle', '12:00', '13:30'), states)          # nobody on it until Ben starts
-        self.assertIn(('micro', '09:00', '09:54'), states)
-        self.assertIn(('running', '20:40', '21:00'), states)
-        self.assertIn(('running', '21:12', '21:40'), states)       # overtime is shown, after a micro-stop
-        self.assertEqual(sum((e - s).total_seconds() for _st, _r, s, e in parts), 24 * 3600)
+        parts = segments(self.saw, start, end, NOW)
+        states = [(p.state, p.start.strftime('%H:%M'), p.end.strftime('%H:%M')) for p in parts]
+        self.assertEqual(states, [
+            ('closed', '23:00', '05:00'), ('micro', '05:00', '05:04'), ('running', '05:04', '05:40'),
+            ('micro', '05:40', '05:43'), ('running', '05:43', '06:10'), ('stop', '06:10', '06:15'),
+            ('down', '06:15', '06:45'), ('stop', '06:45', '06:51'), ('running', '06:51', '07:15'),
+            ('micro', '07:15', '07:24'), ('running', '07:24', '07:30'), ('stop', '07:30', '08:00'),
+            ('planned', '08:00', '08:30'), ('stop', '08:30', '08:33'), ('running', '08:33', '09:05'),
+            ('stop', '09:05', '09:54'), ('running', '09:54', '10:00'), ('slow', '10:00', '10:20'),
+            ('running', '10:20', '10:50'), ('stop', '10:50', '11:28'), ('running', '11:28', '11:40'),
+            ('stop', '11:40', '12:00'), ('idle', '12:00', '13:30'), ('stop', '13:30', '13:42'),
+            ('running', '13:42', '14:30'), ('stop', '14:30', '14:56'), ('running', '14:56', '15:00'),
+            ('idle', '15:00', '20:40'), ('running', '20:40', '21:00'), ('overtime', '21:00', '21:40'),
+            ('closed', '21:40', '23:00')])
         html = self.record('day').timeline_html
         self.assertIn('Mechanical failure', html)
         self.assertIn('Europe/Amsterdam', html)
@@ -294,3 +318,31 @@ class TestBreakdownToMaintenance(OeeDayCase):
         # still open: repaired up to now
         reliability = self.saw.mes_equipment_id._mes_reliability(T0 - timedelta(days=1), T0 + timedelta(minutes=65))
         self.assertAlmostEqual(reliability.mttr, 60)
+
+
+class TestOneTimeline(OeeDayCase):
+    """The record's minutes are sums over the timeline's segments: one story (issue 20: a record
+    said 75 min of micro-stops while its own timeline said 65)."""
+
+    def test_every_record_and_its_timeline_agree(self):
+        from ..models.mes_workcenter_timeline import segments
+        from ..services import oee_timeline
+        self.send_day()
+        records = self.refresh()
+        self.assertEqual(sorted(records.mapped('period_kind')), ['day', 'shift', 'shift', 'week'])
+        for record in records:
+            start, end = (datetime.strptime(v, '%Y-%m-%d %H:%M:%S') for v in (record.period_start, record.period_end))
+            by_state, by_plan = oee_timeline.totals(segments(self.saw, start, end, NOW))
+            shown = {'micro_stop_minutes': by_state.get('micro', 0.0),
+                     'unexplained_stop_minutes': by_state.get('stop', 0.0),
+                     'idle_minutes': by_state.get('idle', 0.0),
+                     'reported_downtime_minutes': by_state.get('down', 0.0),
+                     'run_minutes': sum(by_state.get(s, 0.0) for s in oee_timeline.RUNNING),
+                     'unplanned_run_minutes': by_state.get('overtime', 0.0),
+                     'planned_minutes': by_plan.get('plan', 0.0),
+                     'planned_stop_minutes': by_plan.get('stop', 0.0)}
+            for name, minutes in shown.items():
+                self.assertAlmostEqual(record[name], minutes, msg='%s of %s' % (name, record.name))
+        day = records.filtered(lambda r: r.period_kind == 'day')
+        self.assertIn('Micro-stop: 16 min', day.timeline_html)
+        self.assertIn('No output, no reason: 189 min', day.timeline_html)

@@ -19,6 +19,7 @@ from .common import ShopFloorCase
 DAY = date(2026, 11, 24)                 # a Tuesday
 NOW = datetime(2026, 11, 25, 12, 0)      # after the shift: nothing in progress
 REL = 1e-3
+NO_STOPS = 480.0        # a stop threshold longer than any pause in the script: run = logged time
 
 
 def load_script():
@@ -36,7 +37,9 @@ def by_hand(env, workcenter, start, end):
     """A, P and Q of ``workcenter`` over the shift ``start``-``end`` (naive UTC), straight
     from the records, assuming (as the script ensures) everything happened inside the shift:
     planned = shift minus planned stops; run = MES machine time plus slowdowns; ideal = the
-    operation's cycle / capacity per unit; total = good + scrap + failed checks."""
+    operation's cycle / capacity per unit; total = good + scrap + failed checks. Run time is the
+    logged time only with a stop threshold above every pause (``NO_STOPS``): the default
+    threshold takes pauses without output out of it (tests/test_oee_day.py)."""
     s, e = fields.Datetime.to_string(start), fields.Datetime.to_string(end)
     logs = env['mrp.workcenter.productivity'].search([
         ('workcenter_id', '=', workcenter.id), ('date_start', '>=', s), ('date_end', '<=', e)])
@@ -87,7 +90,7 @@ class TestSimulatedShiftOnFixtures(ShopFloorCase):
             (0, 0, {'name': 'Early', 'dayofweek': str(d), 'hour_from': 6.0, 'hour_to': 14.0}) for d in range(5)] + [
             (0, 0, {'name': 'Late', 'dayofweek': str(d), 'hour_from': 14.0, 'hour_to': 22.0}) for d in range(5)]})
         for wc in (cls.saw, cls.paint):
-            wc.write({'resource_calendar_id': calendar.id, 'mes_tz': 'America/Chicago'})
+            wc.write({'resource_calendar_id': calendar.id, 'mes_tz': 'America/Chicago', 'mes_micro_stop_minutes': NO_STOPS})
         cls.paint_terminal = env['mes.terminal'].create({'name': 'Paint tablet',
                                                          'workcenter_ids': [(6, 0, [cls.paint.id])]})
         order = cls.make_order(10)
@@ -151,6 +154,7 @@ def demo_env():
 
 def test_demo_factory_after_a_simulated_shift(demo_env):
     env = demo_env
+    env['mrp.workcenter'].search([]).write({'mes_micro_stop_minutes': NO_STOPS})
     records = simulate_shift.run(env, DAY, now=NOW)
     # By hand from the script and the demo routings (cycle / capacity):
     #   saw    frames 4 min: planned 465, run 130, good 10 of 11 -> ideal 44
