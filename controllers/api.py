@@ -109,6 +109,10 @@ def authenticated(handler):
         terminal = env['mes.terminal']._find_by_token(bearer_token())
         if not terminal:
             return error_response(errors.Unauthorized())
+        if request.httprequest.method == 'GET':
+            # what the tablet reads (reason and unit names...) in the language it speaks now
+            env = env(context=dict(env.context, lang=request_lang(env, terminal)))
+            terminal = terminal.with_env(env)
         return handler(env, terminal)
     return work
 
@@ -241,9 +245,7 @@ class MesApi(http.Controller):
     @http.route('/mes/api/v1/terminal', type='http', auth='none', methods=['GET'], csrf=False)
     def terminal_info(self, **_query):
         def work(env, terminal):
-            # the reasons' names in the language the tablet speaks now
-            Reason = env['mes.reason'].with_context(lang=request_lang(env, terminal))
-            reasons = Reason.search([('is_category', '=', False)])
+            reasons = env['mes.reason'].search([('is_category', '=', False)])
             employees = terminal._mes_login_employees()   # qualified here, with a badge
             return json_response({
                 'terminal': {'id': terminal.id, 'name': terminal.name, 'tz': terminal._mes_tz(),

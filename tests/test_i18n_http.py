@@ -11,8 +11,9 @@ from .test_http_api import batch, event
 
 @pytest.fixture(scope='module')
 def german(live_server):
-    """German installed on the server the way Odoo loads a language (this addon's terms)."""
-    live_server.rpc('ir.translation', 'load_module_terms', [], ['shopfloor_mes'], ['de_DE'])
+    """German installed on the server the way Odoo loads a language (this addon's terms and
+    those of product, for the units' names)."""
+    live_server.rpc('ir.translation', 'load_module_terms', [], ['product', 'shopfloor_mes'], ['de_DE'])
     return 'de_DE'
 
 
@@ -59,3 +60,10 @@ def test_a_failed_login_and_the_reasons_follow_the_tablet_s_language(live_server
     # a language the server does not have: the plant's
     info = live_server.get('/mes/api/v1/terminal', floor.token, headers={'Accept-Language': 'fr'}).json()
     assert {reason['code']: reason['name'] for reason in info['reasons']}['BRK-MECH'] == 'Mechanical failure'
+
+
+def test_what_the_tablet_reads_comes_in_its_language(live_server, floor, german):
+    path = '/mes/api/v1/workcenters/%d/queue' % floor.workcenter_id
+    german_queue = live_server.get(path, floor.token, headers={'Accept-Language': 'de'}).json()
+    assert german_queue['workorders'][0]['uom'] == 'Einheit(en)'
+    assert live_server.get(path, floor.token).json()['workorders'][0]['uom'] == 'Unit(s)'
