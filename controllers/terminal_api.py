@@ -8,7 +8,8 @@
 - ``GET /mes/api/v1/workorders/<id>/live``: the work order's detail (as ``/workorders/<id>``)
   with its state as recorded (finished or in progress as soon as a terminal said so, before
   Odoo's records follow) and its work center: what the tablet polls every few seconds, the
-  truth for what several tablets share (downtime, checks done and due, state, who is on it).
+  truth for what several tablets share (downtime, checks done and due, state, who is on it),
+  with each person's closed labor minutes (labor_by_employee) and only this step's components.
 """
 import json
 from datetime import datetime
@@ -61,6 +62,23 @@ def recorded_state(wo, recorded):
     return wo.state
 
 
+def _component_moves(wo):
+    """The moves of detail['components'], in the same order (controllers/api.py)."""
+    return [m for m in wo.production_id.move_raw_ids if m.state != 'cancel']
+
+
+def labor_by_employee(env, recorded):
+    """[{id, name, minutes}]: each person's closed minutes of the recorded labor (own timers)."""
+    minutes = {}
+    for badge, start, end, *_rest in (recorded or {}).get('labor') or []:
+        if end is not None:
+            span = (odoo.fields.Datetime.from_string(end[:19].replace('T', ' '))
+                    - odoo.fields.Datetime.from_string(start[:19].replace('T', ' ')))
+            minutes[badge] = minutes.get(badge, 0.0) + span.total_seconds() / 60.0
+    employees = env['hr.employee'].search([('barcode', 'in', list(minutes))]) if minutes else []
+    return [{'id': e.id, 'name': e.name, 'minutes': round(minutes[e.barcode], 3)} for e in employees]
+
+
 class MesTerminalApi(http.Controller):
 
     @http.route('/mes/api/v1/workorders/<int:workorder_id>/live', type='http', auth='none',
@@ -78,6 +96,10 @@ class MesTerminalApi(http.Controller):
                           # the machine's unexplained stops the operator is asked to classify
                           machine_stops=stops_to_classify(detail.get('machine'), datetime.utcnow(),
                                                           wo.production_id.company_id._mes_machine_stop_threshold()))
+            # each person's own timer; this step's own components (Odoo gives each move its work order)
+            detail.update(labor_by_employee=labor_by_employee(env, _recorded(wo)),
+                          components=[c for c, move in zip(detail['components'], _component_moves(wo))
+                                      if move.workorder_id == wo])
             return json_response(detail)
         return in_transaction(authenticated(work))
 

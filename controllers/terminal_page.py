@@ -7,6 +7,7 @@ The tablet's words are in ``i18n/<language>.json`` (one catalogue per language, 
 ``sw.js`` is served with the list of assets and a version made from their content, so any
 change to the app installs a new service worker that caches the new files.
 """
+import gzip
 import hashlib
 import json
 import os
@@ -54,12 +55,33 @@ def _shell_version():
     return _shell_cache['version'], _shell_cache['files']
 
 
+_gzip_cache = {}
+
+
+def _gzipped(digest, body):
+    """The body gzipped, kept per content (the app's files change only at a deploy)."""
+    if digest not in _gzip_cache:
+        if len(_gzip_cache) > 200:
+            _gzip_cache.clear()
+        _gzip_cache[digest] = gzip.compress(body, 9)
+    return _gzip_cache[digest]
+
+
 def _respond(body, content_type, extra_headers=()):
-    etag = '"%s"' % hashlib.sha1(body).hexdigest()[:20]
+    digest = hashlib.sha1(body).hexdigest()[:20]
+    # text compressed for a client that accepts it: the cold load (the page, its modules and
+    # the service worker's precache of them) is counted on the wire
+    compress = (len(body) > 512 and not content_type.startswith('image/png')
+                and 'gzip' in request.httprequest.headers.get('Accept-Encoding', ''))
+    etag = '"%s%s"' % (digest, '-gz' if compress else '')
     headers = [('Content-Type', content_type), ('Cache-Control', 'no-cache'), ('ETag', etag),
-               ('X-Content-Type-Options', 'nosniff')] + list(extra_headers)
+               ('X-Content-Type-Options', 'nosniff'), ('Vary', 'Accept-Encoding')] + list(extra_headers)
+    if compress:
+        body = _gzipped(digest, body)
+        headers.append(('Content-Encoding', 'gzip'))
     if etag in request.httprequest.headers.get('If-None-Match', ''):
-        return http.Response(status=304, headers=[h for h in headers if h[0] != 'Content-Type'])
+        return http.Response(status=304, headers=[h for h in headers
+                                                  if h[0] not in ('Content-Type', 'Content-Encoding')])
     return http.Response(body, headers=headers)
 
 

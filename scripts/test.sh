@@ -39,7 +39,11 @@ if [ -z "$T" ] || [[ "$T" == services/* ]]; then
   say "plain tests of services/ (no Odoo)"
   "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo --import-mode=importlib -q ${T:-services/tests} || rc=1
 fi
-if [ -z "$T" ] || [[ "$T" != services/* ]]; then
+if [ -z "$T" ] || [[ "$T" == tests/browser/node* ]]; then
+  say "unit tests of the tablet app (node --test: the state merge, the outbox, the contract)"
+  node --experimental-detect-module --test "${T:-tests/browser/node/}" || rc=1
+fi
+if [ -z "$T" ] || [[ "$T" != services/* && "$T" != tests/browser/node* ]]; then
   say "Odoo tests (pytest-odoo on $TEST_DB, real PostgreSQL)"
   MES_TEST_DB=$TEST_DB MES_DEMO_DB=$DEMO_TEMPLATE MES_HTTP_DB=${TEST_DB}_http MES_ROOT=$ROOT MES_CONF=$CONF "$VENV/bin/python" -m pytest -p no:cacheprovider \
     -W ignore::DeprecationWarning --odoo-config="$CONF" --odoo-database="$TEST_DB" -q -rfE \

@@ -181,6 +181,8 @@ def test_reload_while_offline_keeps_the_app_and_the_queued_actions(browser, live
     t.wait_body('screen', 'queue')
     t.open_workorder(floor.workorder_id)
     t.wait_text('#instructions', 'No instructions')   # the detail is fetched and cached
+    t.action('start')                                  # parts are reported once someone's time runs
+    t.wait_outbox_empty()
     t.wait_sw()
     live_server.stop()
     try:
@@ -201,7 +203,7 @@ def test_reload_while_offline_keeps_the_app_and_the_queued_actions(browser, live
     wo = read_wo(live_server, floor)
     assert wo['qty_produced'] == 2 and wo['state'] == 'progress'
     assert [s['scrap_qty'] for s in scraps(live_server, floor)] == [1]
-    assert len(events(live_server, floor)) == 2
+    assert len(events(live_server, floor)) == 3     # start, produce, scrap
 
 
 def test_a_rejected_event_is_shown_with_the_servers_message(browser, live_server, floor):
@@ -211,6 +213,8 @@ def test_a_rejected_event_is_shown_with_the_servers_message(browser, live_server
     t.set_up(floor.token)
     t.scan_badge_anywhere(floor.badge)
     t.open_workorder(floor.workorder_id)
+    t.action('start')
+    t.wait_outbox_empty()
     # a supervisor archives the reason while the terminal still offers it
     live_server.rpc('mes.reason', 'write', [reason_id], {'active': False})
     scrap(t, 2, code)
@@ -238,6 +242,7 @@ def test_a_lot_tracked_product_asks_for_the_lot(browser, live_server, floor):
     t.login_badge(floor.badge)
     t.open_workorder(floor.workorder_id)
     t.wait_text('#wo-tracking', 'Lot numbers', timeout=30)
+    t.action('start')
     t.action('produce')
     t.keypad('2', then_closed=False)
     from selenium.webdriver.common.keys import Keys

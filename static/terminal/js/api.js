@@ -1,13 +1,15 @@
 // The terminal contract v1 over fetch. One lane: requests run one at a time, so the view can
 // tell exactly which acknowledged events a fetched work order already includes.
 
+import { currentLanguage, t } from './i18n.js';
+
 export const TOKEN_KEY = 'mes.terminal.token';
 
 /** The server answered with a coded error (4xx): its message is for the operator. */
 export class ApiError extends Error {
   constructor(status, body) {
     const error = (body && body.error) || {};
-    super(error.message || `The server refused the request (HTTP ${status}).`);
+    super(error.message || t('api.refused', { status }));
     this.status = status;
     this.code = error.code || `http_${status}`;
   }
@@ -16,7 +18,7 @@ export class ApiError extends Error {
 /** No usable answer: no network, server down, timeout or a 5xx. Retry later. */
 export class Unreachable extends Error {
   constructor(detail) {
-    super(`Server unreachable (${detail})`);
+    super(t('api.unreachable', { detail }));
     this.detail = detail;
   }
 }
@@ -30,7 +32,8 @@ export function serial(work) {
 }
 
 export async function request(method, path, body, { timeout = 15000, token } = {}) {
-  const headers = { Accept: 'application/json' };
+  // the server's messages in the operator's language
+  const headers = { Accept: 'application/json', 'Accept-Language': currentLanguage() };
   const bearer = token === undefined ? localStorage.getItem(TOKEN_KEY) : token;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -43,7 +46,7 @@ export async function request(method, path, body, { timeout = 15000, token } = {
       signal: controller.signal, cache: 'no-store', credentials: 'omit',
     });
   } catch (err) {
-    throw new Unreachable(err.name === 'AbortError' ? 'no answer in time' : 'no network');
+    throw new Unreachable(t(err.name === 'AbortError' ? 'api.timeout' : 'api.no_network'));
   } finally {
     clearTimeout(timer);
   }
@@ -57,7 +60,7 @@ export async function request(method, path, body, { timeout = 15000, token } = {
     throw new Unreachable(`HTTP ${response.status}`);
   }
   if (!response.ok) throw new ApiError(response.status, data);
-  if (!data) throw new Unreachable('answer is not JSON');
+  if (!data) throw new Unreachable(t('api.not_json'));
   return data;
 }
 

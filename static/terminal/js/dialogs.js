@@ -3,6 +3,7 @@
 // Their buttons are judged by the tap guard (guard.js) like every other: a dialog that opened
 // under a finger ignores that finger's repeated tap.
 
+import { t } from './i18n.js';
 import { h } from './util.js';
 
 let current = null;
@@ -42,12 +43,12 @@ function open(build) {
 }
 
 /**
- * keypad({title, subtitle, unit, decimals, signed, secret, allowZero, okLabel, hint(value)})
+ * keypad({title, subtitle, unit, decimals, signed, secret, allowZero, okLabel, hint(value), presets})
  * resolves with the entered string (secret) or number, or null.
  */
 export function keypad(options) {
   const { title, subtitle, unit = '', decimals = true, signed = false, secret = false,
-    allowZero = false, okLabel = 'OK', hint } = options;
+    allowZero = false, okLabel = t('common.ok'), hint, presets = [] } = options;
   return open((finish) => {
     let text = '';
     const display = h('output', { class: 'keypad-display', id: 'keypad-display' });
@@ -74,6 +75,7 @@ export function keypad(options) {
       else if (key === '.') { if (!text.replace('-', '').includes('.')) text = (text.replace('-', '') ? text : `${text}0`) + '.'; }
       else if (key === 'ok') { if (valid()) finish(value()); return; }
       else if (key === 'cancel') { finish(null); return; }
+      else if (key.startsWith('preset:')) text = key.slice(7);
       else if (/^[0-9]$/.test(key) && text.replace(/[-.]/g, '').length < 9) text = text === '0' ? key : text + key;
       refresh();
     };
@@ -88,9 +90,11 @@ export function keypad(options) {
       h('div', { class: 'keys' },
         ['7', '8', '9', '4', '5', '6', '1', '2', '3'].map((k) => key(k, k)),
         extraKey, key('0', '0'), key('back', '⌫', 'key-back'),
-        signed ? key('sign', '± sign', 'key-wide') : null),
+        signed ? key('sign', t('keypad.sign'), 'key-wide') : null,
+        // a quantity the operator often means, filled in by one tap: {label, value}
+        presets.map((p) => key(`preset:${p.value}`, p.label, 'key-wide key-preset'))),
       h('div', { class: 'dialog-actions' },
-        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => press('cancel') }, 'Cancel'),
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => press('cancel') }, t('common.cancel')),
         ok));
     refresh();
     return {
@@ -107,8 +111,9 @@ export function keypad(options) {
   });
 }
 
-/** One line of text, typed or scanned (a keyboard-wedge scanner ends with Enter). */
-export function textPrompt(title, subtitle, placeholder) {
+/** One line of text, typed or scanned (a keyboard-wedge scanner ends with Enter); resolves
+ * with it, '' when ``optional`` and left empty, or null. */
+export function textPrompt(title, subtitle, placeholder, { optional = false } = {}) {
   return open((finish) => {
     const input = h('input', {
       id: 'prompt-input', class: 'field', type: 'text', autocomplete: 'off', autocapitalize: 'off',
@@ -116,13 +121,13 @@ export function textPrompt(title, subtitle, placeholder) {
     });
     const submit = (ev) => {
       ev.preventDefault();
-      if (input.value.trim()) finish(input.value.trim());
+      if (input.value.trim() || optional) finish(input.value.trim());
     };
     const el = h('form', { class: 'dialog confirm', role: 'dialog', 'aria-label': title, onsubmit: submit },
       h('h2', null, title), subtitle ? h('p', { class: 'sub' }, subtitle) : null, input,
       h('div', { class: 'dialog-actions' },
-        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, 'Cancel'),
-        h('button', { class: 'btn btn-ok', type: 'submit', dataset: { key: 'ok' } }, 'OK')));
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, t('common.cancel')),
+        h('button', { class: 'btn btn-ok', type: 'submit', dataset: { key: 'ok' } }, t('common.ok'))));
     return { el, focus: input, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
   });
 }
@@ -133,20 +138,34 @@ export function pickReason(title, reasons) {
   return open((finish) => {
     const groups = new Map();
     for (const reason of reasons) {
-      const cat = reason.category || 'Other';
+      const cat = reason.category || t('reasons.other');
       if (!groups.has(cat)) groups.set(cat, []);
       groups.get(cat).push(reason);
     }
     const el = h('div', { class: 'dialog reasons', role: 'dialog', 'aria-label': title },
       h('h2', null, title),
-      reasons.length ? null : h('p', { class: 'error' }, 'This terminal has no reasons of this kind. Ask a supervisor to add them.'),
+      reasons.length ? null : h('p', { class: 'error' }, t('reasons.none')),
       h('div', { class: 'reason-groups' }, [...groups].map(([cat, list]) => h('section', { class: 'reason-group' },
         h('h3', null, cat),
         h('div', { class: 'reason-grid' }, list.map((r) => h('button', {
           class: 'btn reason', type: 'button', dataset: { reason: r.code }, onclick: () => finish(r),
         }, h('span', { class: 'reason-name' }, r.name), h('span', { class: 'reason-code' }, r.code))))))),
       h('div', { class: 'dialog-actions' },
-        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, 'Cancel')));
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, t('common.cancel'))));
+    return { el, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
+  });
+}
+
+/** Pick one component of the step ({product_id, name, qty_planned, uom}); resolves with it or null. */
+export function pickComponent(title, lines) {
+  return open((finish) => {
+    const el = h('div', { class: 'dialog reasons', role: 'dialog', 'aria-label': title },
+      h('h2', null, title),
+      h('div', { class: 'reason-grid' }, lines.map((c) => h('button', {
+        class: 'btn reason', type: 'button', dataset: { productId: c.product_id }, onclick: () => finish(c),
+      }, h('span', { class: 'reason-name' }, c.name), h('span', { class: 'reason-code' }, `${c.qty_planned} ${c.uom}`)))),
+      h('div', { class: 'dialog-actions' },
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, t('common.cancel'))));
     return { el, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
   });
 }
@@ -158,7 +177,7 @@ export function confirmDialog(title, text, okLabel, okClass = 'btn-ok') {
     const el = h('div', { class: 'dialog confirm', role: 'dialog', 'aria-label': title },
       h('h2', null, title), h('p', { class: 'sub' }, text),
       h('div', { class: 'dialog-actions' },
-        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, 'Cancel'),
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, t('common.cancel')),
         ok));
     return { el, focus: ok, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
   });
@@ -170,9 +189,9 @@ export function passFail(title, text) {
     const el = h('div', { class: 'dialog confirm', role: 'dialog', 'aria-label': title },
       h('h2', null, title), text ? h('p', { class: 'sub' }, text) : null,
       h('div', { class: 'dialog-actions three' },
-        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, 'Cancel'),
-        h('button', { class: 'btn btn-fail', type: 'button', dataset: { key: 'fail' }, onclick: () => finish('fail') }, 'Fail'),
-        h('button', { class: 'btn btn-pass', type: 'button', dataset: { key: 'pass' }, onclick: () => finish('pass') }, 'Pass')));
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, t('common.cancel')),
+        h('button', { class: 'btn btn-fail', type: 'button', dataset: { key: 'fail' }, onclick: () => finish('fail') }, t('checks.fail_button')),
+        h('button', { class: 'btn btn-pass', type: 'button', dataset: { key: 'pass' }, onclick: () => finish('pass') }, t('checks.pass_button'))));
     return { el, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
   });
 }
@@ -197,25 +216,25 @@ export function supervisorPrompt(error) {
   return open((finish) => {
     const badge = h('input', {
       id: 'supervisor-badge', class: 'field field-badge', type: 'text', autocomplete: 'off', autocapitalize: 'off',
-      spellcheck: 'false', placeholder: 'Scan badge…', 'aria-label': 'Supervisor badge',
+      spellcheck: 'false', placeholder: t('login.badge_placeholder'), 'aria-label': t('supervisor.badge_aria'),
     });
     const pin = h('input', {
       id: 'supervisor-pin', class: 'field field-short', type: 'password', inputmode: 'numeric', autocomplete: 'off',
-      placeholder: 'PIN', 'aria-label': 'Supervisor PIN',
+      placeholder: t('supervisor.pin_placeholder'), 'aria-label': t('supervisor.pin_aria'),
     });
     const submit = (ev) => {
       ev.preventDefault();
       if (!badge.value.trim()) return;
       finish(pin.value ? { badge: badge.value.trim(), pin: pin.value } : { badge: badge.value.trim() });
     };
-    const el = h('form', { class: 'dialog confirm', id: 'supervisor-form', role: 'dialog', 'aria-label': 'Terminal set-up', onsubmit: submit },
-      h('h2', null, 'Terminal set-up is for supervisors'),
-      h('p', { class: 'sub' }, 'Scan your badge, or type your badge code and your PIN.'),
+    const el = h('form', { class: 'dialog confirm', id: 'supervisor-form', role: 'dialog', 'aria-label': t('setup.title'), onsubmit: submit },
+      h('h2', null, t('supervisor.title')),
+      h('p', { class: 'sub' }, t('supervisor.lead')),
       badge, pin,
       error ? h('p', { id: 'supervisor-error', class: 'error', role: 'alert' }, error) : null,
       h('div', { class: 'dialog-actions' },
-        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, 'Cancel'),
-        h('button', { class: 'btn btn-ok', type: 'submit', dataset: { key: 'ok' } }, 'Open set-up')));
+        h('button', { class: 'btn btn-cancel', type: 'button', dataset: { key: 'cancel' }, onclick: () => finish(null) }, t('common.cancel')),
+        h('button', { class: 'btn btn-ok', type: 'submit', dataset: { key: 'ok' } }, t('supervisor.open'))));
     return { el, focus: badge, onkey(ev) { if (ev.key === 'Escape') finish(null); } };
   });
 }
