@@ -9,15 +9,8 @@ the plant's), else the plant's (the company's). Translations come from ``ir.tran
 """
 from odoo.http import request
 
+from ..models.mes_i18n import gettext_for
 from ..services import errors
-
-
-def gettext_for(env, lang):
-    """One catalogue string in, its translation into ``lang`` out (the source when none)."""
-    if not lang or lang == 'en_US':
-        return None
-    Translation = env['ir.translation']
-    return lambda source: Translation._get_source(None, ('code',), lang, source) or source
 
 
 def plant_lang(env, terminal):

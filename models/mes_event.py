@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..services import contract, errors, ordering
 from .mes_access import SUPERVISOR, caller, superuser_only
+from .mes_i18n import gettext_for
 
 STATES = [
     ('received', 'Received'),   # stored, not judged yet (only ever seen inside a transaction)
@@ -58,6 +59,8 @@ class MesEvent(models.Model):
     state = fields.Selection(STATES, default='received', readonly=True, index=True, required=True)
     error_code = fields.Char(readonly=True, index=True)
     error_message = fields.Text(readonly=True)
+    error_message_shown = fields.Text('Message', compute='_compute_error_message_shown',
+                                      help='The error message in your language (it is stored in English).')
     applied_at = fields.Datetime(readonly=True)
     repeat_count = fields.Integer('Repeats received', readonly=True)
     last_repeat_at = fields.Datetime(readonly=True)
@@ -71,6 +74,13 @@ class MesEvent(models.Model):
     conflict_uid = fields.Char('Reused event id', readonly=True, index=True,
                                help='The id this event was sent with, already taken by an event with other content.')
     conflict_with_id = fields.Many2one('mes.event', 'First event with this id', readonly=True)
+
+    @api.depends('error_code', 'error_message')
+    def _compute_error_message_shown(self):
+        gettext = gettext_for(self.env, self.env.lang)
+        for event in self:
+            event.error_message_shown = (errors.translate_message(event.error_code, event.error_message, gettext)
+                                         if gettext else event.error_message)
 
     def init(self):
         superuser_only(self)

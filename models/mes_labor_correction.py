@@ -59,5 +59,5 @@ class MesLaborCorrection(models.TransientModel):
             self.log_id, fields.Datetime.from_string(self.date_start), fields.Datetime.from_string(self.date_stop),
             self.reason)
         if event.state != 'applied':
-            raise UserError(_('The correction was refused (%s): %s') % (event.error_code, event.error_message))
+            raise UserError(_('The correction was refused (%s): %s') % (event.error_code, event.error_message_shown))
         return {'type': 'ir.actions.act_window_close'}

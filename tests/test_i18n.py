@@ -2,7 +2,8 @@
 the back office in German, from i18n/de.po loaded the way Odoo installs a language."""
 import re
 
-from odoo.addons.shopfloor_mes.controllers.api_i18n import gettext_for, installed_lang, translate_results
+from odoo.addons.shopfloor_mes.controllers.api_i18n import installed_lang, translate_results
+from odoo.addons.shopfloor_mes.models.mes_i18n import gettext_for
 from odoo.addons.shopfloor_mes.services import errors
 
 from .common import ShopFloorCase
@@ -52,6 +53,9 @@ class TestOperatorLanguage(ShopFloorCase):
         # the dead-letter queue keeps the English record
         row = self.env['mes.event'].search([('event_uid', '=', events[0]['id'])])
         self.assertTrue(row.error_message.startswith('No active scrap reason'))
+        # a German supervisor reads it in German in the dead-letter queue
+        self.assertEqual(row.with_context(lang='de_DE').error_message_shown, results[0]['error']['message'])
+        self.assertEqual(row.with_context(lang='en_US').error_message_shown, english)
 
     def test_a_refusal_after_the_finish_names_the_event_type_in_german(self):
         self.send_ok([self.event('start', 0), self.event('finish', 30)])
