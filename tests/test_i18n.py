@@ -95,3 +95,10 @@ class TestOperatorLanguage(ShopFloorCase):
         # a data record's translated name (the reasons the tablet lists)
         self.assertEqual(self.down_reason.with_context(lang='de_DE').name, 'Mechanischer Ausfall')
         self.assertEqual(self.down_reason.with_context(lang='it_IT').name, 'Guasto meccanico')
+
+    def test_a_report_prints_in_german(self):
+        report = self.env.ref('shopfloor_mes.action_report_cost_sheet')
+        html = report.with_context(lang='de_DE').render_qweb_html(self.mo.ids)[0].decode()
+        self.assertIn('Kostenblatt', html)
+        self.assertIn('<th class="text-right">Abweichung</th>', html)
+        self.assertNotIn('Cost sheet', html)
