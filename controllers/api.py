@@ -18,7 +18,7 @@ from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
 from ..services import contract, errors, ordering
-from .api_i18n import gettext_for, plant_lang, request_lang, translate_results
+from .api_i18n import gettext_for, plant_lang, request_lang, tablet_lang, translate_results
 
 _logger = logging.getLogger(__name__)
 
@@ -107,8 +107,8 @@ def authenticated(handler):
     """Resolve the bearer token to an active terminal before calling ``handler(env, terminal)``."""
     def work(env):
         terminal = env['mes.terminal']._find_by_token(bearer_token())
-        if not terminal:
-            return error_response(errors.Unauthorized())
+        if not terminal:     # no plant known: the tablet's language
+            return error_response(errors.Unauthorized(), gettext_for(env, tablet_lang(env)))
         if request.httprequest.method == 'GET':
             # what the tablet reads (reason and unit names...) in the language it speaks now
             env = env(context=dict(env.context, lang=request_lang(env, terminal)))

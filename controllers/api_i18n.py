@@ -36,10 +36,14 @@ def installed_lang(env, tag):
     return same_base[0] if same_base else None
 
 
+def tablet_lang(env):
+    """The installed language the request's Accept-Language names (what the tablet speaks now)."""
+    return installed_lang(env, request.httprequest.headers.get('Accept-Language') if request else None)
+
+
 def request_lang(env, terminal):
     """The language of this request's answer when no one operator's is known."""
-    header = request.httprequest.headers.get('Accept-Language') if request else None
-    return installed_lang(env, header) or plant_lang(env, terminal)
+    return tablet_lang(env) or plant_lang(env, terminal)
 
 
 def translate_results(env, terminal, raw_events, results):

@@ -67,3 +67,11 @@ def test_what_the_tablet_reads_comes_in_its_language(live_server, floor, german)
     german_queue = live_server.get(path, floor.token, headers={'Accept-Language': 'de'}).json()
     assert german_queue['workorders'][0]['uom'] == 'Einheit(en)'
     assert live_server.get(path, floor.token).json()['workorders'][0]['uom'] == 'Unit(s)'
+
+
+def test_a_revoked_token_is_refused_in_the_tablet_s_language(live_server, german):
+    answer = live_server.get('/mes/api/v1/terminal', 'not-a-token', headers={'Accept-Language': 'de'})
+    assert answer.status_code == 401
+    assert answer.json()['error']['message'].startswith('Das Terminal-Token fehlt, ist unbekannt oder widerrufen.')
+    assert live_server.get('/mes/api/v1/terminal', 'not-a-token').json()['error']['message'].startswith(
+        'The terminal token is missing')
