@@ -28,8 +28,14 @@ def build(db):
     with B.odoo_env(db) as env:
         floor = B.build_floor(env, orders=MACHINES, employees=1, terminals=0, workcenters=MACHINES, tag='MQ')
         machines = []
-        for index, wc in enumerate(env['mrp.workcenter'].browse(floor['workcenter_ids'])):
+        workcenters = env['mrp.workcenter'].browse(floor['workcenter_ids'])
+        orders = env['mrp.production'].browse(floor['production_ids'])
+        for index, wc in enumerate(workcenters):
             wc.code = 'WC%02d' % index
+            # build_floor's routing has one operation, on the first work center: each order's
+            # work order moves to its own machine's work center, so that every machine's events
+            # land on an order (not rejected as workorder_unknown, which skips the fold)
+            orders[index].workorder_ids.write({'workcenter_id': wc.id})
             terminal = env['mes.terminal'].create({'name': 'Machine M%02d' % index, 'kind': 'machine',
                                                    'machine_code': 'M%02d' % index, 'workcenter_ids': [(6, 0, wc.ids)]})
             machines.append({'workcenter': wc.code, 'machine': 'M%02d' % index, 'workcenter_id': wc.id,
@@ -40,6 +46,10 @@ def build(db):
 
 def recorded(db):
     return int(B.psql(db, "SELECT count(*) FROM mes_event WHERE type = 'machine_cycle'") or 0)
+
+
+def applied(db):
+    return int(B.psql(db, "SELECT count(*) FROM mes_event WHERE type = 'machine_cycle' AND state = 'applied'") or 0)
 
 
 def main():
@@ -54,7 +64,7 @@ def main():
     env = dict(os.environ, MQTT_HOST='', MQTT_FRESH='1')
     subprocess.run(['bash', os.path.join(B.ROOT, 'scripts', 'mqtt.sh'), 'start', 'bench', str(port)], env=env, check=True)
     mqtt_env = dict(os.environ, MQTT_HOST='127.0.0.1', MQTT_PORT=str(port), MQTT_PREFIX='bench',
-                    MQTT_CLIENT_ID='bench-bridge', MQTT_BRIDGE_LOG='WARNING')
+                    MQTT_CLIENT_ID='bench-bridge', MQTT_BRIDGE_LOG=os.environ.get('MQTT_BRIDGE_LOG', 'WARNING'))
     bridge = subprocess.Popen([os.path.join(B.VENV, 'bin', 'python'), os.path.join(B.ROOT, 'scripts', 'mqtt_bridge.py'),
                                '--url', server.url, '--machines', path], env=mqtt_env,
                               stdout=open(os.path.join(B.LOGS, 'machines-bridge.log'), 'ab'), stderr=subprocess.STDOUT)
@@ -77,12 +87,12 @@ def main():
         while recorded(db) < total and time.time() < deadline:
             time.sleep(0.5)
         elapsed = time.time() - started
-        got = recorded(db)
+        got, folded = recorded(db), applied(db)
         rate = got / elapsed
-        B.say('  published %d messages in %.1f s; %d events recorded in %.1f s (load %s)'
-              % (total, published, got, elapsed, B.load_average()))
+        B.say('  published %d messages in %.1f s; %d events recorded (%d applied) in %.1f s (load %s)'
+              % (total, published, got, folded, elapsed, B.load_average()))
         B.figure('M', 'machine events recorded per second (50 machines, broker + bridge)', '%.0f/s' % rate,
-                 '>= %d/s' % TARGET, rate >= TARGET and got == total)
+                 '>= %d/s' % TARGET, rate >= TARGET and got == total == folded)
         publisher.wait(10)
     finally:
         bridge.terminate()

@@ -49,8 +49,9 @@ connection_messages false
 # a persistent session keeps everything while its bridge is away (0: no limit)
 max_queued_messages 0
 max_queued_bytes 0
-# the bridge acknowledges a batch at once: let many QoS 1 messages be in flight to it
-max_inflight_messages 2000
+# the bridge acknowledges a machine's batch once recorded: let many QoS 1 messages be in flight
+# to it, so that each machine's request can carry up to 500 events
+max_inflight_messages 20000
 CFG
     "$MOSQUITTO" -c "$dir/mosquitto.conf" -d || die "mosquitto did not start; see $LOGS/mosquitto-$name.log"
     for _ in $(seq 1 50); do

@@ -19,6 +19,13 @@ Nothing lost, nothing doubled:
 - While the server is unreachable or answers 5xx the batch is retried (backoff); nothing is
   acknowledged meanwhile, and the broker keeps the session's messages.
 
+Throughput: each machine's messages gather in its own batch, posted when it holds 500 events
+or its oldest has waited ``MQTT_BRIDGE_LINGER`` seconds (0.5), one request per machine at a
+time (its events reach the server in its order, so the record stage walks on from its
+snapshot), up to ``MQTT_BRIDGE_PARALLEL`` (4) requests at once over all machines. Messages are
+acknowledged in the order they came, as far as every earlier one is recorded: a slow machine
+holds back the acknowledgements of later messages, never their posting.
+
 Payloads (JSON; ``at`` is the machine's clock, ISO 8601 with a zone):
   cycle    {"seq": 1041, "at": "...Z", "good": 1, "scrap": 0}   one cycle (``count`` defaults to 1)
   counter  {"seq": 88, "at": "...Z", "count": 12, "good": 11, "scrap": 1}   cycles since the last report
@@ -42,7 +49,7 @@ import signal
 import sys
 import threading
 import time
-from collections import namedtuple
+from collections import deque, namedtuple
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
@@ -52,14 +59,27 @@ import requests
 _logger = logging.getLogger('mqtt_bridge')
 
 KINDS = {'cycle': 'machine_cycle', 'counter': 'machine_cycle', 'state': 'machine_state'}
-MAX_BATCH = 5000           # messages taken from the broker per round (a request carries at most 500 events)
 MAX_EVENTS = 500           # the contract's limit per request
-LINGER = 0.05              # seconds the sender waits to fill a batch
-PARALLEL = int(os.environ.get('MQTT_BRIDGE_PARALLEL') or 4)   # requests in flight (one per machine and chunk)
+MAX_SEQ = 2 ** 31          # the contract's limit of an event's seq
+LINGER = float(os.environ.get('MQTT_BRIDGE_LINGER') or 0.5)     # seconds a machine's batch waits to fill
+PARALLEL = int(os.environ.get('MQTT_BRIDGE_PARALLEL') or 4)     # requests in flight (one per machine)
 QUEUE_TTL = 10.0           # seconds a work center's current work order is kept
 
-# One message taken from the broker: acknowledged once ``event`` (None: nothing to send) is recorded.
-Item = namedtuple('Item', 'mid generation machine event')
+
+# A request answered (the sender's queue carries these beside the broker's messages):
+# status 'recorded', 'failed' (post again) or 'stopping'.
+Answer = namedtuple('Answer', 'machine items status')
+
+
+class Item:
+    """One message taken from the broker: acknowledged once ``event`` (None: nothing to send)
+    is recorded, and every message before it."""
+    __slots__ = ('mid', 'generation', 'machine', 'event', 'taken', 'done')
+
+    def __init__(self, mid, generation, machine, event):
+        self.mid, self.generation, self.machine, self.event = mid, generation, machine, event
+        self.taken = time.monotonic()
+        self.done = event is None
 
 
 class BadMessage(ValueError):
@@ -95,8 +115,14 @@ def to_event(machine, kind, payload, workorder_id):
         data = {'count': body.get('count', 1 if kind == 'cycle' else None)}
         data.update({name: body[name] for name in ('good', 'scrap') if body.get(name) is not None})
     # the server judges the values (type, range, states): a bad one is kept as a rejected event
-    return {'schema': 1, 'id': event_id(machine, kind, seq), 'seq': seq, 'type': KINDS[kind],
-            'workorder_id': workorder_id, 'employee': machine['machine'], 'at': at, 'data': data}
+    event = {'schema': 1, 'id': event_id(machine, kind, seq), 'type': KINDS[kind],
+             'workorder_id': workorder_id, 'employee': machine['machine'], 'at': at, 'data': data}
+    if seq < MAX_SEQ:
+        # the contract's seq (an order among events at the same time) is below 2^31; a machine's
+        # counter may be larger (a PLC's 32 or 64 bits, the simulator's clock in ms): the id
+        # keeps it whole, the event goes without seq
+        event['seq'] = seq
+    return event
 
 
 class DeferredAckClient(mqtt.Client):
@@ -123,6 +149,11 @@ class Bridge:
         self.prefix = prefix.strip('/')
         self.machines = {(m['workcenter'], m['machine']): m for m in machines}
         self.items = queue.Queue()
+        self.unacked = deque()     # the items in the order they came, until acknowledged
+        self.ack_lock = threading.Lock()
+        self.batches = {}          # machine -> its items waiting to be posted
+        self.busy = set()          # machines with a request in flight
+        self.answered = queue.Queue()   # (machine, error or None) of each request answered
         self.generation = 0
         self.stopping = threading.Event()
         self.workorders = {}       # work center id -> (work order id, read at)
@@ -133,7 +164,7 @@ class Bridge:
         self.client._acking = threading.local()
         if username:
             self.client.username_pw_set(username, password)
-        if _logger.isEnabledFor(logging.DEBUG):
+        if os.environ.get('MQTT_BRIDGE_PAHO_LOG'):   # paho's own log: a line per packet
             self.client.enable_logger(_logger)
         self.client.max_inflight_messages_set(2000)
         self.client.reconnect_delay_set(0.2, 5)
@@ -181,11 +212,14 @@ class Bridge:
         return machine, parts[-1]
 
     def current_workorder(self, machine):
-        """The work order the machine works for now: its work center's queue's first."""
+        """The work order the machine works for now: its work center's queue's first, as last
+        read (the refresher reads it again every QUEUE_TTL seconds, off the posting path); read
+        now only when never read or forgotten."""
+        cached = self.workorders.get(machine['workcenter_id'])
+        return cached[0] if cached else self._read_workorder(machine)
+
+    def _read_workorder(self, machine):
         wc_id = machine['workcenter_id']
-        cached = self.workorders.get(wc_id)
-        if cached and time.monotonic() - cached[1] < QUEUE_TTL:
-            return cached[0]
         for attempt in range(1000000):
             try:
                 answer = self._session().get('%s/mes/api/v1/workcenters/%d/queue' % (self.url, wc_id),
@@ -204,41 +238,91 @@ class Bridge:
         self.workorders[wc_id] = (workorder_id, time.monotonic())
         return workorder_id
 
+    def refresh_forever(self):
+        """Read each work center's current order at the start, then again when older than
+        QUEUE_TTL (one work center's machine at a time, so the server is asked little)."""
+        by_workcenter = {m['workcenter_id']: m for m in self.machines.values()}
+        while not self.stopping.is_set():
+            for wc_id, machine in by_workcenter.items():
+                cached = self.workorders.get(wc_id)
+                if not cached or time.monotonic() - cached[1] >= QUEUE_TTL:
+                    self._read_workorder(machine)
+                if self.stopping.is_set():
+                    return
+            self.stopping.wait(1.0)
+
     # -- the server side (the sender thread) ------------------------------------------------------
     def send_forever(self):
+        """Gather each machine's items into its batch; post a batch when it is full or has
+        waited ``LINGER``, while its machine has no request in flight; acknowledge what is
+        recorded."""
         while not self.stopping.is_set():
-            batch = self._next_batch()
-            if batch:
-                try:
-                    self._record(batch)
-                except RuntimeError:
-                    return
-                self._acknowledge(batch)
+            if not self._take(self._next_wait()):
+                return      # stopping: nothing more is acknowledged
+            self._acknowledge()
+            self._dispatch()
 
-    def _next_batch(self):
+    def _next_wait(self):
+        """How long to wait for the next message or answer: until the oldest batch that could be
+        posted has waited LINGER (an answer or a message wakes the sender earlier)."""
+        if len(self.busy) >= PARALLEL:
+            return 0.5
+        ready = [items[0].taken for machine, items in self.batches.items() if machine not in self.busy]
+        return max(0.0, min(ready) + LINGER - time.monotonic()) if ready else 0.5
+
+    def _take(self, timeout):
+        """Take what came: the broker's messages into their machines' batches, the server's
+        answers. False when stopping."""
         try:
-            batch = [self.items.get(timeout=0.5)]
+            got = self.items.get(timeout=timeout) if timeout > 0 else self.items.get_nowait()
         except queue.Empty:
-            return []
-        deadline = time.monotonic() + LINGER
-        while len(batch) < MAX_BATCH:
+            return True
+        while True:
+            if isinstance(got, Answer):
+                self.busy.discard(got.machine)
+                if got.status == 'stopping':
+                    return False
+                if got.status == 'failed':   # posted again, before what came since
+                    self.batches[got.machine] = got.items + self.batches.get(got.machine, [])
+            else:
+                with self.ack_lock:
+                    self.unacked.append(got)
+                if got.event is not None:
+                    self.batches.setdefault(got.machine['machine'], []).append(got)
             try:
-                batch.append(self.items.get(timeout=max(0.0, deadline - time.monotonic())))
+                got = self.items.get_nowait()
             except queue.Empty:
-                break
-        return batch
+                return True
 
-    def _record(self, batch):
-        """Post the batch, one request per machine and 500 events, several at once; returns when
-        every request was answered (then, and only then, the batch is acknowledged)."""
-        by_machine = {}
-        for item in batch:
-            if item.event is not None:
-                by_machine.setdefault(item.machine['machine'], (item.machine, []))[1].append(item.event)
-        requests_ = [(machine, events[i:i + MAX_EVENTS]) for machine, events in by_machine.values()
-                     for i in range(0, len(events), MAX_EVENTS)]
-        for future in [self.pool.submit(self._post, machine, events) for machine, events in requests_]:
-            future.result()
+    def _dispatch(self):
+        now = time.monotonic()
+        for machine, items in list(self.batches.items()):
+            if len(self.busy) >= PARALLEL:
+                return
+            if machine in self.busy or (len(items) < MAX_EVENTS and now - items[0].taken < LINGER):
+                continue
+            chunk, rest = items[:MAX_EVENTS], items[MAX_EVENTS:]
+            if rest:
+                self.batches[machine] = rest
+            else:
+                del self.batches[machine]
+            self.busy.add(machine)
+            self.pool.submit(self._post_items, machine, chunk)
+
+    def _post_items(self, machine_code, items):
+        """One request of one machine's items (in the pool); the answer goes to the sender."""
+        status = 'recorded'
+        try:
+            self._post(items[0].machine, [item.event for item in items])
+            for item in items:
+                item.done = True
+        except RuntimeError:
+            status = 'stopping'
+        except Exception:  # noqa: BLE001 - a bug here must not stop the machine's messages for good
+            _logger.exception('posting %d events of %s failed; posting them again', len(items), machine_code)
+            time.sleep(1.0)
+            status = 'failed'
+        self.items.put(Answer(machine_code, items, status))
 
     def _session(self):
         session = getattr(self.local, 'session', None)
@@ -255,13 +339,16 @@ class Bridge:
                 event['workorder_id'] = workorder_id
         for attempt in range(1000000):
             body = {'sent_at': _now(), 'events': events}
+            started = time.monotonic()
             try:
                 answer = self._session().post(self.url + '/mes/api/v1/events', data=json.dumps(body), timeout=60,
                                            headers={'Authorization': 'Bearer ' + machine['token'],
                                                     'Content-Type': 'application/json'})
                 if answer.status_code == 200:
                     self.counts['sent'] += len(events)
-                    self._log_rejected(answer.json().get('results', []))
+                    _logger.debug('%s: %d events recorded in %.3f s', machine['machine'], len(events),
+                                  time.monotonic() - started)
+                    self._log_rejected(machine, answer.json().get('results', []))
                     return
                 _logger.warning('the server answered %s to %d events of %s: %s', answer.status_code, len(events),
                                 machine['machine'], answer.text[:300])
@@ -271,23 +358,30 @@ class Bridge:
                 raise RuntimeError('stopping')   # nothing acknowledged: the broker keeps the messages
             time.sleep(min(5.0, 0.2 * (attempt + 1)))
 
-    def _log_rejected(self, results):
+    def _log_rejected(self, machine, results):
         for result in results:
             if result.get('status') == 'rejected':
                 _logger.info('event %s rejected: %s', result.get('id'), (result.get('error') or {}).get('code'))
-            if (result.get('error') or {}).get('code') == 'workorder_unknown':
-                self.workorders.clear()
+            if (result.get('error') or {}).get('code') in ('workorder_unknown', 'workorder_finished'):
+                # the work center moved on: its current order is read again before the next post
+                self.workorders.pop(machine['workcenter_id'], None)
 
-    def _acknowledge(self, batch):
-        generation = self.generation
-        for item in batch:
-            if item.mid is not None and item.generation == generation:
-                self.client.ack(item.mid)
+    def _acknowledge(self):
+        """Acknowledge the recorded messages in the order they came, up to the first one not
+        recorded yet. One that came over a connection since dropped is not acknowledged on the
+        next (the broker delivers it again)."""
+        with self.ack_lock:
+            generation = self.generation
+            while self.unacked and self.unacked[0].done:
+                item = self.unacked.popleft()
+                if item.mid is not None and item.generation == generation:
+                    self.client.ack(item.mid)
 
     # -- running ----------------------------------------------------------------------------------
     def run(self):
         sender = threading.Thread(target=self.send_forever, name='mes-sender', daemon=True)
         sender.start()
+        threading.Thread(target=self.refresh_forever, name='mes-queues', daemon=True).start()
         self.client.connect_async(self.host, self.port, keepalive=30)
         self.client.loop_start()
         try:

@@ -36,16 +36,24 @@ TOKEN=$("$VENV/bin/python" "$ROOT/scripts/demo_token.py" "http://127.0.0.1:$PORT
 # The MQTT bridge beside Odoo: one machine terminal per demo work center (tokens issued now).
 MACHINES="SAW/SAW-1 CNC/CNC-1 ASM/ASM-1 PNT/PNT-1"
 # shellcheck disable=SC2086
-if "$VENV/bin/python" "$ROOT/scripts/machine_provision.py" "http://127.0.0.1:$PORT" "$DEMO_DB" $MACHINES \
-     --out "$LOCAL/mqtt/machines.json" >>"$LOGS/mqtt-bridge.log" 2>&1; then
+if PROVISIONED=$("$VENV/bin/python" "$ROOT/scripts/machine_provision.py" "http://127.0.0.1:$PORT" "$DEMO_DB" $MACHINES \
+     --out "$LOCAL/mqtt/machines.json" 2>&1); then
+  echo "$PROVISIONED" >>"$LOGS/mqtt-bridge.log"
   MES_URL=http://127.0.0.1:$PORT MQTT_PORT=${MQTT_PORT:-1883} "$VENV/bin/python" "$ROOT/scripts/mqtt_bridge.py" \
     --machines "$LOCAL/mqtt/machines.json" >>"$LOGS/mqtt-bridge.log" 2>&1 &
   BRIDGE_PID=$!
+  # the simulator reaches the same broker (its port and prefix when they are not the defaults)
+  SIM_ENV=""
+  [ "${MQTT_PORT:-1883}" != 1883 ] && SIM_ENV="MQTT_PORT=$MQTT_PORT "
+  [ -n "${MQTT_HOST:-}" ] && SIM_ENV="MQTT_HOST=$MQTT_HOST $SIM_ENV"
+  [ -n "${MQTT_PREFIX:-}" ] && SIM_ENV="${SIM_ENV}MQTT_PREFIX=$MQTT_PREFIX "
   BRIDGE_MSG="MQTT bridge       mqtt://${MQTT_HOST:-127.0.0.1}:${MQTT_PORT:-1883} topics ${MQTT_PREFIX:-mes}/<work center>/<machine>/{cycle,counter,state}
                      machines $MACHINES (log: $LOGS/mqtt-bridge.log)
-                     simulate a shift: .local/venv/bin/python scripts/machine_simulator.py --machine SAW/SAW-1 --minutes 60"
+    Machines' shift  ${SIM_ENV}.local/venv/bin/python scripts/machine_simulator.py --machine SAW/SAW-1 --minutes 60"
 else
-  BRIDGE_MSG="MQTT bridge       not started: could not provision the machines (see $LOGS/mqtt-bridge.log)"
+  echo "$PROVISIONED" >>"$LOGS/mqtt-bridge.log"
+  BRIDGE_MSG="MQTT bridge       not started: provisioning the machines failed: $(echo "$PROVISIONED" | tail -1)
+                     (whole output in $LOGS/mqtt-bridge.log)"
 fi
 cat <<MSG
 

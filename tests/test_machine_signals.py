@@ -33,6 +33,7 @@ def _script(name):
 
 
 simulator = _script('machine_simulator')
+bridge_script = _script('mqtt_bridge')
 
 
 def free_port():
@@ -233,6 +234,16 @@ def test_duplicates_and_disorder_give_the_same_state(live_server, machine, bridg
         assert [(s['state'], s['code'], s['end'] is not None) for s in recorded['stops']] == [('down', 'E-7', True)]
     finally:
         bridge.stop()
+
+
+def test_a_machine_counter_beyond_the_contracts_seq_keeps_its_id_and_goes_without_seq():
+    """The simulator counts from the clock in ms and a PLC's counter may use 32 or 64 bits: the
+    event keeps the whole counter in its id and leaves out the seq the contract limits to 2^31."""
+    machine = {'workcenter': 'SAW', 'machine': 'SAW-1'}
+    big = bridge_script.to_event(machine, 'cycle', json.dumps({'seq': 1796636775692, 'at': '2026-12-07T09:00:00Z'}).encode(), 7)
+    assert big['id'] == 'mq:SAW:SAW-1:cycle:1796636775692' and 'seq' not in big
+    small = bridge_script.to_event(machine, 'cycle', json.dumps({'seq': 41, 'at': '2026-12-07T09:00:00Z'}).encode(), 7)
+    assert small['seq'] == 41 and small['data'] == {'count': 1}
 
 
 # -- faults -----------------------------------------------------------------------------------
