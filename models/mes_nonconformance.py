@@ -113,11 +113,21 @@ class MesNonconformance(models.Model):
         check_transition(self, 'done')
         for nc in self:
             getattr(nc.sudo(), '_dispose_' + nc.disposition)()
-        return transition(self, 'done', done_by=self.env.uid, done_at=fields.Datetime.now())
+        result = transition(self, 'done', done_by=self.env.uid, done_at=fields.Datetime.now())
+        self._close_todos(_('Disposition carried out.'))
+        return result
 
     def action_cancel(self):
         require_supervisor(self, 'cancel')
-        return transition(self, 'cancel')
+        result = transition(self, 'cancel')
+        self._close_todos(_('Cancelled.'))
+        return result
+
+    def _close_todos(self, feedback):
+        """The supervisors' to-dos of these nonconformances are done: nothing is left to decide."""
+        activities = self.sudo().mapped('activity_ids')
+        if activities:
+            activities.action_feedback(feedback=feedback)
 
     def _missing_for_approval(self):
         missing = []

@@ -14,8 +14,16 @@ LOSS_KINDS = [
     ('planned', 'Planned stop'), ('downtime', 'Stop with a reason'), ('idle', 'Stop without a reason'),
     ('gap', 'No output, no reason'),
     ('slowdown', 'Slowdown with a reason'), ('micro', 'Micro-stops'), ('speed', 'Speed loss'),
-    ('scrap', 'Scrap'), ('rejected', 'Failed checks'),
+    ('startup', 'Startup rejects'), ('scrap', 'Scrap'), ('rejected', 'Failed checks'),
 ]
+# The six big losses of TPM. Stops nobody explained are counted with setup and adjustments:
+# the other availability loss that is not a breakdown.
+BIG_LOSSES = [
+    ('breakdown', '1 Breakdowns'), ('setup', '2 Setup, adjustments and other stops'), ('small_stop', '3 Small stops'),
+    ('speed', '4 Reduced speed'), ('startup', '5 Startup rejects'), ('production', '6 Production rejects'),
+]
+BIG_LOSS_OF_KIND = {'idle': 'setup', 'gap': 'setup', 'micro': 'small_stop', 'slowdown': 'speed', 'speed': 'speed',
+                    'startup': 'startup', 'scrap': 'production', 'rejected': 'production'}
 
 
 class MesOeeLoss(models.Model):
@@ -35,8 +43,18 @@ class MesOeeLoss(models.Model):
     loss_type = fields.Selection([('availability', 'Availability'), ('performance', 'Performance'),
                                   ('quality', 'Quality')], 'Loss type', required=True)
     is_planned = fields.Boolean('Planned stop')
+    big_loss = fields.Selection(BIG_LOSSES, 'Big loss', compute='_compute_big_loss', store=True,
+                                help='Which of the six big losses of TPM this is (none for a planned stop).')
     minutes = fields.Float()
     stops = fields.Integer('Occurrences')
+
+    @api.depends('kind', 'reason_id.is_breakdown')
+    def _compute_big_loss(self):
+        for line in self:
+            if line.kind == 'downtime':
+                line.big_loss = 'breakdown' if line.reason_id.is_breakdown else 'setup'
+            else:
+                line.big_loss = BIG_LOSS_OF_KIND.get(line.kind, False)
 
     @api.model
     def _prepare_values(self, loss):

@@ -52,6 +52,7 @@ NO_OUTPUT = 'No output, no reason reported'
 MICRO = 'Micro-stops (unreported)'
 SPEED = 'Reduced speed (unexplained)'
 SCRAP = 'Scrap'
+STARTUP = 'Startup rejects'
 REJECTED = 'Failed checks'
 
 
@@ -89,6 +90,7 @@ def measure(period, facts, now):
         'good_qty': counts['good'], 'scrap_qty': counts['scrap'],
         'rejected_qty': counts['rejected'], 'total_qty': total, 'outside_qty': counts['outside'],
         'cycle_qty': counts['cycles'],
+        'startup_reject_qty': counts['startup_scrap'] + counts['startup_rejected'],
         'availability': ratios.availability or 0.0,
         'performance': ratios.performance or 0.0,
         'quality': ratios.quality or 0.0,
@@ -97,7 +99,7 @@ def measure(period, facts, now):
         'in_progress': now < end,
     }
     values['good_ideal_minutes'] = values['ideal_minutes'] * values['quality']
-    return values, losses(parts, values)
+    return values, losses(parts, values, counts)
 
 
 def timeline(facts, window, now):
@@ -111,10 +113,19 @@ def count_units(facts, planned, window):
     """Good, scrap and rejected units completed inside ``planned``, their ideal minutes (from
     the machine's cycles on work orders a machine reports on), and the units completed inside
     ``window`` but outside planned time."""
-    counts = {'good': 0.0, 'scrap': 0.0, 'rejected': 0.0, 'ideal': 0.0, 'outside': 0.0, 'cycles': 0.0}
+    counts = {'good': 0.0, 'scrap': 0.0, 'rejected': 0.0, 'ideal': 0.0, 'outside': 0.0, 'cycles': 0.0,
+              'startup_scrap': 0.0, 'startup_rejected': 0.0}
+    first_good = {}
+    for unit in facts.units:
+        if unit.kind == 'good':
+            first_good[unit.workorder_id] = min(unit.at, first_good.get(unit.workorder_id, unit.at))
     for unit in facts.units:
         if _inside(unit.at, planned):
             counts[unit.kind] += unit.qty
+            # a reject before the order's first good unit here (or with none yet) is a startup reject
+            first = first_good.get(unit.workorder_id)
+            if unit.kind != 'good' and (first is None or unit.at < first):
+                counts['startup_' + unit.kind] += unit.qty
             if unit.workorder_id not in facts.per_cycle:
                 counts['ideal'] += unit.qty * facts.ideal.get(unit.workorder_id, 0.0)
         elif _inside(unit.at, window):
@@ -130,11 +141,11 @@ def _inside(moment, intervals):
     return any(start < moment <= end for start, end in intervals)
 
 
-def losses(parts, values):
+def losses(parts, values, counts):
     """Where the planned time went, as loss lines: planned stops (not losses, for the record),
     stops by reason, stops nobody reported (nobody running; running with no output), slowdowns
     by reason, micro-stops, unexplained speed loss, then scrap and failed checks as the ideal
-    time of those units."""
+    time of those units (rejects before an order's first good unit apart, as startup rejects)."""
     lines = []
     for reason_id in _reasons(parts, 'planned'):
         lines.append(_line('planned', reason_id, 'availability', ordering.union([
@@ -157,8 +168,11 @@ def losses(parts, values):
     if speed > 1e-6:
         lines.append(Loss('speed', SPEED, False, 'performance', False, speed, 0))
     total = values['total_qty']
-    for kind, label, qty in (('scrap', SCRAP, values['scrap_qty']), ('rejected', REJECTED, values['rejected_qty'])):
-        if qty:
+    startup = counts['startup_scrap'] + counts['startup_rejected']
+    for kind, label, qty in (('startup', STARTUP, startup),
+                             ('scrap', SCRAP, values['scrap_qty'] - counts['startup_scrap']),
+                             ('rejected', REJECTED, values['rejected_qty'] - counts['startup_rejected'])):
+        if qty > 1e-9:
             lines.append(Loss(kind, label, False, 'quality', False, values['ideal_minutes'] * qty / total, 0))
     return [line for line in lines if line.minutes > 1e-6]
 

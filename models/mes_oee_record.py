@@ -56,6 +56,8 @@ class MesOeeRecord(models.Model):
     total_qty = fields.Float('Total count')
     cycle_qty = fields.Float('Machine cycles', help='Cycles the machines reported: where they did, performance '
                              'is their ideal time, not the units reported.')
+    startup_reject_qty = fields.Float('Startup rejects', help='Scrap and failed checks before the order\'s first '
+                                      'good unit at the work center.')
     outside_qty = fields.Float('Units outside plan', help='Completed outside planned time: not counted.')
     # ratios, in percent; in grouped views they are recomputed from the sums (see read_group)
     availability = fields.Float('Availability (%)', group_operator='avg')

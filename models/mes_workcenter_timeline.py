@@ -116,9 +116,21 @@ class MesWorkcenterTimeline(models.TransientModel):
         wc = self.workcenter_id
         return wc._mes_utc(day), wc._mes_utc(day + timedelta(days=max(self.days, 1)))
 
+    @api.model
+    def _action_open_today(self):
+        """The menu's way in: today's timeline of the first work center with a calendar, as a
+        saved record shown read-only (a form on a new record asked to discard changes on leaving)."""
+        workcenter = self.env['mrp.workcenter'].search([('resource_calendar_id', '!=', False)], limit=1) \
+            or self.env['mrp.workcenter'].search([], limit=1)
+        if not workcenter:
+            return {'type': 'ir.actions.act_window_close'}
+        today = workcenter._mes_local_date(datetime.utcnow())
+        return self.create({'workcenter_id': workcenter.id, 'date': fields.Date.to_string(today)})._action_open()
+
     def _action_open(self):
         return {'type': 'ir.actions.act_window', 'res_model': self._name, 'res_id': self.id, 'view_mode': 'form',
-                'views': [(False, 'form')], 'target': 'current', 'name': self.workcenter_id.name}
+                'views': [(False, 'form')], 'target': 'current', 'name': self.workcenter_id.name,
+                'flags': {'initial_mode': 'view'}}
 
     def _move(self, sign):
         day = fields.Date.from_string(self.date) + timedelta(days=sign * max(self.days, 1))

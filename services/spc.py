@@ -90,8 +90,12 @@ _RULES = (
 )
 
 
-def western_electric(points, center, sigma):
-    """Violations of the four Western Electric rules, as (rule, index, side) sorted by index.
+RULE_NUMBERS = tuple(rule for rule, *_rest in _RULES)
+
+
+def western_electric(points, center, sigma, rules=RULE_NUMBERS):
+    """Violations of the Western Electric ``rules`` (default: all four), as (rule, index,
+    side) sorted by index.
 
     1: one point beyond 3 sigma; 2: two of three consecutive beyond 2 sigma on one side;
     3: four of five beyond 1 sigma on one side; 4: eight consecutive on one side of centre.
@@ -106,11 +110,16 @@ def western_electric(points, center, sigma):
         raise ValueError('no points to check')
     if sigma is None or sigma <= 0:
         raise ValueError('sigma must be positive, got %r' % (sigma,))
+    unknown = set(rules) - set(RULE_NUMBERS)
+    if unknown:
+        raise ValueError('run rules are 1 to 4, got %s' % sorted(unknown))
     # Signed distance from the centre in sigmas.
     z = [(x - center) / sigma for x in points]
     violations = []
     for index in range(len(z)):
         for rule, window, needed, limit in _RULES:
+            if rule not in rules:
+                continue
             recent = z[max(0, index - window + 1):index + 1]
             for side, sign in ((ABOVE, 1), (BELOW, -1)):
                 if sign * z[index] <= limit:
@@ -153,3 +162,51 @@ def capability_from_individuals(values, lsl=None, usl=None):
     """Capability with sigma = MR-bar / 1.128 and the mean of the values."""
     chart = individuals_chart(values)
     return capability(chart.x.center, chart.sigma, lsl, usl)
+
+
+# -- drawing aids ------------------------------------------------------------------------------
+
+def spread_labels(positions, gap):
+    """Label positions (screen y, growing downwards) moved apart so that no two are closer than
+    ``gap``, each as near its line as it can be; the order of the input is kept in the output.
+    Lines that coincide (a control limit on a specification limit) get labels one under the
+    other instead of on top of each other."""
+    if gap <= 0:
+        raise ValueError('the gap between labels must be positive')
+    order = sorted(range(len(positions)), key=lambda i: (positions[i], i))
+    placed = [positions[i] for i in order]
+    for k in range(1, len(placed)):                       # push down where too close
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    # centre each cluster that was pushed on the lines it labels
+    k = 0
+    while k < len(placed):
+        j = k
+        while j + 1 < len(placed) and placed[j + 1] - placed[j] <= gap + 1e-9:
+            j += 1
+        wanted = sum(positions[order[i]] for i in range(k, j + 1)) / (j - k + 1)
+        shift = wanted - sum(placed[k:j + 1]) / (j - k + 1)
+        if k > 0:
+            shift = max(shift, placed[k - 1] + gap - placed[k])
+        for i in range(k, j + 1):
+            placed[i] += shift
+        k = j + 1
+    result = [0.0] * len(positions)
+    for rank, index in enumerate(order):
+        result[index] = placed[rank]
+    return result
+
+
+Histogram = namedtuple('Histogram', 'low width counts')
+
+
+def histogram(values, low, high, bins):
+    """Counts of ``values`` in ``bins`` equal bins from ``low`` to ``high`` (a value on the top
+    edge falls in the last bin; values outside are left out)."""
+    if bins < 1 or high <= low:
+        raise ValueError('a histogram needs at least one bin and high above low')
+    width = (high - low) / bins
+    counts = [0] * bins
+    for value in values:
+        if low <= value <= high:
+            counts[min(int((value - low) / width), bins - 1)] += 1
+    return Histogram(low, width, counts)

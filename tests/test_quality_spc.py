@@ -1,5 +1,9 @@
 """Control charts of measurement points, from the values the terminals send: limits and
 capability against hand-computed figures, and a Western Electric rule raising an alert."""
+import re
+
+from odoo.exceptions import AccessError, UserError
+
 from .quality_common import QualityCase
 
 # Five lengths, by hand: mean 10.04; moving ranges 0.2 0.3 0.2 0.1, MR-bar 0.2;
@@ -111,3 +115,76 @@ class TestSpc(QualityCase):
         self.assertEqual(action['view_mode'].split(',')[0], 'graph')
         groups = self.env['mes.quality.check'].read_group(action['domain'], ['value', 'sample_no'], ['sample_no'])
         self.assertEqual([g['value'] for g in groups], LENGTHS)
+
+
+class TestSpcCharts(QualityCase):
+    """Issue 20, item 6: both panels, frozen limits, selectable run rules, a capability
+    histogram, labels that do not overlap, and the plant's time zone on screen and in the PDF."""
+
+    def measured(self, point, values, start=10):
+        self.send_ok([self.check(start + i, point, 'pass', value=v) for i, v in enumerate(values)])
+
+    def test_both_panels_a_histogram_and_labels_apart(self):
+        # the USL (10.57) sits on the UCL (10.572): their labels must not be drawn over each other
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.5, tolerance_max=10.57, unit='mm')
+        self.measured(point, LENGTHS)
+        svg = point.spc_chart_svg
+        self.assertIn('>Individuals<', svg)
+        self.assertIn('>Moving range<', svg)
+        self.assertIn('MR-bar 0.2 mm', svg)
+        self.assertIn('UCL 0.6534 mm', svg)                    # the moving range's own limit
+        labels = re.findall(r'<text class="o_mes_spc_label" x="[\d.]+" y="([\d.]+)">([^<]+)</text>', svg)
+        self.assertEqual(len(labels), 5 + 3)
+        for panel in (labels[:5], labels[5:]):
+            ys = sorted(float(y) for y, _text in panel)
+            self.assertTrue(all(b - a >= 12 - 1e-6 for a, b in zip(ys, ys[1:])), panel)
+        self.assertIn('Capability: 5 values', point.spc_histogram_svg)
+        self.assertEqual(point.spc_histogram_svg.count('<rect'), 12)
+
+    def test_frozen_limits_and_selected_rules_judge_new_values(self):
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.0, tolerance_max=12.0,
+                                  spc_min_points=5)
+        self.measured(point, LENGTHS)
+        point.action_freeze_limits()
+        self.assertTrue(point.spc_limits_frozen)
+        self.assertAlmostEqual(point.spc_frozen_ucl, 10.572, places=6)
+        point.write({'spc_rule_2': False, 'spc_rule_3': False})
+        # the process moves up 2 sigma: rules 2 and 3 are off, rule 4 waits for eight in a row
+        self.measured(point, [10.4] * 7, start=20)
+        self.assertFalse(point.alert_ids)
+        self.assertAlmostEqual(point.spc_center, 10.04, places=6)        # frozen: the shift does not move it
+        self.assertIn('frozen limits', point.spc_message)
+        self.measured(point, [10.4], start=40)
+        self.assertEqual(point.alert_ids.rules, '4')
+        self.assertAlmostEqual(point.alert_ids.ucl, 10.572, places=6)
+        point.action_unfreeze_limits()
+        self.assertFalse(point.spc_limits_frozen)
+        self.assertGreater(point.spc_center, 10.2)                      # the limits follow the values again
+
+    def test_only_a_supervisor_freezes_limits_and_only_with_enough_history(self):
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.0, tolerance_max=12.0)
+        self.measured(point, LENGTHS)
+        with self.assertRaisesRegex(UserError, 'at least 20'):
+            point.action_freeze_limits()
+        operator = self.env['res.users'].create({
+            'name': 'SPC operator', 'login': 'spc-operator',
+            'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
+        with self.assertRaises(AccessError):
+            point.sudo(operator).action_freeze_limits()
+
+    def test_the_pdf_shows_the_plants_time_whoever_prints_it(self):
+        self.env.user.company_id.partner_id.tz = 'Europe/Amsterdam'
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.0, tolerance_max=12.0,
+                                  spc_min_points=5)
+        self.measured(point, LENGTHS)                    # 07:10 to 07:14 UTC
+        self.measured(point, [11.0], start=20)           # 07:20 UTC: an alert
+        report = self.env.ref('shopfloor_mes.action_report_mes_quality_spc')
+        html = report.with_context(tz='Pacific/Auckland').render_qweb_html(point.ids)[0].decode()
+        self.assertIn('All times in <span>Europe/Amsterdam</span>', html)
+        checked = re.findall(r'class="o_mes_spc_checked">([^<]+)<', html)
+        self.assertEqual(checked[0], '2026-11-24 08:10')
+        self.assertEqual(checked[-1], '2026-11-24 08:20')
+        self.assertEqual(re.findall(r'class="o_mes_spc_measured">([^<]+)<', html), ['2026-11-24 08:20'])
+        self.assertNotIn('20:10', html)                                  # Auckland's time is nowhere
+        self.assertEqual(point.spc_tz, 'Europe/Amsterdam')
+        self.assertIn('2026-11-24 08:20 (Europe/Amsterdam)', point.spc_chart_svg)

@@ -40,6 +40,8 @@ WHO_MAY = {
     ('mes.quality.point', 'action_open_chart'): MES_USERS,
     ('mes.quality.point', 'action_open_alerts'): MES_USERS,
     ('mes.quality.point', 'action_print_spc'): MES_USERS,
+    ('mes.quality.point', 'action_freeze_limits'): {'supervisor'},
+    ('mes.quality.point', 'action_unfreeze_limits'): {'supervisor'},
     ('mes.oee.record', 'action_recompute'): {'supervisor'},
     ('mes.oee.record', 'action_view_run_time'): MES_USERS,
     ('mes.oee.record', 'action_view_downtime'): MES_USERS,

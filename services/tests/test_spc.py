@@ -192,3 +192,44 @@ class TestCapability:
     def test_no_variation(self):
         with pytest.raises(ValueError, match='sigma must be positive'):
             spc.capability_from_individuals([5, 5, 5], lsl=4, usl=6)
+
+
+class TestSelectedRunRules:
+    def test_only_the_selected_rules_are_checked(self):
+        points = [0.5] * 8                                  # eight on one side: rule 4 only
+        assert {v.rule for v in spc.western_electric(points, 0.0, 1.0)} == {4}
+        assert spc.western_electric(points, 0.0, 1.0, rules=(1, 2, 3)) == []
+        assert [v.rule for v in spc.western_electric([3.5], 0.0, 1.0, rules=(1,))] == [1]
+        with pytest.raises(ValueError, match='run rules are 1 to 4'):
+            spc.western_electric(points, 0.0, 1.0, rules=(5,))
+
+
+class TestSpreadLabels:
+    def test_labels_of_close_lines_are_moved_apart_around_them(self):
+        # UCL and USL 2 px apart, CL far below: 12 px labels
+        placed = spc.spread_labels([50.0, 52.0, 120.0], 12)
+        assert placed[1] - placed[0] == pytest.approx(12)
+        assert (placed[0] + placed[1]) / 2 == pytest.approx(51.0)      # centred on the two lines
+        assert placed[2] == 120.0
+
+    def test_the_input_order_is_kept_and_nothing_overlaps(self):
+        positions = [100.0, 10.0, 100.0, 11.0, 105.0]
+        placed = spc.spread_labels(positions, 12)
+        ordered = sorted(placed)
+        assert all(b - a >= 12 - 1e-9 for a, b in zip(ordered, ordered[1:]))
+        assert placed[1] < placed[3] < placed[0] < placed[2] < placed[4]
+
+    def test_the_gap_must_be_positive(self):
+        with pytest.raises(ValueError):
+            spc.spread_labels([1.0], 0)
+
+
+class TestHistogram:
+    def test_values_fall_in_equal_bins_the_top_edge_in_the_last(self):
+        result = spc.histogram([0.0, 0.4, 0.5, 0.99, 1.0, 2.0], 0.0, 1.0, 2)
+        assert result.width == 0.5
+        assert result.counts == [2, 3]                      # 2.0 is outside
+
+    def test_bins_and_range_are_checked(self):
+        with pytest.raises(ValueError):
+            spc.histogram([1], 1.0, 1.0, 5)

@@ -2,12 +2,17 @@ odoo.define('shopfloor_mes.workcenter_board', function (require) {
 "use strict";
 /**
  * The work center board refreshes itself: supervisors watch it, they do not click reload.
+ * "Wall screen" (kiosk mode) hides Odoo's menus and the search bar, enlarges the cards and asks
+ * the browser for full screen; "Leave wall screen" (or Esc, or the action's context
+ * {'mes_kiosk': true} the other way in) brings them back.
  */
 var KanbanController = require('web.KanbanController');
 var KanbanView = require('web.KanbanView');
 var viewRegistry = require('web.view_registry');
 
 var REFRESH_MS = 10000;
+
+var KIOSK_CLASS = 'o_mes_kiosk';
 
 var BoardController = KanbanController.extend({
     start: function () {
@@ -17,11 +22,58 @@ var BoardController = KanbanController.extend({
                 self.reload();
             }
         }, REFRESH_MS);
-        return this._super.apply(this, arguments);
+        this._mesOnKey = function (ev) {
+            if (ev.key === 'Escape' && $('body').hasClass(KIOSK_CLASS)) {
+                self._mesLeaveKiosk();
+            }
+        };
+        $(document).on('keydown', this._mesOnKey);
+        return this._super.apply(this, arguments).then(function () {
+            var state = self.model.get(self.handle);
+            var context = (state && state.getContext && state.getContext()) ||
+                (self.initialState && self.initialState.context) || {};
+            if (context.mes_kiosk) {
+                self._mesEnterKiosk();
+            }
+        });
     },
     destroy: function () {
         clearInterval(this._mesTimer);
+        $(document).off('keydown', this._mesOnKey);
+        this._mesLeaveKiosk();
         this._super.apply(this, arguments);
+    },
+    renderButtons: function () {
+        this._super.apply(this, arguments);
+        if (this.$buttons) {
+            $('<button type="button" class="btn btn-default btn-sm o_mes_kiosk_enter">Wall screen</button>')
+                .on('click', this._mesEnterKiosk.bind(this))
+                .appendTo(this.$buttons);
+        }
+    },
+    _mesEnterKiosk: function () {
+        $('body').addClass(KIOSK_CLASS);
+        if (!this.$('.o_mes_kiosk_leave').length) {
+            $('<button type="button" class="btn btn-default btn-xs o_mes_kiosk_leave">Leave wall screen</button>')
+                .on('click', this._mesLeaveKiosk.bind(this))
+                .prependTo(this.$el);
+        }
+        var root = document.documentElement;
+        if (root.requestFullscreen && !document.fullscreenElement) {
+            var asked = root.requestFullscreen();
+            if (asked && asked.catch) {
+                asked.catch(function () {});   // refused without a user gesture: the page is still a wall screen
+            }
+        }
+    },
+    _mesLeaveKiosk: function () {
+        $('body').removeClass(KIOSK_CLASS);
+        if (this.$el) {
+            this.$('.o_mes_kiosk_leave').remove();
+        }
+        if (document.fullscreenElement && document.exitFullscreen) {
+            document.exitFullscreen().catch(function () {});
+        }
     },
 });
 
