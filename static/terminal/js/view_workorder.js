@@ -12,6 +12,7 @@ import { bandState, plan } from './next_step.js';
 import { S, visibleRejected } from './state.js';
 import { h } from './util.js';
 import { stateLabel } from './view_queue.js';
+import { machineStopKey, viewMachineStop } from './machine_stop.js';
 
 export function viewWorkorder() {
   const s = S.session;
@@ -20,7 +21,7 @@ export function viewWorkorder() {
   const rejected = visibleRejected();
   const refused = rejected.map((r) => [r.seq, r.error.code]);
   const undo = S.lastEntry && S.lastEntry.wo === s.wo && S.lastEntry.until > Date.now() ? S.lastEntry : null;
-  const key = JSON.stringify([wo, down, S.online === false, !!s.employee.badge, refused, currentLanguage(), undo && undo.seq]);
+  const key = JSON.stringify([wo, down, S.online === false, !!s.employee.badge, refused, currentLanguage(), undo && undo.seq, machineStopKey(s.wo)]);
   return [key, () => {
     const backButton = (id) => h('button', { id, class: 'btn btn-back', type: 'button', onclick: guarded(() => go('queue')) }, t('wo.back'));
     const back = backButton('back-to-queue');
@@ -98,6 +99,7 @@ export function viewWorkorder() {
         h('div', { class: 'wo-left' }, actionGrid,
           wo.pending ? h('p', { class: 'pending' }, t('wo.pending', { count: wo.pending })) : null),
         h('div', { class: 'wo-right' },
+          viewMachineStop(s.wo, !me.badge),   // a machine's unexplained stop to classify (machine_stop.js)
           people(wo, me),
           checks,
           h('section', { class: 'card' }, h('h2', null, t('wo.instructions')),
