@@ -4,7 +4,9 @@ Odoo names a record without a ``name`` field "model,id" (a breadcrumb read "mes.
 and a grouped list adds up every integer column, ids included (dead-letter group headers
 summed the work order ids sent). Only display: no stored value changes here.
 """
-from odoo import fields, models
+from odoo import _, fields, models
+
+from .mes_i18n import gettext_for
 
 KIND_LABELS = {'day': 'Day', 'shift': 'Shift', 'week': 'Week'}
 
@@ -20,8 +22,10 @@ class MesEventNames(models.Model):
     def name_get(self):
         """"produce 12 · WO/00012 - Cut · 2026-11-24 07:00:00" (the true time, UTC)."""
         result = []
+        # the event type in the reader's language (the words the error catalogue marks)
+        gettext = gettext_for(self.env, self.env.lang) or (lambda word: word)
         for event in self.sudo():
-            what = event.type or 'event'
+            what = gettext(event.type) if event.type else _('event')
             if event.qty:
                 what = '%s %g' % (what, event.qty)
             parts = [what, event.workorder_id.display_name or (event.workorder_ref and '#%d' % event.workorder_ref),
@@ -34,7 +38,7 @@ class MesExecutionNames(models.Model):
     _inherit = 'mes.execution'
 
     def name_get(self):
-        return [(x.id, x.sudo().workorder_id.display_name or 'Execution %d' % x.id) for x in self]
+        return [(x.id, x.sudo().workorder_id.display_name or _('Execution %d') % x.id) for x in self]
 
 
 class MesOeeLossNames(models.Model):

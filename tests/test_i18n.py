@@ -102,3 +102,10 @@ class TestOperatorLanguage(ShopFloorCase):
         self.assertIn('Kostenblatt', html)
         self.assertIn('<th class="text-right">Abweichung</th>', html)
         self.assertNotIn('Cost sheet', html)
+
+    def test_an_event_s_name_says_its_type_in_the_reader_s_language(self):
+        sent = self.event('produce', 5, data={'qty': 3})
+        self.send([self.event('start', 0), sent])
+        row = self.env['mes.event'].search([('event_uid', '=', sent['id'])])
+        self.assertTrue(row.with_context(lang='de_DE').display_name.startswith('Gutmeldung 3 · '))
+        self.assertTrue(row.with_context(lang='en_US').display_name.startswith('produce 3 · '))
