@@ -7,9 +7,11 @@ that says what was wrong and what to do.
 Translation. services/ knows no ORM and so no language: templates are marked with ``_``, a
 no-op here that Odoo's exporter collects into i18n/shopfloor_mes.pot (its Python keyword is
 ``_``; ``_lt`` is only read in JS). The message is stored and logged in English, the one
-language of the record; it is translated where it is rendered for a reader, by a ``gettext``
-the caller binds to that reader's language (``MesError.render``; ``translate_message`` for a
-message already stored, whose code names its template).
+language of the record (the dead-letter queue, logs and searches read the same whoever
+reported it); it is translated where it is rendered for a reader, by a ``gettext`` the caller
+binds to that reader's language: ``MesError.render`` for an error in hand, and
+``translate_message`` for a stored one (the record path writes messages in bulk SQL, not the
+errors: the code names the template, which reads the parameters back out of the message).
 """
 import re
 
