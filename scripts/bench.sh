@@ -12,7 +12,7 @@ bash "$ROOT/scripts/pg.sh" start
 export PATH="$LOCAL/node/node_modules/.bin:$PATH"
 BENCH_LOGS=$LOGS/bench
 mkdir -p "$BENCH_LOGS"
-ALL="terminal queries cost native latency replay ingest memory ledger"
+ALL="terminal queries cost native latency replay ingest memory ledger machines"
 ONLY=${BENCH_ONLY:-$ALL}
 COMMAND="make bench"
 for var in BENCH_ONLY BENCH_SCALE BENCH_TIME_BUDGET $(compgen -e | grep '^BENCH_SCALE_' || true); do
