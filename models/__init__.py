@@ -15,6 +15,7 @@ from . import mes_posting
 from . import mes_posting_queue
 from . import res_company
 from . import account_move_line
+from . import mes_journal_items
 from . import stock_move
 from . import mrp_production
 from . import mes_cost_line

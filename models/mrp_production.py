@@ -328,12 +328,14 @@ class MrpProduction(models.Model):
             # what each part is and why it came (the facts a correction carries) on the narration
             entry = self._mes_posting_entry(date)
             if entry:
-                entry.with_context(check_move_validity=False).write({
-                    'line_ids': lines, 'narration': '\n'.join(filter(None, [entry.narration, ref, note]))})
-                return entry
-            return self.env['account.move'].sudo().create({
-                'journal_id': company.mes_production_journal_id.id, 'ref': self._mes_posting_ref(), 'date': date,
-                'line_ids': lines, 'narration': '\n'.join(filter(None, [ref, note]))})
+                self.env.cr.execute("UPDATE account_move SET narration = concat_ws(E'\\n', narration, %s) WHERE id = %s",
+                                    ['\n'.join(filter(None, [ref, note])) or None, entry.id])
+            else:
+                entry = self.env['account.move'].sudo().create({
+                    'journal_id': company.mes_production_journal_id.id, 'ref': self._mes_posting_ref(), 'date': date,
+                    'narration': '\n'.join(filter(None, [ref, note]))})
+            entry._mes_add_items(lines)
+            return entry
         values = {'journal_id': company.mes_production_journal_id.id, 'ref': ref, 'line_ids': lines, 'date': date}
         if note:
             values['narration'] = note
