@@ -130,6 +130,9 @@ def test_double_tap_on_a_queue_card_opens_the_order_and_keeps_the_time_running(b
 def test_double_tap_on_good_parts_opens_an_empty_keypad(browser, live_server, floor):
     t = browser
     on_workorder(t, floor)
+    t.action('start')                 # parts are reported once someone's time runs
+    t.find('[data-action="stop"]')
+    settle(t)
     double_tap(t, '[data-action="produce"]')
     t.find('#keypad-display')
     time.sleep(0.5)
@@ -147,7 +150,7 @@ def test_double_tap_on_good_parts_opens_an_empty_keypad(browser, live_server, fl
     t.wait_text('#good-count', '1')
     settle(t)
     assert base.read_wo(live_server, floor)['qty_produced'] == 1
-    assert event_types(live_server, floor) == ['produce']
+    assert event_types(live_server, floor) == ['produce', 'start']
 
 
 def test_finishing_short_asks_first(browser, live_server, floor):
@@ -194,6 +197,9 @@ def test_finishing_the_planned_quantity_does_not_say_short(browser, live_server,
 def test_a_quantity_far_above_the_rest_of_the_order_asks_first(browser, live_server, floor):
     t = browser
     on_workorder(t, floor)
+    t.action('start')
+    t.find('[data-action="stop"]')
+    settle(t)
     # 25 good parts on a 10-piece order: asked, and cancelled: nothing is sent
     t.action('produce')
     t.keypad('25', then_closed=False)
@@ -203,7 +209,7 @@ def test_a_quantity_far_above_the_rest_of_the_order_asks_first(browser, live_ser
     t.wait(lambda: not t.present('.modal-backdrop'), 10, 'the question did not close')
     settle(t, 0.5)
     assert t.text('#good-count') == '0'
-    assert event_types(live_server, floor) == []
+    assert event_types(live_server, floor) == ['start']
     # 25 scrapped on the same order: asked too
     t.action('scrap')
     t.keypad('25', then_closed=False)
@@ -212,12 +218,12 @@ def test_a_quantity_far_above_the_rest_of_the_order_asks_first(browser, live_ser
     t.wait(lambda: not t.present('.modal-backdrop'), 10, 'the question did not close')
     settle(t, 0.5)
     assert t.text('#scrap-count') == '0'
-    assert event_types(live_server, floor) == []
+    assert event_types(live_server, floor) == ['start']
     # a plausible quantity goes without a question
     base.produce(t, 8)
     t.wait_text('#good-count', '8')
     settle(t)
-    assert event_types(live_server, floor) == ['produce']
+    assert event_types(live_server, floor) == ['produce', 'start']
     # 2 left: 12 is far above, asked; cancelled, nothing is sent
     t.action('produce')
     t.keypad('12', then_closed=False)
@@ -227,5 +233,5 @@ def test_a_quantity_far_above_the_rest_of_the_order_asks_first(browser, live_ser
     settle(t, 0.5)
     assert t.text('#good-count') == '8'
     assert t.body('rejected') == '0'
-    assert event_types(live_server, floor) == ['produce']
+    assert event_types(live_server, floor) == ['produce', 'start']
     assert base.read_wo(live_server, floor)['qty_produced'] == 8

@@ -118,7 +118,7 @@ function stateBand(wo, down, me) {
     h('span', { class: 'band-me' },
       h('small', null, mine ? t('band.my_time') : t('band.me_off')),
       h('b', { id: 'my-time', dataset: { elapsed: wo.closedByOp[me.id] || 0, open: JSON.stringify(mine ? [mine.since] : []) } }, '')),
-    h('span', { class: 'band-people' }, t('band.people', { count: wo.ops.length })));
+    wo.ops.length ? h('span', { class: 'band-people' }, t('band.people', { count: wo.ops.length })) : null);
 }
 
 /** Everyone who worked on the order, each with an own timer (running or not). */
