@@ -91,7 +91,7 @@ export function viewWorkorder() {
         rejected.length ? refusalNote(rejected) : null,
         undo ? h('div', { class: 'undo-note', id: 'undo' },
           h('button', { class: 'btn btn-small btn-undo', type: 'button', dataset: { undo: undo.seq }, onclick: guarded(undoLast) },
-            t('undo.button', { what: undo.what }), ' ', h('span', { class: 'countdown', dataset: { countdown: undo.until } }, ''))) : null,
+            t('undo.button', { what: undo.what }), ' · ', h('span', { class: 'countdown', dataset: { countdown: undo.until } }, ''))) : null,
         !finished && !down && !rejected.length ? h('div', { class: 'status-note' }, wo.ops.length
           ? t('wo.on_it', { names: wo.ops.map((o) => o.name).join(', ') }) : t('wo.nobody')) : null)),
       tiles,
