@@ -43,12 +43,17 @@ var BoardController = KanbanController.extend({
         this._mesLeaveKiosk();
         this._super.apply(this, arguments);
     },
-    renderButtons: function () {
+    renderButtons: function ($node) {
         this._super.apply(this, arguments);
+        var $kiosk = $('<button type="button" class="btn btn-default btn-sm o_mes_kiosk_enter">Wall screen</button>')
+            .on('click', this._mesEnterKiosk.bind(this));
         if (this.$buttons) {
-            $('<button type="button" class="btn btn-default btn-sm o_mes_kiosk_enter">Wall screen</button>')
-                .on('click', this._mesEnterKiosk.bind(this))
-                .appendTo(this.$buttons);
+            this.$buttons.append($kiosk);
+        } else {    // the board has no Create button, so Odoo rendered no button bar
+            this.$buttons = $('<div/>').append($kiosk);
+            if ($node) {
+                this.$buttons.appendTo($node);
+            }
         }
     },
     _mesEnterKiosk: function () {
