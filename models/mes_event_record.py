@@ -56,9 +56,13 @@ class MesEventRecord(models.Model):
         received_at = received_at or fields.Datetime.from_string(fields.Datetime.now())
         offset = ordering.clock_offset(received_at, sent_at)
         results = [None] * len(raw_events)
-        fresh = self._store_batch(terminal, raw_events, offset, received_at, results)
+        # parsed before they are stored (parsing is pure; every event is stored all the same), so
+        # that Odoo's data the batch needs comes back with the insert, in the same statement
+        parsed = _parse_all(raw_events)
+        fresh, looked_up = self._store_batch(terminal, raw_events, offset, received_at, results,
+                                             lookup=_lookup_params(terminal, parsed.values()))
         facts = {}
-        judged = self._judge_static(terminal, fresh, facts)
+        judged = self._judge_static(terminal, fresh, facts, parsed=parsed, looked_up=looked_up)
         Execution = self.env['mes.execution'].sudo()
         # only a check, a produce or a finish has to do with quality: a batch of starts and
         # stops pays no query for it
@@ -78,16 +82,18 @@ class MesEventRecord(models.Model):
         gated = self._quality_pass({row_id: judged[row_id] for row_id in quality}, with_checks) if quality else {}
         if gated:
             executions |= Execution._record(gated, received_at)
-        if enqueue and executions:
-            executions._enqueue_posting()
-        self._answer(fresh, results, (received_at, ordering.offset_ms(offset), terminal.id))
+        # the posting jobs are queued in the statement that answers
+        self._answer(fresh, results, (received_at, ordering.offset_ms(offset), terminal.id),
+                     enqueue=executions if enqueue else None)
         return results, executions
 
     # -- 1. store ------------------------------------------------------------------------------
     @api.model
-    def _store_batch(self, terminal, raw_events, offset, received_at, results):
+    def _store_batch(self, terminal, raw_events, offset, received_at, results, lookup=None):
         """Insert the batch; answer repeats and conflicts into ``results``. Returns the fresh
-        rows as (request index, row id, raw event, clock offset)."""
+        rows as (request index, row id, raw event, clock offset); with ``lookup`` (the
+        parameters of ``LOOKUP_SQL``), also that statement's row, read in the insert's statement
+        (None when nothing was inserted)."""
         dumps = [_dump(raw) for raw in raw_events]
         uids = [contract.raw_event_id(raw) for raw in raw_events]
         first_index = {}
@@ -103,21 +109,27 @@ class MesEventRecord(models.Model):
             columns['raw'].append(dumps[index])
             for name in ('type', 'seq', 'workorder_ref', 'employee_badge', 'terminal_at', 'corrected_at'):
                 columns[name].append(best.get(name))
-        inserted = {}
+        inserted, looked_up = {}, None
         if keyed:
+            params = dict(columns, terminal_id=terminal.id, received_at=received_at, uid=self.env.uid,
+                          offset_ms=ordering.offset_ms(offset))
             self.env.cr.execute("""
-                INSERT INTO mes_event (event_uid, raw, type, seq, workorder_ref, employee_badge, terminal_at,
-                                       corrected_at, terminal_id, received_at, clock_offset_ms, state,
-                                       repeat_count, retry_count, create_uid, write_uid, create_date, write_date)
-                SELECT u.*, %s, %s, %s, 'received', 0, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC'
-                  FROM unnest(%s::varchar[], %s::text[], %s::varchar[], %s::int[], %s::int[], %s::varchar[],
-                              %s::timestamp[], %s::timestamp[]) AS u
-                ON CONFLICT (event_uid) WHERE event_uid IS NOT NULL DO NOTHING
-                RETURNING id, event_uid""",
-                (terminal.id, received_at, ordering.offset_ms(offset), self.env.uid, self.env.uid,
-                 columns['event_uid'], columns['raw'], columns['type'], columns['seq'], columns['workorder_ref'],
-                 columns['employee_badge'], columns['terminal_at'], columns['corrected_at']))
-            inserted = {uid: row_id for row_id, uid in self.env.cr.fetchall()}
+                WITH inserted AS (
+                    INSERT INTO mes_event (event_uid, raw, type, seq, workorder_ref, employee_badge, terminal_at,
+                                           corrected_at, terminal_id, received_at, clock_offset_ms, state,
+                                           repeat_count, retry_count, create_uid, write_uid, create_date, write_date)
+                    SELECT u.*, %(terminal_id)s, %(received_at)s, %(offset_ms)s, 'received', 0, 0, %(uid)s, %(uid)s,
+                           now() at time zone 'UTC', now() at time zone 'UTC'
+                      FROM unnest(%(event_uid)s::varchar[], %(raw)s::text[], %(type)s::varchar[], %(seq)s::int[],
+                                  %(workorder_ref)s::int[], %(employee_badge)s::varchar[],
+                                  %(terminal_at)s::timestamp[], %(corrected_at)s::timestamp[]) AS u
+                    ON CONFLICT (event_uid) WHERE event_uid IS NOT NULL DO NOTHING
+                    RETURNING id, event_uid)
+                SELECT (SELECT coalesce(json_agg(json_build_array(id, event_uid)), '[]') FROM inserted), lookup.*
+                  FROM (""" + (LOOKUP_SQL if lookup else 'SELECT 1') + """) lookup""", dict(lookup or {}, **params))
+            row = self.env.cr.fetchone()
+            inserted = {uid: row_id for row_id, uid in row[0]}
+            looked_up = row[1:] if lookup and inserted else None
         fresh = [(first_index[uid], row_id, raw_events[first_index[uid]], offset) for uid, row_id in inserted.items()]
         for index, raw in enumerate(raw_events):
             if uids[index] is None:
@@ -129,7 +141,9 @@ class MesEventRecord(models.Model):
         if repeats:
             self._answer_repeats(terminal, raw_events, dumps, uids, repeats, offset, received_at, results)
         self.invalidate_cache()
-        return sorted(fresh)
+        if lookup is None:
+            return sorted(fresh)
+        return sorted(fresh), looked_up
 
     @api.model
     def _answer_repeats(self, terminal, raw_events, dumps, uids, repeats, offset, received_at, results):
@@ -152,18 +166,23 @@ class MesEventRecord(models.Model):
 
     # -- 2. what needs Odoo's data but no history ------------------------------------------------
     @api.model
-    def _judge_static(self, terminal, fresh, facts=None):
+    def _judge_static(self, terminal, fresh, facts=None, parsed=None, looked_up=None):
         """Parse and check each fresh (index, row id, raw, clock offset); refused ones are dead
         at once. Returns {row id: work order} for the events that go on to the fold; ``facts``
-        (a dict) gets ``quality_points``: whether any active quality point exists."""
+        (a dict) gets ``quality_points``: whether any active quality point exists. ``parsed``
+        ({request index: event or its MesError}, ``_parse_all``) and ``looked_up`` (the row of
+        ``LOOKUP_SQL``) when the caller has them already."""
+        parsed_by_index = parsed if parsed is not None else _parse_all([raw for _i, _r, raw, _o in fresh],
+                                                                       [index for index, _r, _raw, _o in fresh])
         parsed, offsets, refused = {}, {}, {}
-        for _index, row_id, raw, offset in fresh:
+        for index, row_id, raw, offset in fresh:
             offsets[row_id] = offset
-            try:
-                parsed[row_id] = contract.parse_event(raw)
-            except errors.MesError as exc:
-                refused[row_id] = (exc, {})
-        lookup = _Lookup(self.env, terminal, parsed.values())
+            outcome = parsed_by_index[index]
+            if isinstance(outcome, errors.MesError):
+                refused[row_id] = (outcome, {})
+            else:
+                parsed[row_id] = outcome
+        lookup = _Lookup(self.env, terminal, parsed.values(), looked_up)
         if facts is not None:
             facts['quality_points'] = lookup.quality_points
         judged, links = {}, {}
@@ -246,16 +265,21 @@ class MesEventRecord(models.Model):
 
     # -- the answer ------------------------------------------------------------------------------
     @api.model
-    def _answer(self, fresh, results, seen):
+    def _answer(self, fresh, results, seen, enqueue=None):
         """Each event's answer from its stored verdict; in the same statement, the terminal's
-        ``seen`` = (last seen at, clock offset in ms, terminal id)."""
+        ``seen`` = (last seen at, clock offset in ms, terminal id) and, for the executions
+        ``enqueue`` names, their posting jobs (``_enqueue_posting``)."""
         duplicates = [(index, first_id) for index, first_id in enumerate(results) if isinstance(first_id, int)]
         ids = [item[1] for item in fresh] + [first_id for _index, first_id in duplicates]
         params = dict(seen_at=seen[0], seen_offset=seen[1], seen_terminal=seen[2], ids=ids)
+        ctes = TERMINAL_SEEN
+        if enqueue:
+            ctes += ', queued AS (%s)' % enqueue._enqueue_sql()
+            params.update(enqueue._enqueue_params())
         if not ids:
-            self.env.cr.execute('WITH ' + TERMINAL_SEEN + ' SELECT 1', params)
+            self.env.cr.execute('WITH ' + ctes + ' SELECT 1', params)
             return
-        self.env.cr.execute('WITH ' + TERMINAL_SEEN + """
+        self.env.cr.execute('WITH ' + ctes + """
                              SELECT id, coalesce(event_uid, conflict_uid), state, error_code, error_message,
                                     blocked_by_uid FROM mes_event WHERE id = ANY(%(ids)s)""", params)
         rows = {r[0]: r for r in self.env.cr.fetchall()}
@@ -281,7 +305,7 @@ class MesEventRecord(models.Model):
 # What a batch needs of Odoo's data, in one statement: the terminal's work centers; per work
 # order its work center, state and the product it makes (with its tracking); per badge the
 # active employee, whether a wrong-PIN lock holds it now and where it may work; the reasons;
-# whether any quality point is active (none: no produce is gated).
+# whether any quality point is active (none: no produce is gated); the terminal's kind and machine.
 LOOKUP_SQL = """
 SELECT (SELECT coalesce(array_agg(r.workcenter_id), '{}') FROM mes_terminal_workcenter_rel r
          WHERE r.terminal_id = %(terminal)s),
@@ -298,7 +322,8 @@ SELECT (SELECT coalesce(array_agg(r.workcenter_id), '{}') FROM mes_terminal_work
           FROM hr_employee e WHERE e.barcode = ANY(%(badges)s) AND e.active),
        (SELECT coalesce(json_agg(json_build_array(r.code, r.kind)), '[]')
           FROM mes_reason r WHERE r.code = ANY(%(codes)s) AND r.active AND NOT coalesce(r.is_category, false)),
-       EXISTS (SELECT 1 FROM mes_quality_point qp WHERE qp.active)
+       EXISTS (SELECT 1 FROM mes_quality_point qp WHERE qp.active),
+       (SELECT json_build_array(t.kind, t.machine_code) FROM mes_terminal t WHERE t.id = %(terminal)s)
 """
 
 
@@ -306,14 +331,13 @@ class _Lookup:
     """Odoo's data a batch needs, read once for all its events (``LOOKUP_SQL``). Work orders and
     employees are records too, read by the ORM only for a refusal's names."""
 
-    def __init__(self, env, terminal, events):
-        events = list(events)
+    def __init__(self, env, terminal, events, row=None):
         sudo = env['mes.event'].sudo().env
         self.env, self.terminal = sudo, terminal
-        codes = list({e.data.get('reason') for e in events if e.data.get('reason')})
-        env.cr.execute(LOOKUP_SQL, {'terminal': terminal.id, 'workorders': list({e.workorder_id for e in events}),
-                                    'badges': list({e.employee for e in events}), 'codes': codes})
-        workcenters, workorders, employees, reasons, self.quality_points = env.cr.fetchone()
+        if row is None:
+            env.cr.execute(LOOKUP_SQL, _lookup_params(terminal, events))
+            row = env.cr.fetchone()
+        workcenters, workorders, employees, reasons, self.quality_points, (self.kind, self.machine_code) = row
         self.workcenters = set(workcenters)
         records = sudo['mrp.workorder'].browse([row[0] for row in workorders])
         self.workorders = {wo.id: wo for wo in records}
@@ -340,7 +364,7 @@ class _Lookup:
         workcenter_id, state, _product_id, _tracking = self.workorder_facts[wo.id]
         if workcenter_id not in self.workcenters:
             raise errors.WorkcenterNotOnTerminal(wo=wo.name, wc=wo.workcenter_id.name)
-        if event.type in contract.MACHINE_TYPES or self.terminal.kind == 'machine':
+        if event.type in contract.MACHINE_TYPES or self.kind == 'machine':
             self._check_machine(event)   # a machine names itself, not an operator
         else:
             self._check_operator(event, employee, workcenter_id, wo)
@@ -365,12 +389,12 @@ class _Lookup:
 
     def _check_machine(self, event):
         """Machine events come from the machine's own terminal, naming that machine."""
-        if self.terminal.kind != 'machine':
+        if self.kind != 'machine':
             raise errors.MachineEventFromTablet(type=event.type)
         if event.type not in contract.MACHINE_TYPES:
             raise errors.TypeUnknown(type=event.type, known=', '.join(contract.MACHINE_TYPES))
-        if event.employee != self.terminal.machine_code:
-            raise errors.MachineUnknown(machine=self.terminal.machine_code, employee=event.employee)
+        if event.employee != self.machine_code:
+            raise errors.MachineUnknown(machine=self.machine_code, employee=event.employee)
 
     def _check_produce(self, event, wo):
         _workcenter_id, _state, product_id, tracking = self.workorder_facts[wo.id]
@@ -407,6 +431,25 @@ class _Lookup:
         if product not in wo.production_id.move_raw_ids.mapped('product_id'):
             raise errors.ComponentNotOnOrder(product=product.display_name, mo=wo.production_id.name)
         return product
+
+
+def _parse_all(raw_events, indexes=None):
+    """{request index: the parsed event, or the MesError that refuses it}."""
+    parsed = {}
+    for index, raw in zip(indexes if indexes is not None else range(len(raw_events)), raw_events):
+        try:
+            parsed[index] = contract.parse_event(raw)
+        except errors.MesError as exc:
+            parsed[index] = exc
+    return parsed
+
+
+def _lookup_params(terminal, parsed):
+    """The parameters of ``LOOKUP_SQL`` for the parsed events among ``parsed``."""
+    events = [e for e in parsed if not isinstance(e, errors.MesError)]
+    return {'terminal': terminal.id, 'workorders': list({e.workorder_id for e in events}),
+            'badges': list({e.employee for e in events}),
+            'codes': list({e.data.get('reason') for e in events if e.data.get('reason')})}
 
 
 def workorder_name(wo):

@@ -49,7 +49,8 @@ class MesExecutionQueue(models.Model):
 
     def _enqueue_params(self):
         return {'uid': self.env.uid, 'priority': DEFAULT_PRIORITY, 'retries': DEFAULT_MAX_RETRIES,
-                'function': JOB_FUNCTION, 'channel': POSTING_CHANNEL, 'prefix': IDENTITY_PREFIX}
+                'function': JOB_FUNCTION, 'channel': POSTING_CHANNEL, 'prefix': IDENTITY_PREFIX,
+                'executions': self.ids}
 
     def _enqueue_posting(self):
         """Queue the posting of these executions' orders; an order already waiting for its
@@ -62,11 +63,15 @@ class MesExecutionQueue(models.Model):
         second finds nothing ahead to post (``_post`` works by difference)."""
         if not self:
             return []
-        self.env.cr.execute(ENQUEUE % {'orders': """SELECT coalesce(x.production_id, wo.production_id)
-                                                      FROM mes_execution x JOIN mrp_workorder wo ON wo.id = x.workorder_id
-                                                     WHERE x.id = ANY(%(ids)s)"""},
-                            dict(self._enqueue_params(), ids=self.ids))
+        self.env.cr.execute(self._enqueue_sql(), self._enqueue_params())
         return [row[0] for row in self.env.cr.fetchall()]
+
+    def _enqueue_sql(self):
+        """The statement that queues these executions' postings (parameters: ``_enqueue_params``);
+        the record path runs it inside the statement that answers the terminal."""
+        return ENQUEUE % {'orders': """SELECT coalesce(x.production_id, wo.production_id)
+                                         FROM mes_execution x JOIN mrp_workorder wo ON wo.id = x.workorder_id
+                                        WHERE x.id = ANY(%(executions)s)"""}
 
     def _register_hook(self):
         """At server start (registry load): run again the postings a dead server left. None of

@@ -127,16 +127,16 @@ class TestEventErrors(ShopFloorCase):
         # a failure while Odoo's records follow (fault injected into the machine-time write):
         # the event is recorded, the posting is rolled back whole and says why; posting again
         # after the fix brings the records up to date
-        Productivity = type(self.env['mrp.workcenter.productivity'])
-        original = Productivity.create
+        Workorder = type(self.env['mrp.workorder'])
+        original = Workorder._mes_add_run_time
 
-        def broken(self, values):
+        def broken(self, loss, intervals):
             raise RuntimeError('disk on fire')
-        Productivity.create = broken
+        Workorder._mes_add_run_time = broken
         try:
             self.send_ok([self.event('start', 0)])
         finally:
-            Productivity.create = original
+            Workorder._mes_add_run_time = original
         execution = self.env['mes.execution'].search([('workorder_id', '=', self.wo_cut.id)])
         self.assertIn('RuntimeError', execution.posting_error)
         self.assertGreater(execution.version, execution.posted_version)

@@ -222,3 +222,24 @@ class TestRecordPath(ShopFloorCase):
         self.assertEqual(states[shift[3]['id']], 'waiting')
         self.assertEqual(states[shift[6]['id']], 'held')
         self.assertEqual(self.labor(), [('Anna', '07:00', '08:00'), ('Ben', '07:05', '07:50')])
+
+    def test_one_event_per_request_records_in_six_statements_from_token_to_queued_posting(self):
+        """Issue 17's request path, counted from the cursor: the terminal found by its token, the
+        event stored with Odoo's data it needs, the order's row locked with the history its walk
+        reads, the event's links, the verdicts and states, then the answer with the terminal's
+        last contact and the posting job. Each request walks on from the order's snapshot."""
+        token = self.terminal.issue_token()
+        self.send_ok([self.event('start', 0)])
+        self.send_ok([self.event('produce', 5, data={'qty': 1})])
+        counts = {}
+        for etype, minute, data in (('produce', 10, {'qty': 1}), ('stop', 15, None), ('start', 20, None)):
+            event = self.event(etype, minute, data=data)
+            received = T0 + timedelta(hours=8)
+            before = self.env.cr.sql_log_count
+            terminal = self.env['mes.terminal']._find_by_token(token)
+            results, executions = self.env['mes.event']._record_batch(terminal, [event], received, received,
+                                                                    enqueue=True)
+            counts[etype] = self.env.cr.sql_log_count - before
+            self.assertEqual(results[0]['status'], 'applied', results)
+            executions._post()
+        self.assertEqual(counts, {'produce': 6, 'stop': 6, 'start': 6})
