@@ -25,7 +25,7 @@ orders running at once is ``execution_split``.
 from datetime import datetime
 
 from . import errors, ordering
-from .execution_machine import MachineWalk
+from .execution_machine import MachineWalk, explained_by
 from .execution_records import (APPLIED, DEAD, HELD, SUPERSEDED, WAITING, CheckRecord, DownInterval,
                                 ExecutionContext, ExecutionEvent, ExecutionState, LaborInterval,
                                 Verdict, true_time_key)
@@ -227,6 +227,8 @@ class _Walk:
         elif held_start:
             self.hold(event, errors.HeldWithPartner, held_start.id, partner='downtime_start',
                       partner_id=held_start.id, type='downtime_end')
+        elif self.machine.classified_stop_open():
+            self.apply(event)   # the tablet showed the machine's classified stop: the machine's running ends it
         else:
             self.wait_or_refuse(event, errors.NoOpenDowntime, 'downtime_start', at=_stamp(event.at))
 
@@ -316,11 +318,13 @@ class _Walk:
 
     def _state(self):
         labor = self.labor + self._still_running()
-        machine = self.machine.record(self.context.now)
         down = self.downs + ([DownInterval(self.down_open.at, None, self.down_open.data['reason'],
                                            self.down_open.id, None)] if self.down_open else [])
-        # a machine's stop the operator classified is downtime like the operators' own
-        down += [DownInterval(s.start, s.end, s.reason, s.start_event, s.end_event) for s in machine.stops if s.reason]
+        # a machine's stop during a downtime the operators reported is explained by it; one the
+        # operator classified is downtime like the operators' own
+        machine = explained_by(self.machine.record(self.context.now), down, self.context.now)
+        down += [DownInterval(s.start, s.end, s.reason, s.start_event, s.end_event) for s in machine.stops
+                 if s.reason and self.machine.classified(s.start_event)]
         run = ordering.subtract([(i.start, i.end) for i in labor],
                                 [(d.start, d.end) for d in down] + list(self.context.workcenter_downtime))
         return ExecutionState(

@@ -15,7 +15,10 @@ The machine part of the execution fold (``services/execution.py`` walks ``machin
 - The operator classifies a stop with a downtime reason (a ``machine_stop_reason`` event naming
   the ``machine_state`` event that began it); the first classification in true time counts. A
   classified stop is downtime like the operators' (the fold adds it to the state's ``down``, so
-  Odoo's downtime records and OEE carry it); an unclassified one books nothing.
+  Odoo's downtime records and OEE carry it); an unclassified one books nothing. A stop that
+  overlaps a downtime an operator reported is explained by it (its reason, nothing booked twice,
+  nobody asked); an operator's ``downtime_end`` while a classified stop is open is applied and
+  ends nothing (the machine's own ``running`` closes the stop).
 """
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -112,6 +115,10 @@ class MachineWalk:
     def classify(self, stop_id, reason, event_id):
         self.reasons[stop_id] = (reason, event_id)
 
+    def classified_stop_open(self):
+        """True while the machine's open stop has the operator's reason."""
+        return self.stop_open is not None and self.stop_open[3] in self.reasons
+
     def record(self, now):
         stops = list(self.stops)
         if self.stop_open is not None and now - self.stop_open[0] > self.threshold:
@@ -151,6 +158,22 @@ class MachineWalk:
                       for start, end, state, code, s_id, e_id in saved['stops']]
         walk.reasons = {stop: (reason, by) for stop, reason, by in saved.get('reasons', [])}
         return walk
+
+
+def explained_by(record, downs, now):
+    """``record`` with each stop not classified yet that overlaps a downtime the operators
+    reported (``DownInterval``s) explained by it: that downtime's reason and start event. Such a
+    stop is not asked about and books nothing of its own (the operators' downtime does)."""
+    def explain(stop):
+        if stop is None or stop.reason:
+            return stop
+        for down in downs:
+            if down.start < (stop.end or now) and stop.start < (down.end or now):
+                return replace(stop, reason=down.reason, reason_event=down.start_event)
+        return stop
+    if not downs or not (record.stops or record.open_stop):
+        return record
+    return replace(record, stops=tuple(map(explain, record.stops)), open_stop=explain(record.open_stop))
 
 
 def machine_to_json(record):

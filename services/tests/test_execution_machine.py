@@ -154,6 +154,28 @@ class TestClassification:
         random.Random(4).shuffle(shuffled)
         assert fold(shuffled, context(now_minute=90)) == fold(events, context(now_minute=90))
 
+    def test_a_stop_during_a_downtime_the_operator_reported_is_explained_by_it(self):
+        events = self.EVENTS + [operator('d1', 'downtime_start', 9, reason='BRK-MECH'), operator('d2', 'downtime_end', 38)]
+        result = fold(events, context(now_minute=60))
+        stop, = result.machine.stops
+        assert (stop.reason, stop.reason_event) == ('BRK-MECH', 'd1')     # explained: not asked
+        assert [(d.start, d.end, d.start_event) for d in result.down] == [(at(9), at(38), 'd1')]   # booked once
+        assert stops_to_classify(machine_to_json(result.machine), at(60)) == []
+
+    def test_a_stop_still_open_during_an_open_downtime_is_not_asked(self):
+        events = self.EVENTS[:3] + [operator('d1', 'downtime_start', 12, reason='BRK-MECH')]
+        result = fold(events, context(now_minute=20))
+        assert result.machine.open_stop.reason_event == 'd1'
+        assert stops_to_classify(machine_to_json(result.machine), at(20)) == []
+
+    def test_running_again_from_the_tablet_over_a_classified_stop_is_applied_and_ends_nothing(self):
+        events = self.EVENTS[:3] + [classify('c', 15, 2), operator('e', 'downtime_end', 18)]
+        result = fold(events, context(now_minute=20))
+        assert result.verdict('e').status == APPLIED
+        assert [(d.end, d.reason) for d in result.down] == [(None, 'JAM')]   # the machine has not run again
+        unclassified = fold(self.EVENTS[:3] + [operator('e', 'downtime_end', 18)], context(now_minute=20))
+        assert unclassified.verdict('e').status == WAITING
+
     def test_walking_on_keeps_the_classification(self):
         first = self.EVENTS[:3] + [classify('c', 15, 2)]
         _state, snapshot = snapshot_fold(first, context(now_minute=60))
