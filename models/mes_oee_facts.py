@@ -114,16 +114,18 @@ def _scheduled(wc, start, end):
 
 
 def _cycles(wc, start, end):
-    """The machine's cycles at the work center in (start, end]: applied machine_cycle events."""
-    events = wc.env['mes.event'].search([('type', '=', 'machine_cycle'), ('state', '=', 'applied'),
-                                         ('workcenter_id', '=', wc.id), ('workorder_id', '!=', False),
-                                         ('corrected_at', '>', _str(start)), ('corrected_at', '<=', _str(end))])
+    """The machine's cycles at the work center in (start, end]: applied machine_cycle events
+    (read as rows: a busy machine reports thousands a week)."""
+    rows = wc.env['mes.event'].search_read([
+        ('type', '=', 'machine_cycle'), ('state', '=', 'applied'), ('workcenter_id', '=', wc.id),
+        ('workorder_id', '!=', False), ('corrected_at', '>', _str(start)), ('corrected_at', '<=', _str(end))],
+        ['corrected_at', 'workorder_id', 'raw'])
     cycles = []
-    for event in events:
-        count = (json.loads(event.raw).get('data') or {}).get('count') or 0
+    for row in rows:
+        count = (json.loads(row['raw']).get('data') or {}).get('count') or 0
         if count > 0:
-            cycles.append(Cycle(_dt(event.corrected_at), event.workorder_id.id, count))
-    return cycles, events.mapped('workorder_id')
+            cycles.append(Cycle(_dt(row['corrected_at']), row['workorder_id'][0], count))
+    return cycles, wc.env['mrp.workorder'].browse(sorted({c.workorder_id for c in cycles}))
 
 
 def _intervals(wc, domain, start, end):
