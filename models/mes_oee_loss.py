@@ -74,7 +74,9 @@ class MesOeeLoss(models.Model):
 
     @caller()
     def action_view_records(self):
-        """The downtime records behind a stop or slowdown; the OEE record otherwise."""
+        """The records behind a loss: the downtime of a stop or slowdown with a reason, the run time
+        a pause without output or a speed loss happened in, the timeline of a stop nobody
+        reported, the scrap or failed checks; the OEE record otherwise."""
         self.ensure_one()
         record = self.record_id
         if self.reason_id:
@@ -85,5 +87,9 @@ class MesOeeLoss(models.Model):
             return record.action_view_scrap()
         if self.kind == 'rejected':
             return record.action_view_failed_checks()
+        if self.kind in ('gap', 'micro', 'speed'):      # pauses and slowness happen while logged in and running
+            return record.action_view_run_time()
+        if self.kind == 'idle':                         # nobody on it: where in the day, on the timeline
+            return record.action_view_timeline()
         return {'type': 'ir.actions.act_window', 'res_model': 'mes.oee.record', 'res_id': record.id,
                 'view_mode': 'form', 'views': [(False, 'form')]}

@@ -67,6 +67,12 @@ class TestOeeDashboard(OeeDayCase):
         behind = self.env['mrp.workcenter.productivity'].search(breakdown.action_view_records()['domain'])
         self.assertEqual(behind.mes_reason_id.code, 'BRK-MECH')
         self.assertEqual(self.env.ref('shopfloor_mes.mes_oee_loss_action_big_losses').res_model, 'mes.oee.loss')
+        # a pause without output drills to the run time it happened in; a stop nobody reported to the day's timeline
+        gap = early.loss_ids.filtered(lambda l: l.kind == 'gap')
+        runs = self.env['mrp.workcenter.productivity'].search(gap.action_view_records()['domain'])
+        self.assertTrue(runs and all(runs.mapped('mes_machine_time')))
+        idle = early.loss_ids.filtered(lambda l: l.kind == 'idle')
+        self.assertEqual(idle.action_view_records()['res_model'], 'mes.workcenter.timeline')
 
     def test_rejects_before_an_orders_first_good_unit_are_startup_rejects(self):
         order = self.make_order(50).workorder_ids.filtered(lambda w: w.workcenter_id == self.saw)
