@@ -156,8 +156,11 @@ export const sender = new Sender({
         // the status slot says it; a "saved" toast still showing would say the opposite
         clearFlash();
         changed();
-      } else if (outcome.rejected.length) {
-        flash(t('flash.refused', { count: outcome.rejected.length }), 'error');
+      } else {
+        // the banner lists the logged-in operator's refusals only (state.js visibleRejected)
+        const me = S.session && S.session.employee;
+        const mine = outcome.rejected.filter((r) => me && r.emp && r.emp.id === me.id).length;
+        if (mine) flash(t('flash.refused', { count: mine }), 'error');
       }
       // fetch again what the acknowledged events changed, once the outbox is empty
       if (!S.outbox.length && S.session) {
