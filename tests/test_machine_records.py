@@ -123,6 +123,18 @@ class TestReconciliation(MachineCase):
         self.send_ok([self.event('start', 0), self.event('produce', 30, data={'qty': 3})])
         self.assertFalse(self.rows(self.mo))
 
+    def test_a_supervisor_of_another_company_sees_none_of_these_orders(self):
+        self.send_ok([self.event('start', 0), self.event('produce', 30, data={'qty': 3})])
+        self.send_ok([self.machine_event('machine_cycle', 10, count=4, good=4)], terminal=self.machine)
+        self.assertTrue(self.rows(self.mo))
+        other = self.env['res.company'].create({'name': 'Other plant'})
+        supervisor = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Other sup', 'login': 'rec_other_sup', 'email': 'rec_other_sup@example.com',
+            'company_id': other.id, 'company_ids': [(6, 0, other.ids)],
+            'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_supervisor').id])]})
+        self.assertFalse(self.env['mes.machine.reconciliation'].sudo(supervisor).search(
+            [('production_id', '=', self.mo.id)]))
+
     def test_supervisors_read_it_operators_do_not(self):
         users = self.env['res.users'].with_context(no_reset_password=True)
         supervisor = users.create({'name': 'Sup', 'login': 'rec_sup', 'email': 'rec_sup@example.com', 'groups_id': [
