@@ -41,7 +41,7 @@ if [ -z "$T" ] || [[ "$T" == services/* ]]; then
 fi
 if [ -z "$T" ] || [[ "$T" == tests/browser/node* ]]; then
   say "unit tests of the tablet app (node --test: the state merge, the outbox, the contract)"
-  node --experimental-detect-module --test "${T:-tests/browser/node/}" || rc=1
+  MES_PYTHON="$VENV/bin/python" node --experimental-detect-module --test --test-reporter=spec "${T:-tests/browser/node/}" || rc=1
 fi
 if [ -z "$T" ] || [[ "$T" != services/* && "$T" != tests/browser/node* ]]; then
   say "Odoo tests (pytest-odoo on $TEST_DB, real PostgreSQL)"
