@@ -18,13 +18,18 @@ the next round after the slowest answer) did 830/s where the per-machine batches
 run one after the other at load 7."""
 import json
 import os
+import random
+import statistics
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as B  # noqa: E402
+import requests  # noqa: E402
 
 sys.path.insert(0, os.path.join(B.ROOT, 'scripts'))
 import machine_simulator  # noqa: E402
@@ -32,15 +37,23 @@ import machine_simulator  # noqa: E402
 MACHINES = 50
 EVENTS = B.scaled(20000, 1000, 'machines')
 TARGET = 1000.0
+TABLET_TARGET_MS = 50.0     # bench_latency's paced target (issue 17): the tablets keep it meanwhile
 
 
 def build(db):
-    """50 work centers with a code and one order each, and a machine terminal per work center."""
+    """50 work centers with a code and one order each, and a machine terminal per work center;
+    one more work center, without a machine, whose order an operator's tablet reports on
+    (returned as the last entry: {'tablet': token, 'badge', 'workorder_id'})."""
     with B.odoo_env(db) as env:
-        floor = B.build_floor(env, orders=MACHINES, employees=1, terminals=0, workcenters=MACHINES, tag='MQ')
+        floor = B.build_floor(env, orders=MACHINES + 1, employees=1, terminals=0, workcenters=MACHINES + 1, tag='MQ')
         machines = []
         workcenters = env['mrp.workcenter'].browse(floor['workcenter_ids'])
         orders = env['mrp.production'].browse(floor['production_ids'])
+        tablet_wc, workcenters = workcenters[-1], workcenters[:-1]
+        orders[-1].workorder_ids.write({'workcenter_id': tablet_wc.id})
+        tablet = env['mes.terminal'].create({'name': 'MQ tablet', 'workcenter_ids': [(6, 0, tablet_wc.ids)]})
+        operator = {'tablet': B.issue_token(tablet), 'badge': floor['badges'][0],
+                    'workorder_id': orders[-1].workorder_ids.id}
         for index, wc in enumerate(workcenters):
             wc.code = 'WC%02d' % index
             # build_floor's routing has one operation, on the first work center: each order's
@@ -52,7 +65,39 @@ def build(db):
             machines.append({'workcenter': wc.code, 'machine': 'M%02d' % index, 'workcenter_id': wc.id,
                              'terminal_id': terminal.id, 'token': B.issue_token(terminal)})
     B.release_registry(db)
-    return machines
+    return machines + [operator]
+
+
+class Tablet(threading.Thread):
+    """An operator's tablet during the machine stream: one good part reported about every
+    second (paced, as bench_latency's paced load), one event per request; each request's time."""
+
+    def __init__(self, url, operator):
+        super().__init__(daemon=True)
+        self.url, self.operator = url, operator
+        self.times, self.failed = [], 0
+        self.stop = threading.Event()
+
+    def run(self):
+        session = requests.Session()
+        rnd = random.Random(7)
+        while not self.stop.wait(rnd.uniform(0.5, 1.5)):
+            now = datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+            body = {'sent_at': now, 'events': [{
+                'schema': 1, 'id': str(uuid.uuid4()), 'type': 'produce', 'workorder_id': self.operator['workorder_id'],
+                'employee': self.operator['badge'], 'at': now, 'data': {'qty': 1}}]}
+            started = time.time()
+            answer = session.post(self.url + '/mes/api/v1/events', data=json.dumps(body), timeout=60,
+                                  headers={'Authorization': 'Bearer ' + self.operator['tablet'],
+                                           'Content-Type': 'application/json'})
+            if answer.status_code == 200:
+                self.times.append((time.time() - started) * 1000.0)
+            else:
+                self.failed += 1
+
+    def p95(self):
+        ordered = sorted(self.times)
+        return ordered[int(len(ordered) * 0.95)] if ordered else float('nan')
 
 
 def recorded(db):
@@ -67,6 +112,7 @@ def main():
     B.say('## M. Machine signals (%d machines, %d machine events through mosquitto and the bridge)' % (MACHINES, EVENTS))
     db = B.copy_db(B.bench_db('machines'))
     machines = build(db)
+    operator = machines.pop()
     path = os.path.join(B.LOGS, 'machines.json')
     with open(path, 'w') as out:
         json.dump(machines, out)
@@ -84,6 +130,8 @@ def main():
         os.environ.update(MQTT_HOST='127.0.0.1', MQTT_PORT=str(port))
         publisher = machine_simulator.Publisher('bench-publisher')
         publisher.connect()
+        tablet = Tablet(server.url, operator)
+        tablet.start()
         per_machine = EVENTS // MACHINES
         start_at = datetime.utcnow() - timedelta(minutes=60)
         started = time.time()
@@ -98,12 +146,19 @@ def main():
         while recorded(db) < total and time.time() < deadline:
             time.sleep(0.5)
         elapsed = time.time() - started
+        tablet.stop.set()
+        tablet.join(60)
         got, folded = recorded(db), applied(db)
         rate = got / elapsed
         B.say('  published %d messages in %.1f s; %d events recorded (%d applied) in %.1f s (load %s)'
               % (total, published, got, folded, elapsed, B.load_average()))
         B.figure('M', 'machine events recorded per second (50 machines, broker + bridge)', '%.0f/s' % rate,
                  '>= %d/s' % TARGET, rate >= TARGET and got == total == folded)
+        B.say('  an operator\'s tablet meanwhile: %d events, request p50 %.0f ms, p95 %.0f ms, %d refused'
+              % (len(tablet.times), statistics.median(tablet.times) if tablet.times else float('nan'),
+                 tablet.p95(), tablet.failed))
+        B.figure('M2', 'an operator\'s event during the machine stream, p95 (paced, 1 a second)', '%.0f ms' % tablet.p95(),
+                 '< %d ms' % TABLET_TARGET_MS, tablet.p95() < TABLET_TARGET_MS and not tablet.failed)
         publisher.wait(10)
     finally:
         bridge.terminate()
