@@ -6,7 +6,8 @@
 //   finger again when it lands where the previous tap landed (within RADIUS_PX) or when the
 //   browser itself counts it as the second tap of a double tap (detail 2 or more): what
 //   appeared under the finger ignores it. A keypad key tapped twice is the same element both
-//   times and counts twice, as it should; a tap elsewhere, aimed at what is now there, counts.
+//   times, and "+1" rebuilt in place between two taps the same action (sameControl): they
+//   count twice, as they should; a tap elsewhere, aimed at what is now there, counts.
 // Only pointer taps are judged by the repeat rule (a badge scanner's Enter is not a finger).
 
 export const SETTLE_MS = 400;
@@ -43,6 +44,14 @@ export function changed() {
   changedAt = now();
 }
 
+/** The same element, or the same action rebuilt in its place ("+1" tapped twice while the
+ * screen was rebuilt between the taps: two parts, as a keypad key tapped twice is two digits). */
+function sameControl(el, before) {
+  if (el === before) return true;
+  const action = el && el.dataset && el.dataset.action;
+  return !!action && !!before && !!before.dataset && before.dataset.action === action && before.isConnected === false;
+}
+
 function judge(ev, modal) {
   const el = hitOf(ev.target);
   const pointer = ev.detail > 0;
@@ -52,7 +61,7 @@ function judge(ev, modal) {
   else if (pointer && last) {
     const again = ev.detail > 1 || Math.hypot(ev.clientX - last.x, ev.clientY - last.y) <= RADIUS_PX;
     const underIt = changedAt > last.t && now() - changedAt < SETTLE_MS;
-    if (again && underIt && el !== last.el) reason = 'repeat';
+    if (again && underIt && !sameControl(el, last.el)) reason = 'repeat';
   }
   if (pointer) {
     // an ignored tap keeps what the finger first hit: a third quick tap is still a repeat
