@@ -152,12 +152,14 @@ class Runner:
         odoo = B.odoo_module()
         with odoo.api.Environment.manage(), self._transaction(serialized=False) as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            # the route's posting mode is a system parameter, read once per worker process and
+            # then cached (ormcache): a one-off, not part of a request's statements
+            queue = posting_mode(env) == 'queue'
             with _Traced(charge) if charge is not None else _nothing():
                 before = cr.sql_log_count
                 started = time.time()
                 terminal = env['mes.terminal']._find_by_token(token or self.floor['tokens'][0])
                 now = datetime.utcnow()
-                queue = posting_mode(env) == 'queue'
                 results, executions = env['mes.event']._record_batch(terminal, events, now, now, enqueue=queue)
                 recorded = cr.sql_log_count - before
                 cr.commit()
@@ -207,9 +209,10 @@ def _add(into, statuses):
 
 
 def _top(title, counter, total):
+    shown = len(counter) if len(counter) <= 8 else TOP
     B.say('  where the statements of %s go (addon line that caused them; top %d of %d places):'
-          % (title, TOP, len(counter)))
-    for where, count in counter.most_common(TOP):
+          % (title, shown, len(counter)))
+    for where, count in counter.most_common(shown):
         B.say('    %6d  %6.2f per %s  %s' % (count, count / total[1], total[0], where))
 
 

@@ -3,7 +3,9 @@ with 20 new events (the 2c figure of bench_queries) is charged to the posting st
 (the outermost frame in mes_posting.py) and to the innermost addon frame. Not part of `make
 bench`; a tool for whoever cuts statements from the posting:
 
-    BENCH_BASE_DB=<updated copy of the template> .local/venv/bin/python bench/trace_posting.py [orders]
+    BENCH_BASE_DB=<updated copy of the template> .local/venv/bin/python bench/trace_posting.py [orders] [types]
+
+``types`` (e.g. ``produce`` or ``stop,start``): post these events instead, one posting each.
 """
 import os
 import sys
@@ -46,6 +48,7 @@ def _install(odoo):
 
 def main():
     orders = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    types = sys.argv[2].split(',') if len(sys.argv) > 2 else None
     db, floor = B.floor_copy('trace_posting')
     odoo = B.odoo_module()
     _install(odoo)
@@ -55,19 +58,22 @@ def main():
         _q, _r, _s, _st, ids = run.record(run.batch(etype, wos, {'qty': 1} if etype == 'produce' else None))
         run.post(ids)
     total = 0
+    postings = 0
     for wo in wos:
-        events = []
-        for _c in range(POSTING_CYCLES):
-            for etype in CYCLE:
-                events += run.batch(etype, [wo], _mix_data)
-        _q, _r, _s, _st, ids = run.record(events)
-        _armed[0] = True
-        queries, seconds, errors = run.post(ids)
-        _armed[0] = False
-        total += queries
-        B.say('posting of %d events: %d statements, %.2f s%s' % (len(events), queries, seconds,
-                                                                 ' ERRORS %s' % errors if errors else ''))
+        batches = [[e] for t in types for e in run.batch(t, [wo], _mix_data)] if types else \
+            [[e for _c in range(POSTING_CYCLES) for t in CYCLE for e in run.batch(t, [wo], _mix_data)]]
+        for events in batches:
+            _q, _r, _s, _st, ids = run.record(events)
+            _armed[0] = True
+            queries, seconds, errors = run.post(ids)
+            _armed[0] = False
+            total += queries
+            postings += 1
+            B.say('posting of %d event(s) (%s): %d statements, %.2f s%s' % (
+                len(events), events[0]['type'] if len(events) == 1 else 'cycles', queries, seconds,
+                ' ERRORS %s' % errors if errors else ''))
     B.release_registry(db)
+    wos = [None] * postings   # per posting below
     for title, counter in (('by posting step', _steps), ('by innermost addon line', _inner),
                            ('by the Odoo method the addon called', _odoo)):
         B.say('%s (per posting):' % title)
