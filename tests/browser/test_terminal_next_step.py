@@ -81,6 +81,10 @@ def test_disabled_with_reason_next_step_highlighted_and_the_state_band(browser, 
     t.tap('.keypad [data-key="ok"]')
     t.wait_text('#good-count', '10')
     t.wait(lambda: next_action(t) == 'finish', 10, 'Finish is not next once the order is made')
+    # the time per good piece so far, against the standard per piece (20 min for 10: 2:00)
+    assert '2:00 per piece standard' in t.text('#people')
+    t.wait_text('#people', 'per piece so far')
+    assert seconds(t.text('#per-piece')) * 10 <= seconds(t.text('#elapsed-time')) + 10
     # the operator stops: paused, the own timer kept
     t.action('stop')
     t.wait(lambda: band(t) == 'paused', 10, 'the band does not say paused')
@@ -110,6 +114,7 @@ def test_per_person_timers_and_quick_operator_switch(browser, live_server, floor
     t.action('start')
     t.wait(lambda: band(t) == 'running', 10)
     t.wait_outbox_empty()
+    time.sleep(2)       # the first operator's time runs ahead by this much at least
     # hand over: the question about the running time, then the next operator lands on this order
     t.tap('#switch-operator')
     t.wait_text('.dialog', 'Stop your time on')

@@ -53,7 +53,10 @@ export function tick() {
   if (clock) clock.textContent = fmtClock(now);
   for (const el of document.querySelectorAll('[data-elapsed]')) {
     const open = JSON.parse(el.dataset.open || '[]');
-    el.textContent = fmtDuration(Number(el.dataset.elapsed) + open.reduce((sum, t) => sum + Math.max(0, now - t), 0));
+    const ms = (Number(el.dataset.elapsed) + open.reduce((sum, t) => sum + Math.max(0, now - t), 0)) / Number(el.dataset.divide || 1);
+    el.textContent = fmtDuration(ms);
+    // a time against a standard (per piece): marked once above it
+    if (el.dataset.standard) el.classList.toggle('over', ms > Number(el.dataset.standard));
   }
   for (const el of document.querySelectorAll('[data-countdown]')) {
     el.textContent = `${Math.max(0, Math.ceil((Number(el.dataset.countdown) - Date.now()) / 1000))} s`;

@@ -131,12 +131,22 @@ function people(wo, me) {
   const perPiece = wo.planned ? wo.standardMs / wo.planned : 0;
   return h('section', { class: 'card people', id: 'people' },
     h('h2', null, t('wo.people_title'), perPiece ? h('small', { class: 'muted' }, ` · ${t('wo.person_standard', { time: fmtDuration(perPiece) })}`) : null),
+    // everyone's time per good piece so far, against that standard (ticks with the timers)
+    perPiece && wo.good > 0 ? h('p', { class: 'per-piece' }, perPieceActual(wo, perPiece)) : null,
     [...ids].map((id) => {
       const running = wo.ops.find((o) => String(o.id) === id);
       return h('div', { class: `person${running ? ' person-on' : ''}${id === String(me.id) ? ' person-me' : ''}`, dataset: { employeeId: id } },
         h('span', { class: 'person-name' }, names.get(id) || `#${id}`),
         h('b', { class: 'person-time', dataset: { elapsed: wo.closedByOp[id] || 0, open: JSON.stringify(running ? [running.since] : []) } }, ''));
     }));
+}
+
+function perPieceActual(wo, perPiece) {
+  const open = wo.ops.map((o) => o.since);
+  const text = t('wo.per_piece_actual', { time: '\u0000' }).split('\u0000');
+  return [text[0], h('b', {
+    id: 'per-piece', dataset: { elapsed: wo.closedMs, open: JSON.stringify(open), divide: wo.good, standard: perPiece },
+  }, ''), text[1] || ''];
 }
 
 function checkStatus(c) {
