@@ -18,8 +18,10 @@ Gaps between completions are judged by ``classify_gaps``: between two completion
 running time counts; all of it but the ideal time of the units completed at the gap's end is the
 pause. The time from a run's first start to the first completion is judged the same way, and
 so is the time from the last completion to the end of a run that has ended (nothing completed
-at its end). A run still open at ``now`` is not judged after its last completion: the unit in
-progress may simply not be reported yet.
+at its end). A run still open at ``now`` is judged up to ``now`` after its last completion, less
+one ideal cycle (the unit in progress): longer than the threshold, it is an unexplained stop up
+to ``now`` (the live OEE shows a machine standing as it stands); shorter, nothing yet, since the
+next unit may simply not be reported yet.
 
 Intervals are closed (start, end) naive-UTC datetimes; minutes are floats.
 """
@@ -72,7 +74,18 @@ def classify_gaps(completions, runs, threshold_minutes, now):
     last_end = closed_runs[-1][1]
     if done and last_end > boundary and last_end < now:      # a run that ended after its last output
         judge(boundary, last_end, 0.0, done[-1].cycle)
+    elif done and last_end > boundary:                        # still running at now, no output since
+        stops.extend(_open_tail(_intersect([(boundary, now)], closed_runs), done[-1].cycle,
+                                threshold_minutes))
     return Gaps(ordering.union(micro), ordering.union(stops))
+
+
+def _open_tail(running, cycle, threshold_minutes):
+    """The unexplained stop of a run still open after its last output: its running time beyond
+    one ideal ``cycle`` (the unit in progress), when longer than the threshold, up to now; else
+    nothing yet (a shorter pause is judged when the next unit or the run's end arrives)."""
+    pause = _trim_start(running, timedelta(minutes=cycle))
+    return pause if ordering.minutes(pause) > threshold_minutes else []
 
 
 def scheduled_days(days, busy):
@@ -167,6 +180,17 @@ def pieces(parts, state, reason=None, by_reason=False):
 
 def _intersect(intervals, others):
     return ordering.subtract(intervals, ordering.subtract(intervals, others))
+
+
+def _trim_start(spans, length):
+    """Sorted closed ``spans`` with ``length`` of time removed from their start."""
+    kept = list(spans)
+    while kept and length > timedelta(0):
+        start, end = kept.pop(0)
+        if end - start > length:
+            kept.insert(0, (start + length, end))
+        length -= end - start
+    return kept
 
 
 def _trim_end(spans, length):

@@ -65,6 +65,23 @@ class TestOeeLive(ShopFloorCase):
         # logged in 35 min, 12 of them without output beyond the 5 min threshold (6 parts need 18)
         self.assertAlmostEqual(record.run_minutes, 23)
 
+    def test_an_operator_on_a_machine_without_output_for_30_min_is_an_unexplained_stop_now(self):
+        """Issue 20: a gap with no output only became a stop once the next unit or the logout
+        arrived; the live figures judge an open run up to the time they are computed."""
+        start = self.now - timedelta(minutes=60)
+        self.send_ok([self.at(start, 'start'),
+                      self.at(start + timedelta(minutes=30), 'produce', data={'qty': 6})],
+                     received_at=start + timedelta(minutes=30))
+        self.assertEqual(self.run_live(self.now), self.saw)
+        days = {start.strftime('%Y-%m-%d'), self.now.strftime('%Y-%m-%d')}
+        records = self.env['mes.oee.record'].search([
+            ('workcenter_id', '=', self.saw.id), ('period_kind', '=', 'day'), ('date', 'in', sorted(days))])
+        # 12 min before the 6 parts (they need 18), and the last 30 min less the part in progress (3)
+        self.assertAlmostEqual(sum(records.mapped('unexplained_stop_minutes')), 12 + 27)
+        self.assertAlmostEqual(sum(records.mapped('run_minutes')), 60 - 39)
+        self.assertFalse(sum(records.mapped('micro_stop_minutes')))
+        self.assertTrue(all(records.mapped('in_progress')))
+
     def test_nothing_moved_nothing_recomputed_until_the_figures_in_progress_age(self):
         day = self.send_work(self.now - timedelta(minutes=60), received=self.now - timedelta(minutes=1))
         self.assertEqual(self.run_live(self.now + timedelta(minutes=10)), self.saw)

@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from services import oee_timeline as tl
+from services import oee_timeline as tl, ordering
 from services.oee_timeline import Completion
 
 
@@ -31,11 +31,35 @@ class TestGaps:
         gaps = tl.classify_gaps([Completion(hm(6, 32), 30, 3)], [(hm(6), None)], 5.0, hm(6, 40))
         assert gaps == tl.Gaps([], [])
 
-    def test_only_running_time_counts_and_an_open_run_is_not_judged_after_its_last_output(self):
+    def test_only_running_time_counts(self):
         runs = [(hm(6), hm(6, 20)), (hm(7), None)]      # a reported breakdown 06:20-07:00
-        gaps = tl.classify_gaps([Completion(hm(7, 5), 6, 3)], runs, 5.0, hm(8))
+        gaps = tl.classify_gaps([Completion(hm(7, 5), 6, 3)], runs, 5.0, hm(7, 6))
         assert gaps.stops == [(hm(6), hm(6, 19))]           # 25 running min for 6 needed: 19 stopped
         assert gaps.micro == []
+
+    def test_an_open_run_without_output_since_longer_than_the_threshold_is_stopped_up_to_now(self):
+        # the 71 min, seen live: logged in and running, last unit 06:10, now 07:21
+        done = [Completion(hm(6, 3), 3, 3), Completion(hm(6, 10), 3, 3)]
+        gaps = tl.classify_gaps(done, [(hm(6), None)], 5.0, hm(7, 21))
+        assert gaps.stops == [(hm(6, 13), hm(7, 21))]       # beyond the unit in progress, up to now
+        # the same once the unit arrives: the stop's minutes do not change, only its place
+        arrived = tl.classify_gaps(done + [Completion(hm(7, 21), 3, 3)], [(hm(6), None)], 5.0, hm(7, 21))
+        assert ordering.minutes(arrived.stops) == ordering.minutes(gaps.stops) == 68
+
+    def test_an_open_run_shorter_without_output_is_nothing_yet(self):
+        done = [Completion(hm(6, 3), 3, 3), Completion(hm(6, 10), 3, 3)]
+        for now in (hm(6, 12), hm(6, 17), hm(6, 18)):       # up to the threshold beyond one cycle
+            assert tl.classify_gaps(done, [(hm(6), None)], 5.0, now) == tl.Gaps([(hm(6, 3), hm(6, 7))], [])
+        # a long cycle is not a stop while the unit in progress may still be within it
+        slow = [Completion(hm(6, 40), 40, 40)]
+        assert tl.classify_gaps(slow, [(hm(6), None)], 5.0, hm(7, 25)) == tl.Gaps([], [])
+        assert tl.classify_gaps(slow, [(hm(6), None)], 5.0, hm(7, 30)).stops == [(hm(7, 20), hm(7, 30))]
+
+    def test_an_open_run_counts_only_its_running_time_since_the_last_output(self):
+        # a reported stop 06:20-07:00 between two runs; the open run produced nothing yet
+        runs = [(hm(6), hm(6, 20)), (hm(7), None)]
+        gaps = tl.classify_gaps([Completion(hm(6, 15), 3, 3)], runs, 5.0, hm(7, 30))
+        assert gaps.stops == [(hm(6), hm(6, 12)), (hm(6, 18), hm(6, 20)), (hm(7), hm(7, 30))]  # 5 + 30, less a cycle
 
     def test_the_threshold_is_checked(self):
         with pytest.raises(ValueError, match='threshold'):
