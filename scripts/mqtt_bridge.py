@@ -20,10 +20,11 @@ Nothing lost, nothing doubled:
   acknowledged meanwhile, and the broker keeps the session's messages.
 
 Throughput: each machine's messages gather in its own batch, posted when it holds 500 events
-or its oldest has waited ``MQTT_BRIDGE_LINGER`` seconds (0.5), one request per machine at a
-time (its events reach the server in its order, so the record stage walks on from its
-snapshot), up to ``MQTT_BRIDGE_PARALLEL`` (2: make run's Odoo workers; the tablets share them, so
-more only makes their events wait longer) requests at once over all machines. Messages are
+or its oldest has waited ``MQTT_BRIDGE_LINGER`` seconds (1.5: fewer, bigger requests; a machine's
+stop counts after minutes), one request per machine at a time (its events reach the server in
+its order, so the record stage walks on from its snapshot), up to ``MQTT_BRIDGE_PARALLEL`` (2:
+the workers of the machines' own Odoo server, which make run starts for the bridge so that the
+tablets never queue behind machine batches) requests at once over all machines. Messages are
 acknowledged in the order they came, as far as every earlier one is recorded: a slow machine
 holds back the acknowledgements of later messages, never their posting.
 
@@ -62,7 +63,7 @@ _logger = logging.getLogger('mqtt_bridge')
 KINDS = {'cycle': 'machine_cycle', 'counter': 'machine_cycle', 'state': 'machine_state'}
 MAX_EVENTS = 500           # the contract's limit per request
 MAX_SEQ = 2 ** 31          # the contract's limit of an event's seq
-LINGER = float(os.environ.get('MQTT_BRIDGE_LINGER') or 0.5)     # seconds a machine's batch waits to fill
+LINGER = float(os.environ.get('MQTT_BRIDGE_LINGER') or 1.5)     # seconds a machine's batch waits to fill
 PARALLEL = int(os.environ.get('MQTT_BRIDGE_PARALLEL') or 2)     # requests in flight (one per machine)
 QUEUE_TTL = 10.0           # seconds a work center's current work order is kept
 
