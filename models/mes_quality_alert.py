@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 
+from . import mes_plant_time
 from .mes_quality_common import guard_state, notify, require_supervisor, transition
 
 STATES = [('new', 'New'), ('acknowledged', 'Acknowledged'), ('closed', 'Closed')]
@@ -47,6 +48,27 @@ class MesQualityAlert(models.Model):
     closed_by = fields.Many2one('res.users', readonly=True)
     closed_at = fields.Datetime(readonly=True)
     resolution = fields.Text(help='What was found and done.')
+    measured_at = fields.Datetime(related='check_id.checked_at', store=True, readonly=True,
+                                  string='Measured (UTC)', help='When the value that raised the alert was measured.')
+    # what the list and form show: the plant's time, as the SPC chart and its PDF do
+    measured_at_plant = fields.Char('Measured (plant time)', compute='_compute_plant_time',
+                                    help='When the value was measured, in the plant\'s time zone (the company\'s).')
+    raised_at_plant = fields.Char('Raised (plant time)', compute='_compute_plant_time',
+                                  help='When the alert was raised, in the plant\'s time zone (the company\'s).')
+    closed_at_plant = fields.Char('Closed (plant time)', compute='_compute_plant_time')
+    _plant_time = {'measured_at_plant': 'measured_at', 'raised_at_plant': 'create_date',
+                   'closed_at_plant': 'closed_at'}
+
+    def _compute_plant_time(self):
+        mes_plant_time.compute(self, self._plant_time)
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        return mes_plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
+
+    @api.model
+    def _generate_order_by(self, order_spec, query):
+        return super()._generate_order_by(mes_plant_time.order(order_spec, self._plant_time), query)
 
     @api.model
     def create(self, values):

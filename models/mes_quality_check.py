@@ -4,6 +4,7 @@ from ..services import errors
 from .mes_quality_common import MesRefusal, guard_state, transition
 from .mrp_workcenter import MONEY_GROUPS
 from .mes_access import SUPERVISOR, caller
+from . import mes_plant_time
 
 STATES = [('todo', 'To do'), ('done', 'Done'), ('missed', 'Missed'), ('cancel', 'Cancelled')]
 TRIGGERS = [('start', 'Work order start'), ('qty', 'Quantity produced'),
@@ -62,6 +63,23 @@ class MesQualityCheck(models.Model):
                                    help='Inspection minutes at the inspector\'s hourly rate then.')
     event_id = fields.Many2one('mes.event', readonly=True)
     nonconformance_ids = fields.One2many('mes.nonconformance', 'check_id', 'Nonconformances')
+    # what the lists and forms show: the plant's time, as the SPC chart and its PDF do
+    checked_at_plant = fields.Char('Checked (plant time)', compute='_compute_plant_time',
+                                   help='When the check was done, in the plant\'s time zone (the company\'s).')
+    due_at_plant = fields.Char('Due since (plant time)', compute='_compute_plant_time',
+                               help='When the check fell due, in the plant\'s time zone (the company\'s).')
+    _plant_time = {'checked_at_plant': 'checked_at', 'due_at_plant': 'due_at'}
+
+    def _compute_plant_time(self):
+        mes_plant_time.compute(self, self._plant_time)
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        return mes_plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
+
+    @api.model
+    def _generate_order_by(self, order_spec, query):
+        return super()._generate_order_by(mes_plant_time.order(order_spec, self._plant_time), query)
 
     def _compute_name(self):
         for check in self:

@@ -23,6 +23,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..services import spc
+from . import mes_plant_time
 from .mes_access import SUPERVISOR, caller
 
 Chart = namedtuple('Chart', 'points ranges center lcl ucl r_center r_lcl r_ucl sigma')
@@ -69,6 +70,7 @@ class MesQualityPointSpc(models.Model):
     spc_frozen_range_ucl = fields.Float('Frozen range UCL', readonly=True, digits=(16, 4))
     spc_frozen_sigma = fields.Float('Frozen sigma', readonly=True, digits=(16, 4))
     spc_frozen_at = fields.Datetime('Frozen on', readonly=True)
+    spc_frozen_at_plant = fields.Char('Frozen on (plant time)', compute='_compute_spc_frozen_at_plant')
     spc_frozen_by = fields.Many2one('res.users', 'Frozen by', readonly=True)
     alert_ids = fields.One2many('mes.quality.alert', 'point_id', 'Alerts')
     alert_open_count = fields.Integer('Open alerts', compute='_compute_alert_open_count')
@@ -155,6 +157,9 @@ class MesQualityPointSpc(models.Model):
         return flagged
 
     # -- the plant's time, on screen and in the PDF ----------------------------------------------
+    def _compute_spc_frozen_at_plant(self):
+        mes_plant_time.compute(self, {'spc_frozen_at_plant': 'spc_frozen_at'})
+
     def _spc_tz(self):
         company = self.env.user.company_id
         return pytz.timezone(company._mes_books_tz() if company else 'UTC')

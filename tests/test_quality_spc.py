@@ -188,3 +188,36 @@ class TestSpcCharts(QualityCase):
         self.assertNotIn('20:10', html)                                  # Auckland's time is nowhere
         self.assertEqual(point.spc_tz, 'Europe/Amsterdam')
         self.assertIn('2026-11-24 08:20 (Europe/Amsterdam)', point.spc_chart_svg)
+
+    def test_the_lists_and_forms_show_the_plants_time_whoever_looks(self):
+        """The SPC user reads checks and alerts in the plant's time, as on the chart and in the
+        PDF, not the browser's; the UTC column stays for filters, and sorts the column."""
+        self.env.user.company_id.partner_id.tz = 'Europe/Amsterdam'
+        point = self.length_point(name='Stub length', nominal=10.0, tolerance_min=9.0, tolerance_max=12.0,
+                                  spc_min_points=5)
+        self.measured(point, LENGTHS)                    # 07:10 to 07:14 UTC
+        self.measured(point, [11.0], start=20)           # 07:20 UTC: an alert
+        Check = self.env['mes.quality.check'].with_context(tz='Pacific/Auckland')
+        Alert = self.env['mes.quality.alert'].with_context(tz='Pacific/Auckland')
+        rows = Check.search_read([('point_id', '=', point.id)], ['checked_at_plant', 'checked_at'],
+                                 order='checked_at_plant asc')
+        self.assertEqual([r['checked_at_plant'] for r in rows],
+                         ['2026-11-24 08:%d CET' % m for m in (10, 11, 12, 13, 14, 20)])
+        self.assertEqual(rows[0]['checked_at'], '2026-11-24 07:10:00')          # UTC, for filters
+        newest_first = Check.search([('point_id', '=', point.id)], order='checked_at_plant desc')
+        self.assertEqual(newest_first[0].value, 11.0)
+        self.assertTrue(Check.fields_get(['checked_at_plant'])['checked_at_plant']['sortable'])
+        alert = Alert.search([('point_id', '=', point.id)])
+        self.assertEqual(alert.measured_at_plant, '2026-11-24 08:20 CET')
+        self.assertEqual(alert.measured_at, '2026-11-24 07:20:00')
+        self.assertTrue(alert.raised_at_plant.endswith(' CET'))
+        self.assertEqual(Alert.search([('measured_at', '>=', '2026-11-24 07:20:00'), ('point_id', '=', point.id)]), alert)
+        self.assertTrue(Alert.fields_get(['measured_at_plant'])['measured_at_plant']['sortable'])
+        # the screens show these, not the browser-zoned datetimes
+        for model, view, shown, hidden in (
+                (Check, 'tree', 'checked_at_plant', 'checked_at'), (Check, 'form', 'checked_at_plant', 'checked_at'),
+                (Check, 'form', 'due_at_plant', 'due_at'),
+                (Alert, 'tree', 'measured_at_plant', 'create_date'), (Alert, 'form', 'measured_at_plant', 'closed_at')):
+            arch = model.fields_view_get(view_type=view)['arch']
+            self.assertIn('name="%s"' % shown, arch, (model._name, view))
+            self.assertNotIn('name="%s"' % hidden, arch, (model._name, view))

@@ -2,7 +2,8 @@
 
 The board's "Wall screen" hides Odoo's menus and search bar and enlarges the cards; "Leave
 wall screen" brings them back. A measurement point's control chart draws both panels (values and
-moving ranges) with limit labels that do not overlap, and the capability histogram.
+moving ranges) with limit labels that do not overlap, and the capability histogram; its alert
+is listed in the plant's time, in a column that sorts.
 Screenshots go to docs/screenshots/ (board-wall.png, spc-chart.png)."""
 import os
 import random
@@ -79,3 +80,15 @@ def test_an_spc_chart_with_both_panels_and_a_histogram(live_server, floor, chrom
     chromium.execute_script('arguments[0].scrollIntoView()', svg)
     os.makedirs(SCREENSHOTS, exist_ok=True)
     chromium.save_screenshot(os.path.join(SCREENSHOTS, 'spc-chart.png'))
+    # its alert, in the plant's time as on the chart, whatever the browser's; the column sorts
+    alerts = rpc('mes.quality.alert', 'search_read', [('point_id', '=', point)], ['measured_at_plant'])
+    assert alerts and alerts[0]['measured_at_plant'], 'the last value raises an alert'
+    action = rpc('ir.model.data', 'xmlid_to_res_id', 'shopfloor_mes.mes_quality_alert_action')
+    backend.open('Quality alerts', 'action=%d&view_type=list' % action)
+    headers = [th for th in chromium.find_elements(By.CSS_SELECTOR, '.o_list_view thead th')
+               if 'Measured (plant time)' in th.text]
+    assert headers and 'o_column_sortable' in headers[0].get_attribute('class'), 'no sortable plant-time column'
+    assert alerts[0]['measured_at_plant'] in chromium.find_element(By.CSS_SELECTOR, '.o_list_view tbody').text
+    headers[0].click()
+    backend.settle('Quality alerts, sorted by measured time')
+    assert not backend.problems, backend.problems
