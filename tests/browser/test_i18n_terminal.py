@@ -61,6 +61,7 @@ def test_a_german_operator_sees_no_english(browser, live_server, floor):
     t.wait_text('#main', 'Scan your badge')                   # the plant's language before anyone logs in
     t.login_badge(floor.badge)
     t.wait_text('#main', 'Arbeitsaufträge')
+    t.find('[data-wo-id="%d"]' % floor.workorder_id)            # the queue loaded, its order listed
     assert t.driver.execute_script('return document.documentElement.lang') == 'de'
     assert_no_english(t, 'queue')
     t.screenshot('i18n-queue-de')
