@@ -15,7 +15,17 @@ So the bridge's job is big batches without waiting on the slowest machine: each 
 batch fills while its previous request is in flight (one at a time per machine, 4 over all),
 acknowledgements follow in message order. The old rounds of 5,000 (one request per machine,
 the next round after the slowest answer) did 830/s where the per-machine batches did 1,550/s,
-run one after the other at load 7."""
+run one after the other at load 7.
+
+The tablets (issue 22's M2): when the bridge posted to the tablets' own server, a tablet's event
+queued behind machine batches in the two workers (p50 280 ms, p95 754 ms during the stream,
+against p50 32 / p95 67 ms just before it, load 7-8). So the bridge posts to an Odoo server of
+its own on the same database (2 workers, no job runner, nice 10 with its PostgreSQL backends and
+the bridge): p50 58-75 ms, p95 181-183 ms during the stream, against p50 35-46 / p95 90-124 ms
+before it, load 7-10 (2026-12-07, runs interleaved with the shared setup). What stays is the
+CPU the stream takes on 2 cores. nice 19 cost the machines a third of their rate under the
+other sessions' load (620/s) for little (p95 202 ms); linger 1.5 s (fewer, bigger requests)
+rather than 0.5 did no harm to either figure and is the bridge's default."""
 import json
 import multiprocessing
 import os
@@ -232,7 +242,7 @@ def main():
         rate = got / elapsed
         B.say('  published %d messages in %.1f s; %d events recorded (%d applied) in %.1f s (load %s)'
               % (total, published, got, folded, elapsed, B.load_average()))
-        B.say('  the bridge (linger %s s) posted to %s' % (os.environ.get('MQTT_BRIDGE_LINGER') or 'its default', (
+        B.say('  the bridge (linger %s s) posted to %s' % (os.environ.get('MQTT_BRIDGE_LINGER') or '1.5', (
             'an Odoo server of its own (%d workers, nice %d%s)' % (MACHINE_WORKERS, MACHINE_NICE,
                                                                  ', its PostgreSQL backends too' if backends.is_alive() else '')
             if OWN_SERVER else
