@@ -25,7 +25,13 @@ the bridge): p50 58-75 ms, p95 181-183 ms during the stream, against p50 35-46 /
 before it, load 7-10 (2026-12-07, runs interleaved with the shared setup). What stays is the
 CPU the stream takes on 2 cores. nice 19 cost the machines a third of their rate under the
 other sessions' load (620/s) for little (p95 202 ms); linger 1.5 s (fewer, bigger requests)
-rather than 0.5 did no harm to either figure and is the bridge's default."""
+rather than 0.5 did no harm to either figure and is the bridge's default. Three more runs, load
+6-8: the backends not reniced (MACHINE_PG_NICE=0) 1,051/s, p95 111 ms; one machine worker
+(MACHINE_WORKERS=1) 988/s, p95 102 ms; as default 1,266/s, p95 280 ms (tablet before: p95
+45-72 ms). With 16-20 tablet events a run, p95 is about the second slowest: the noise of the
+shared machine is larger than these differences.
+Knobs: MACHINE_SERVER=0 (the shared server), MACHINE_NICE (10), MACHINE_WORKERS (2),
+MACHINE_PG_NICE=0 (leave the backends' priority), MQTT_BRIDGE_LINGER."""
 import json
 import multiprocessing
 import os
