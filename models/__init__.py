@@ -42,3 +42,4 @@ from . import mes_labor_correction
 from . import mrp_execution_guard
 from . import mes_record_names
 from . import mes_machine_reconciliation
+from . import mes_maintenance_from_terminal

@@ -269,6 +269,11 @@ def _verdict_changes(wo, rows, state):
 
 def state_to_json(state):
     """The parts of an ``ExecutionState`` that Odoo's records follow, as plain JSON."""
+    # maintenance requests only when there are any: the states recorded before keep their text
+    return dict(_state_json(state), **({'maintenance': list(state.maintenance)} if state.maintenance else {}))
+
+
+def _state_json(state):
     return {
         'labor': [[i.employee, _s(i.start), _s(i.end), i.start_event, i.end_event, i.closed_by_finish]
                   for i in state.labor],

@@ -120,6 +120,9 @@ EVENT_FIELDS = {
     # sent by a tablet: the operator's reason for a machine's unexplained stop ("stop" is the id
     # of the machine_state event that began it, as the work order's "machine" shows it)
     'machine_stop_reason': {'stop': _req_text('stop'), 'reason': _req_text('reason')},
+    # sent by a tablet: the operator asks for maintenance of the work center's equipment; the
+    # posting opens the maintenance.request (models/mes_maintenance_from_terminal.py)
+    'maintenance_request': {'note': _req_text('note')},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
 MACHINE_TYPES = ('machine_cycle', 'machine_state')

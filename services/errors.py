@@ -268,4 +268,5 @@ CorrectionUnchanged = _error(
 PARAMETER_WORDS = (
     _('start'), _('stop'), _('produce'), _('scrap'), _('consume'), _('downtime_start'), _('downtime_end'),
     _('check'), _('finish'), _('downtime'), _('pending'), _('ready'), _('progress'), _('done'), _('cancel'),
+    _('maintenance_request'),
 )

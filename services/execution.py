@@ -91,6 +91,7 @@ class _Walk:
         self.scrap = {}
         self.consumed = {}
         self.checks = []
+        self.maintenance = []      # maintenance_request event ids, in true time
         self.finish = None
         self.machine = MachineWalk(context.machine_stop_threshold)   # what the machine reports
         self.last_key = None       # the true-time key of the last event walked
@@ -295,6 +296,11 @@ class _Walk:
             self.machine.classify(stop_id, event.data['reason'], event.id)
             self.apply(event)
 
+    def _maintenance_request(self, event):
+        # a broken machine needs its repair whatever the order's state: never refused
+        self.maintenance.append(event.id)
+        self.apply(event)
+
     def _finish(self, event):
         for employee in sorted(self.running):
             self._close_labor(self.running[employee], event)
@@ -340,6 +346,7 @@ class _Walk:
             finish_event=self.finish.id if self.finish else None,
             verdicts=tuple(sorted(self.verdicts.items())),
             machine=machine,
+            maintenance=tuple(self.maintenance),
         )
 
     def _still_running(self):
@@ -366,6 +373,7 @@ HANDLERS = {
     'machine_cycle': _Walk._machine_cycle,
     'machine_state': _Walk._machine_state,
     'machine_stop_reason': _Walk._machine_stop_reason,
+    'maintenance_request': _Walk._maintenance_request,
 }
 
 

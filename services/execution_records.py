@@ -113,6 +113,7 @@ class ExecutionState:
     finish_event: Optional[str]
     verdicts: Tuple[Tuple[str, Verdict], ...]      # by event id
     machine: MachineRecord = MachineRecord()       # what the machine itself reported
+    maintenance: Tuple[str, ...] = ()              # maintenance_request event ids
 
     def verdict(self, event_id):
         return dict(self.verdicts)[event_id]

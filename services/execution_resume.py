@@ -96,6 +96,7 @@ def _dump(walk, corrected):
         'checks': [[c.event_id, _t(c.at), c.employee, c.point_id, c.result, c.value, c.note] for c in walk.checks],
         'finish': _dump_event(walk.finish),
         'machine': walk.machine.dump(),
+        'maintenance': walk.maintenance,
     }, sort_keys=True)
 
 
@@ -121,6 +122,7 @@ def _load(saved, context):
                    for e_id, at, emp, point, result, value, note in saved['checks']]
     walk.finish = _load_event(saved['finish'])
     walk.machine = MachineWalk.load(saved.get('machine'), context.machine_stop_threshold)
+    walk.maintenance = list(saved.get('maintenance', []))
     return walk
 
 

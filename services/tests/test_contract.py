@@ -176,6 +176,7 @@ VALID = [
     ('machine_state', {'state': 'down', 'code': 'E-042'}, {'state': 'down', 'code': 'E-042'}),
     ('machine_state', {'state': 'running'}, {'state': 'running', 'code': None}),
     ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}),
+    ('maintenance_request', {'note': 'Blade guard loose'}, {'note': 'Blade guard loose'}),
 ]
 
 
@@ -199,7 +200,8 @@ class TestParseEventValid:
     def test_every_type_of_the_contract_is_known(self):
         assert set(contract.EVENT_TYPES) == {
             'start', 'stop', 'produce', 'scrap', 'consume', 'downtime_start', 'downtime_end',
-            'check', 'finish', 'machine_cycle', 'machine_state', 'machine_stop_reason'}
+            'check', 'finish', 'machine_cycle', 'machine_state', 'machine_stop_reason',
+            'maintenance_request'}
         assert {etype for etype, _data, _clean in VALID} == set(contract.EVENT_TYPES)
 
     def test_seq_is_optional(self):
@@ -264,6 +266,7 @@ REQUIRED_DATA = [
     ('check', {'point_id': 3, 'result': 'pass'}, 'result'),
     ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, 'stop'),
     ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, 'reason'),
+    ('maintenance_request', {'note': 'Blade guard loose'}, 'note'),
 ]
 
 

@@ -123,6 +123,12 @@ export const actions = {
     if (reason) await act('downtime_start', { reason: reason.code });
   },
   downtimeEnd: () => act('downtime_end', {}),
+  /** What is wrong, in a few words (typed or scanned): the posting opens a maintenance request
+   * on the work center's equipment. Sent like any entry, so it waits in the outbox offline. */
+  async requestMaintenance() {
+    const note = await textPrompt(t('maintenance.title'), t('maintenance.ask'), t('maintenance.placeholder'));
+    if (note) await act('maintenance_request', { note: note.slice(0, 200) });
+  },
   async finish() {
     const wo = deriveWorkorder(S.session.wo);
     if (await confirmFinish(wo)) await act('finish', {});

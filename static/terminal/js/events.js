@@ -15,6 +15,8 @@ export const EVENT_TYPES = {
   finish: { data: [], label: 'event.finish' },
   // the reason of a stop the machine reported (machine_stop.js); the order's counts do not change
   machine_stop_reason: { data: ['reason', 'stop'], label: 'event.machine_stop_reason' },
+  // the operator asks for maintenance of the work center's equipment; the posting opens the request
+  maintenance_request: { data: ['note'], label: 'event.maintenance_request' },
 };
 
 // Sent by a machine (the MQTT bridge), never by a tablet.
@@ -63,6 +65,7 @@ export const EFFECTS = {
   },
   downtime_start() {},
   downtime_end() {},
+  maintenance_request() {},
 };
 
 /** Apply one record (as the outbox stores it) to a view; unknown types change nothing. */

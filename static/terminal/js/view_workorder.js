@@ -102,6 +102,10 @@ export function viewWorkorder() {
           viewMachineStop(s.wo, !me.badge),   // a machine's unexplained stop to classify (machine_stop.js)
           people(wo, me),
           checks,
+          h('section', { class: 'card maintenance' }, h('button', {
+            id: 'request-maintenance', class: 'btn btn-small', type: 'button', disabled: !me.badge,
+            onclick: guarded(actions.requestMaintenance),
+          }, t('maintenance.button'))),
           h('section', { class: 'card' }, h('h2', null, t('wo.instructions')),
             h('p', { class: 'instructions', id: 'instructions' }, wo.instructions || t(wo.hasDetail ? 'wo.no_instructions' : 'wo.loading_short'))),
           wo.components.length ? h('section', { class: 'card' }, h('h2', null, t('wo.components')),
