@@ -123,6 +123,9 @@ EVENT_FIELDS = {
     # sent by a tablet: the operator asks for maintenance of the work center's equipment; the
     # posting opens the maintenance.request (models/mes_maintenance_from_terminal.py)
     'maintenance_request': {'note': _req_text('note')},
+    # sent by a tablet: the operator takes back their own produce or consume ("event" is its id)
+    # within minutes of it; the fold judges whether it may (services/execution.py _undos)
+    'undo': {'event': _req_text('event')},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
 MACHINE_TYPES = ('machine_cycle', 'machine_state')

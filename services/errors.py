@@ -245,6 +245,22 @@ EventSuperseded = _error(
     'event_superseded', _('Event %(id)s was corrected by event %(by)s; the correction counts '
     'instead.'))
 
+# -- an operator takes an entry back from the tablet (contract event undo, services/execution.py)
+UndoTargetUnknown = _error(
+    'undo_target_unknown', _('Nothing to take back: event %(entry)s is not on this work order. The '
+    'entry stands as the server has it.'))
+UndoNotAQuantity = _error(
+    'undo_not_a_quantity', _('Event %(entry)s is a %(type)s: only good parts and components used can '
+    'be taken back from the tablet. A supervisor corrects the rest.'))
+UndoOtherSender = _error(
+    'undo_other_sender', _('Event %(entry)s was entered by another operator or on another terminal: '
+    'only its own operator, on the same terminal, can take it back. A supervisor can correct it.'))
+UndoTooLate = _error(
+    'undo_too_late', _('Event %(entry)s of %(at)s UTC can be taken back for %(minutes)s minutes only; '
+    'it stands. A supervisor can correct it.'))
+UndoRepeated = _error(
+    'undo_repeated', _('Event %(entry)s was already taken back (event %(taken_by)s).'))
+
 # -- a supervisor's correction of a labor log (server-side event labor_correction) -------------
 LaborLogUnknown = _error(
     'labor_log_unknown', _('Labor log %(id)s does not exist or is not %(employee)s\'s time on work '
@@ -268,5 +284,5 @@ CorrectionUnchanged = _error(
 PARAMETER_WORDS = (
     _('start'), _('stop'), _('produce'), _('scrap'), _('consume'), _('downtime_start'), _('downtime_end'),
     _('check'), _('finish'), _('downtime'), _('pending'), _('ready'), _('progress'), _('done'), _('cancel'),
-    _('maintenance_request'),
+    _('maintenance_request'), _('undo'),
 )

@@ -15,14 +15,16 @@ Each event gets one ``Verdict``:
   long before its receipt): counts nothing until a supervisor approves it
   (``context.approved``) or replaces it with a correction;
 - ``dead``: history makes it impossible; ``by`` names the event that made it so, if one did;
-- ``superseded``: a supervisor's correction (an event whose ``corrects`` names it) replaces it.
+- ``superseded``: a supervisor's correction (an event whose ``corrects`` names it) replaces it,
+  or the operator took it back: a tablet's ``undo`` (see ``_undos``) counts like a correction
+  when it is allowed, and is refused (``dead``, ``undo_*``) when not, the target standing.
 
 What needs the ORM (unknown work order, employee or reason, terminal bindings, the quality
 gate) is judged by the caller before the fold; those events are not passed in. The records the
 fold reads and returns are in ``execution_records``; the split of one person's time across
 orders running at once is ``execution_split``.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from . import errors, ordering
 from .execution_machine import MachineWalk, explained_by
@@ -40,6 +42,11 @@ TOLERANCE_EPSILON = 1e-9
 REFUSED_AFTER_FINISH = frozenset({'start', 'produce', 'scrap', 'consume', 'check', 'finish',
                                   'machine_cycle', 'machine_state'})
 
+# How long after an entry its operator may take it back from the tablet ("Undo"); what a
+# posting reverses: good parts and components used (a negative scrap would block the posting).
+UNDO_WINDOW = timedelta(minutes=2)
+UNDOABLE = frozenset({'produce', 'consume'})
+
 
 # -- the fold ----------------------------------------------------------------------------------
 
@@ -52,8 +59,13 @@ def walk_all(events, context):
     """The walk over all of one work order's events, before its result is read
     (``execution_resume`` keeps it to walk on from)."""
     ordered = _distinct(sorted(events, key=true_time_key))
-    replaced_by = {event.corrects: event.id for event in ordered if event.corrects}
+    undo_refusals = _undos(ordered)
+    replaced_by = {}
+    for event in ordered:
+        if event.corrects and (event.type != 'undo' or undo_refusals[event.id] is None):
+            replaced_by.setdefault(event.corrects, event.id)
     walk = _Walk(context)
+    walk.undo_refusals = undo_refusals
     for event in ordered:
         if event.id in replaced_by:
             walk.supersede(event, replaced_by[event.id])
@@ -61,6 +73,44 @@ def walk_all(events, context):
             walk.step(event)
     walk.last_key = true_time_key(ordered[-1]) if ordered else None
     return walk
+
+
+def _undos(ordered):
+    """{undo event id: None when it takes its target back, else (error, by, params)}. Judged on
+    the pair alone (not on the walk), so that the target is superseded before it is walked: the
+    target is on this order, a produce or consume, sent by the same operator from the same
+    terminal, at most ``UNDO_WINDOW`` before the undo, not yet taken back, and the order not
+    finished before the undo."""
+    by_id = {event.id: event for event in ordered}
+    finished_at, taken, refusals = None, {}, {}
+    for event in ordered:
+        if event.type == 'finish' and finished_at is None:
+            finished_at = event
+        if event.type != 'undo':
+            continue
+        target = by_id.get(event.corrects)
+        refusals[event.id] = refusal = _undo_refusal(event, target, finished_at, taken)
+        if refusal is None:
+            taken[target.id] = event.id
+    return refusals
+
+
+def _undo_refusal(undo, target, finish, taken):
+    if target is None:
+        return errors.UndoTargetUnknown, None, dict(entry=undo.corrects or '')
+    if target.type not in UNDOABLE:
+        return errors.UndoNotAQuantity, target.id, dict(entry=target.id, type=target.type)
+    if (target.employee, target.terminal) != (undo.employee, undo.terminal):
+        return errors.UndoOtherSender, target.id, dict(entry=target.id)
+    if not timedelta(0) <= undo.at - target.at <= UNDO_WINDOW:
+        return errors.UndoTooLate, target.id, dict(entry=target.id, at=_stamp(target.at),
+                                                  minutes=int(UNDO_WINDOW.total_seconds() // 60))
+    if target.id in taken:
+        return errors.UndoRepeated, taken[target.id], dict(entry=target.id, taken_by=taken[target.id])
+    if finish is not None:
+        return errors.WorkorderFinished, finish.id, dict(finished=_stamp(finish.at), type=undo.type,
+                                                        at=_stamp(undo.at))
+    return None
 
 
 def _distinct(ordered):
@@ -95,6 +145,7 @@ class _Walk:
         self.finish = None
         self.machine = MachineWalk(context.machine_stop_threshold)   # what the machine reports
         self.last_key = None       # the true-time key of the last event walked
+        self.undo_refusals = {}    # undo id -> None (allowed) or why not (``_undos``)
 
     # -- verdicts ----------------------------------------------------------------------------
     def judge(self, event, verdict):
@@ -127,6 +178,9 @@ class _Walk:
 
     # -- the walk ----------------------------------------------------------------------------
     def step(self, event):
+        if event.type == 'undo':
+            self._undo(event)   # judged against its target's time, not on its own
+            return
         if self._judged_by_time(event):
             return
         if self.finish and event.type in REFUSED_AFTER_FINISH:
@@ -301,6 +355,15 @@ class _Walk:
         self.maintenance.append(event.id)
         self.apply(event)
 
+    def _undo(self, event):
+        # allowed, it counts nothing itself: its target is superseded (walk_all)
+        refusal = self.undo_refusals.get(event.id, (errors.UndoTargetUnknown, None, dict(entry=event.corrects or '')))
+        if refusal is None:
+            self.apply(event)
+        else:
+            error, by, params = refusal
+            self.refuse(event, error, by, **params)
+
     def _finish(self, event):
         for employee in sorted(self.running):
             self._close_labor(self.running[employee], event)
@@ -374,6 +437,7 @@ HANDLERS = {
     'machine_state': _Walk._machine_state,
     'machine_stop_reason': _Walk._machine_stop_reason,
     'maintenance_request': _Walk._maintenance_request,
+    'undo': _Walk._undo,
 }
 
 

@@ -177,6 +177,7 @@ VALID = [
     ('machine_state', {'state': 'running'}, {'state': 'running', 'code': None}),
     ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}),
     ('maintenance_request', {'note': 'Blade guard loose'}, {'note': 'Blade guard loose'}),
+    ('undo', {'event': 't1-17'}, {'event': 't1-17'}),
 ]
 
 
@@ -201,7 +202,7 @@ class TestParseEventValid:
         assert set(contract.EVENT_TYPES) == {
             'start', 'stop', 'produce', 'scrap', 'consume', 'downtime_start', 'downtime_end',
             'check', 'finish', 'machine_cycle', 'machine_state', 'machine_stop_reason',
-            'maintenance_request'}
+            'maintenance_request', 'undo'}
         assert {etype for etype, _data, _clean in VALID} == set(contract.EVENT_TYPES)
 
     def test_seq_is_optional(self):
@@ -267,6 +268,7 @@ REQUIRED_DATA = [
     ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, 'stop'),
     ('machine_stop_reason', {'stop': 'm:SAW-1:state:7', 'reason': 'JAM'}, 'reason'),
     ('maintenance_request', {'note': 'Blade guard loose'}, 'note'),
+    ('undo', {'event': 't1-17'}, 'event'),
 ]
 
 

@@ -30,14 +30,14 @@ TERMINALS = (1, 2, 3)
 SEQS = (None, 0, 1, 2, 3)
 # Mostly time events, so that pairs meet.
 TYPES = ('start',) * 4 + ('stop',) * 4 + ('produce',) * 2 + ('downtime_start', 'downtime_end') * 2 \
-    + ('scrap', 'consume', 'check', 'finish') + ('machine_state',) * 3 + ('machine_cycle',)
+    + ('scrap', 'consume', 'check', 'finish') + ('machine_state',) * 3 + ('machine_cycle',) + ('undo',)
 # Minutes on a coarse grid, so that times tie; a month back; before 2000.
 MINUTES = tuple(m * 15 for m in range(61)) + (-30 * 24 * 60, -526 * 24 * 60 * 30)
 # Mostly sent at once or replayed within hours; sometimes days late, or a clock running ahead.
 DELAYS = (timedelta(0),) + (timedelta(minutes=1),) * 4 + (timedelta(hours=2),) * 3 \
     + (timedelta(days=9), -timedelta(minutes=10))
 DATA = {
-    'start': ({},), 'stop': ({},), 'downtime_end': ({},), 'finish': ({},),
+    'start': ({},), 'stop': ({},), 'downtime_end': ({},), 'finish': ({},), 'undo': ({},),
     'produce': ({'qty': 1.0}, {'qty': 2.0, 'lot': 'L1'}, {'qty': 5.0}, {'qty': 10.0, 'lot': 'L2'}, {'qty': 1e9}),
     'scrap': ({'qty': 1.0, 'reason': 'JAM'}, {'qty': 3.0, 'reason': 'BURR', 'product_id': 900},
               {'qty': 50.0, 'reason': 'JAM', 'product_id': 501}, {'qty': 50.0, 'reason': 'BURR'}),
@@ -66,9 +66,15 @@ def build_history(codes):
             id='e%02d' % number, terminal=pick(TERMINALS, terminal), seq=pick(SEQS, seq), type=etype,
             at=moment, received_at=moment + pick(DELAYS, delay), employee=pick(EMPLOYEES, employee),
             data=pick(DATA[etype], variant),
-            # now and then a supervisor's correction of an earlier event
-            corrects=events[corrects % number].id if number and corrects < 3 else None))
+            # now and then a supervisor's correction of an earlier event; an undo names one always
+            corrects=_corrects(events, number, corrects, etype)))
     return events
+
+
+def _corrects(events, number, code, etype):
+    if etype == 'undo':
+        return events[code % number].id if number else 'e-none'
+    return events[code % number].id if number and code < 3 else None
 
 
 def pick(choices, code):
