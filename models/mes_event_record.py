@@ -192,7 +192,9 @@ class MesEventRecord(models.Model):
             links[row_id] = {'workorder_id': wo.id or None,
                              'workcenter_id': lookup.workorder_facts[wo.id][0] if wo else None,
                              'employee_id': employee.id or None, 'qty': event.data.get('qty') or 0.0,
-                             'corrected_at': at, 'data_json': json.dumps(event.data, sort_keys=True)}
+                             'corrected_at': at, 'data_json': json.dumps(event.data, sort_keys=True),
+                             # an operator's undo names its target: the fold supersedes it (or refuses the undo)
+                             'corrects_uid': event.data['event'] if event.type == 'undo' else None}
             try:
                 lookup.check(event, wo, employee)
             except errors.MesError as exc:
@@ -251,17 +253,19 @@ class MesEventRecord(models.Model):
             UPDATE mes_event e SET workorder_id = COALESCE(v.wo, e.workorder_id),
                    workcenter_id = COALESCE(v.wc, e.workcenter_id), employee_id = COALESCE(v.emp, e.employee_id),
                    qty = COALESCE(v.qty, e.qty), corrected_at = COALESCE(v.at, e.corrected_at),
-                   data_json = COALESCE(v.data, e.data_json), folded = v.folded,
+                   data_json = COALESCE(v.data, e.data_json), corrects_uid = COALESCE(v.corrects, e.corrects_uid),
+                   folded = v.folded,
                    state = CASE WHEN v.folded THEN e.state ELSE 'dead' END, error_code = v.code,
                    error_message = v.message
               FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::float8[], %s::timestamp[], %s::text[],
-                          %s::bool[], %s::varchar[], %s::text[]) AS v(id, wo, wc, emp, qty, at, data, folded, code, message)
+                          %s::bool[], %s::varchar[], %s::text[], %s::varchar[])
+                   AS v(id, wo, wc, emp, qty, at, data, folded, code, message, corrects)
              WHERE e.id = v.id""", (
             [r[0] for r in rows], [r[1].get('workorder_id') for r in rows], [r[1].get('workcenter_id') for r in rows],
             [r[1].get('employee_id') for r in rows], [r[1].get('qty') for r in rows],
             [r[1].get('corrected_at') for r in rows], [r[1].get('data_json') for r in rows],
             [r[0] in judged for r in rows], [r[2].code if r[2] else None for r in rows],
-            [_storable_message(r[2]) if r[2] else None for r in rows]))
+            [_storable_message(r[2]) if r[2] else None for r in rows], [r[1].get('corrects_uid') for r in rows]))
 
     # -- the answer ------------------------------------------------------------------------------
     @api.model
