@@ -21,9 +21,13 @@ export function eventLabel(event) {
   return `${name}${qty}`;
 }
 
-// A quantity entered can be taken back this long: it stays on the tablet until then.
+// A quantity entered stays on the tablet this long: taken back then, the server never sees it.
 export const UNDO_MS = 5000;
 const UNDOABLE = ['produce', 'scrap', 'consume'];
+// Once sent, good parts and components used can still be taken back by an undo event, within the
+// server's window (services/execution.py UNDO_WINDOW, 2 min) less a margin for the clock.
+export const UNDO_WINDOW_MS = 110000;
+const UNDOABLE_SENT = ['produce', 'consume'];
 
 /** Write the event to the outbox (durable), show it at once, then try to send it. */
 export async function act(type, data) {
@@ -36,14 +40,18 @@ export async function act(type, data) {
   const holdMs = UNDOABLE.includes(type) ? UNDO_MS : 0;
   const record = await enqueue(type, { wo: wo.id, wc: s.wc, woName: wo.name, employee: s.employee, data, holdMs });
   S.outbox.push(record);
-  S.lastEntry = holdMs ? { seq: record.seq, wo: wo.id, what: eventLabel(record.event), until: record.holdUntil } : null;
+  S.lastEntry = holdMs ? {
+    seq: record.seq, id: record.id, wo: wo.id, emp: s.employee.id, what: eventLabel(record.event), heldUntil: record.holdUntil,
+    until: UNDOABLE_SENT.includes(type) ? record.queuedAt + UNDO_WINDOW_MS : record.holdUntil,
+  } : null;
   const what = eventLabel(record.event);
   flash(S.online === false ? t('flash.saved_offline', { what }) : t('flash.saved', { what }));
   sender.kick();
   return record;
 }
 
-/** Undo the last quantity while it is still held on the tablet (nothing was sent). */
+/** Undo the last quantity: while it is still held on the tablet, nothing is sent; after that,
+ * an undo event names it (through the outbox, so offline too) and the server takes it back. */
 export async function undoLast() {
   const last = S.lastEntry;
   if (!last) return;
@@ -51,6 +59,9 @@ export async function undoLast() {
   if (await takeBack(last.seq)) {
     S.outbox = S.outbox.filter((r) => r.seq !== last.seq);
     flash(t('undo.done', { what: last.what }));
+  } else if (Date.now() < last.until && last.emp === S.session.employee.id && await act('undo', { event: last.id })) {
+    S.lastEntry = null;
+    flash(t('undo.sent', { what: last.what }));
   }
   changed();
 }

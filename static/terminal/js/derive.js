@@ -12,6 +12,28 @@ export function pendingAndUnseen(woId, since) {
   return unseen.concat(S.outbox.filter((r) => r.wo === woId)).sort((a, b) => a.seq - b.seq);
 }
 
+/** ``records`` (pendingAndUnseen) with the entries an undo takes back: one the server's answer
+ * did not include yet counts nothing; one it included is subtracted (its good parts, from the
+ * acknowledged record). The undo itself counts nothing; refused, it leaves the outbox and the
+ * entry counts again. */
+export function withUndos(records) {
+  const undone = new Set(records.filter((r) => r.event.type === 'undo').map((r) => r.event.data.event));
+  if (!undone.size) return records;
+  const listed = new Set(records.map((r) => r.id));
+  const merged = [];
+  for (const r of records) {
+    if (r.event.type !== 'undo') {
+      if (!undone.has(r.id)) merged.push(r);
+      continue;
+    }
+    const target = listed.has(r.event.data.event) ? null : S.sent.find((x) => x.id === r.event.data.event);
+    if (target && target.event.type === 'produce') {
+      merged.push({ ...target, event: { ...target.event, data: { ...target.event.data, qty: -target.event.data.qty } } });
+    }
+  }
+  return merged;
+}
+
 function summaryFromQueues(woId) {
   for (const entry of Object.values(S.queues)) {
     const found = entry.data.workorders.find((w) => w.id === woId);
@@ -39,7 +61,7 @@ export function deriveWorkorder(woId) {
     checkResults: new Map(),
     consumed: [],
   };
-  for (const record of pendingAndUnseen(woId, since)) applyEvent(view, record, clockOffset());
+  for (const record of withUndos(pendingAndUnseen(woId, since))) applyEvent(view, record, clockOffset());
   const me = S.session && S.session.employee;
   return {
     id: woId, name: base.name, product: base.product, production: base.production, uom: base.uom || '',
@@ -91,7 +113,7 @@ export function queueRows(wc) {
   if (!entry) return null;
   return entry.data.workorders.map((w) => {
     const view = { good: w.qty_produced, scrap: 0, state: w.state, closedMs: 0, closedByOp: {}, ops: [], checkResults: new Map(), consumed: [] };
-    for (const r of pendingAndUnseen(w.id, entry.fetchedAt)) applyEvent(view, r);
+    for (const r of withUndos(pendingAndUnseen(w.id, entry.fetchedAt))) applyEvent(view, r);
     return { ...w, qty_produced: view.good, state: view.state, pending: S.outbox.filter((r) => r.wo === w.id).length };
   }).filter((w) => w.state !== 'done');
 }

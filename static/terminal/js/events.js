@@ -17,6 +17,9 @@ export const EVENT_TYPES = {
   machine_stop_reason: { data: ['reason', 'stop'], label: 'event.machine_stop_reason' },
   // the operator asks for maintenance of the work center's equipment; the posting opens the request
   maintenance_request: { data: ['note'], label: 'event.maintenance_request' },
+  // the operator takes back their own good parts or components used, within minutes (the
+  // server's fold judges it); derive.js withUndos takes the entry out of the view
+  undo: { data: ['event'], label: 'event.undo' },
 };
 
 // Sent by a machine (the MQTT bridge), never by a tablet.
@@ -66,6 +69,7 @@ export const EFFECTS = {
   downtime_start() {},
   downtime_end() {},
   maintenance_request() {},
+  undo() {},
 };
 
 /** Apply one record (as the outbox stores it) to a view; unknown types change nothing. */

@@ -92,3 +92,28 @@ test('the operator\'s running orders: the server\'s list with this tablet\'s sta
   S.outbox = [record('stop', {}, { wo: 1 }), record('start', {}, { wo: 2 }), record('start', {}, { wo: 4, emp: BEN })];
   assert.deepEqual(runningMerged(ANNA.id, base, 1000).map((r) => r.id), [2]);
 });
+
+test('an undo pending or unseen takes its entry back; refused, the entry counts again', () => {
+  // the entry not in the answer yet: it counts nothing once its undo is in the outbox
+  S.details[1] = { data: detail({ qty_produced: 2 }), fetchedAt: 1000 };
+  const three = record('produce', { qty: 3 }, { doneAt: 1500 });
+  S.sent = [three];
+  assert.equal(deriveWorkorder(1).good, 5);
+  const undo = record('undo', { event: three.id });
+  S.outbox = [undo];
+  assert.equal(deriveWorkorder(1).good, 2);
+  assert.equal(queueRows(3), null);   // no queue fetched: nothing to merge there
+  // the answer included the entry (asked after it was acknowledged): subtracted while the undo
+  // is pending, and once acknowledged until an answer includes the undo too
+  S.details[1] = { data: detail({ qty_produced: 5 }), fetchedAt: 2000 };
+  assert.equal(deriveWorkorder(1).good, 2);
+  S.outbox = [];
+  S.sent = [three, { ...undo, doneAt: 2500 }];
+  assert.equal(deriveWorkorder(1).good, 2);
+  S.details[1] = { data: detail({ qty_produced: 2 }), fetchedAt: 3000 };
+  assert.equal(deriveWorkorder(1).good, 2);
+  // refused: the undo is in neither the outbox nor sent, the entry stands
+  S.details[1] = { data: detail({ qty_produced: 5 }), fetchedAt: 2000 };
+  S.sent = [three];
+  assert.equal(deriveWorkorder(1).good, 5);
+});
