@@ -135,17 +135,17 @@ def read_json_body(max_bytes=contract.MAX_BODY_BYTES):
     return b''.join(parts)
 
 
-def json_object(body, content_type, shape):
+def json_object(body, content_type, shape, gettext=None):
     """(the JSON object a request sends, None), or (None, the refusal): not JSON, not UTF-8
-    JSON, or not an object (``shape`` says what to send)."""
+    JSON, or not an object (``shape`` says what to send); ``gettext`` translates the refusal."""
     if (content_type or '').split(';')[0].strip().lower() != 'application/json':
-        return None, error_response(errors.NotJson())
+        return None, error_response(errors.NotJson(), gettext)
     try:
         payload = contract.loads(body.decode('utf-8'))
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return None, error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'))
+        return None, error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'), gettext)
     if not isinstance(payload, dict):
-        return None, error_response(errors.MalformedBody(detail='send ' + shape))
+        return None, error_response(errors.MalformedBody(detail='send ' + shape), gettext)
     return payload, None
 
 
@@ -170,8 +170,8 @@ class MesApi(http.Controller):
         def work(env, terminal):
             try:
                 batch = contract.parse_request(body, content_type)
-            except errors.MesError as exc:
-                return error_response(exc)
+            except errors.MesError as exc:   # the whole request refused: in the tablet's language
+                return error_response(exc, gettext_for(env, request_lang(env, terminal)))
             # in the queue mode, the postings are queued in this transaction: recorded and queued, or neither
             queue = posting_mode(env) == 'queue'
             results, executions = env['mes.event']._record_batch(terminal, batch.events, batch.sent_at, received_at,
@@ -196,7 +196,8 @@ class MesApi(http.Controller):
         content_type = request.httprequest.headers.get('Content-Type')
 
         def work(env, terminal):
-            payload, refused = json_object(body, content_type, '{"badge": ...} or {"employee_id": ..., "pin": ...}')
+            payload, refused = json_object(body, content_type, '{"badge": ...} or {"employee_id": ..., "pin": ...}',
+                                           gettext_for(env, request_lang(env, terminal)))
             if refused:
                 return refused
             employee, failure = self._identify(env, terminal, payload)

@@ -112,7 +112,8 @@ class MesTerminalApi(http.Controller):
         content_type = request.httprequest.headers.get('Content-Type')
 
         def work(env, terminal):
-            payload, refused = json_object(body, content_type, '{"badge": ...} or {"badge": ..., "pin": ...}')
+            payload, refused = json_object(body, content_type, '{"badge": ...} or {"badge": ..., "pin": ...}',
+                                           gettext_for(env, request_lang(env, terminal)))
             if refused:
                 return refused
             employee, failure = MesApi._identify(env, terminal, payload)

@@ -75,3 +75,18 @@ def test_a_revoked_token_is_refused_in_the_tablet_s_language(live_server, german
     assert answer.json()['error']['message'].startswith('Das Terminal-Token fehlt, ist unbekannt oder widerrufen.')
     assert live_server.get('/mes/api/v1/terminal', 'not-a-token').json()['error']['message'].startswith(
         'The terminal token is missing')
+
+
+def test_a_request_refused_as_a_whole_answers_in_the_tablet_s_language(live_server, floor, german):
+    """Not JSON, or JSON that is not the contract's: the tablet is told in the language it speaks."""
+    headers = {'Accept-Language': 'de'}
+    not_json = live_server.post_json('/mes/api/v1/login', ['a list'], floor.token, headers=headers)
+    assert not_json.status_code == 400, not_json.text
+    english = live_server.post_json('/mes/api/v1/login', ['a list'], floor.token)
+    assert not_json.json()['error']['code'] == english.json()['error']['code'] == 'malformed_body'
+    assert not_json.json()['error']['message'] != english.json()['error']['message']
+    no_events = live_server.post_json('/mes/api/v1/events', {'schema': 1}, floor.token, headers=headers)
+    assert no_events.status_code == 400, no_events.text
+    in_english = live_server.post_json('/mes/api/v1/events', {'schema': 1}, floor.token)
+    assert no_events.json()['error']['code'] == in_english.json()['error']['code']
+    assert no_events.json()['error']['message'] != in_english.json()['error']['message']

@@ -56,6 +56,22 @@ def test_german_and_italian_translate_every_string_with_its_placeholders():
                 lang, source, translated[source])
 
 
+def test_each_translation_keeps_the_pot_s_references():
+    """Odoo loads a PO entry as the translation of a ``_()`` message only through its
+    ``#: code:`` reference (an entry without it is read as nothing): each translated entry
+    carries the references the .pot gives its string."""
+    def references(path):
+        with open(path, 'rb') as handle:
+            return {m.id: sorted(m.locations) for m in read_po(handle) if m.id}
+    template = references(os.path.join(I18N, 'shopfloor_mes.pot'))
+    for lang in TRANSLATIONS:
+        translated = references(os.path.join(I18N, lang + '.po'))
+        lost = sorted(source for source, where in template.items()
+                      if where and not translated.get(source) and source in translated)
+        assert not lost, ('%s.po has %d entries without the .pot\'s "#:" references (Odoo ignores them): '
+                          'copy the references from i18n/shopfloor_mes.pot: %r' % (lang, len(lost), lost[:10]))
+
+
 def test_every_raised_message_is_marked_for_translation():
     """A message raised to a user as a plain string literal is not in the .pot: wrap it in _()."""
     raising = {'UserError', 'ValidationError', 'AccessError', 'RedirectWarning', 'Warning'}
