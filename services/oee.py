@@ -32,7 +32,6 @@ OeeResult = namedtuple('OeeResult', [
 ])
 
 Ratios = namedtuple('Ratios', 'availability performance quality oee')
-MicroStops = namedtuple('MicroStops', 'intervals minutes')
 Reliability = namedtuple('Reliability', 'failures operating_minutes repair_minutes mtbf mttr')
 
 
@@ -195,43 +194,6 @@ def _local_midnight_utc(day, tz):
     else:
         aware = local.replace(tzinfo=tz)
     return aware.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-# -- micro-stops -------------------------------------------------------------------------------
-
-def micro_stops(cycle_times, ideal_cycle_minutes, threshold_minutes, runs=None):
-    """Short unreported stops between consecutive completed cycles.
-
-    Between two completions, only the time while running counts (``runs``; None = always
-    running), so a reported downtime is not counted twice. When that running time exceeds
-    ``threshold_minutes``, all of it but the last ideal cycle (the time the next unit needed)
-    is a micro-stop. Micro-stops explain part of the performance loss; they are already
-    inside ``performance`` and must not be subtracted again. The time before the first
-    completion is not judged (its cycle start is unknown).
-    """
-    if ideal_cycle_minutes is None or ideal_cycle_minutes <= 0:
-        raise ValueError('ideal cycle time must be positive minutes per unit')
-    if threshold_minutes < ideal_cycle_minutes:
-        raise ValueError('micro-stop threshold must not be shorter than the ideal cycle time')
-    times = sorted(cycle_times)
-    stops = []
-    for previous, current in zip(times, times[1:]):
-        gap = [(previous, current)]
-        running = gap if runs is None else intersect(gap, _close(runs, current))
-        if ordering.minutes(running) > threshold_minutes:
-            stops.extend(_trim_end(running, timedelta(minutes=ideal_cycle_minutes)))
-    return MicroStops(intervals=stops, minutes=ordering.minutes(stops))
-
-
-def _trim_end(pieces, length):
-    """Sorted closed ``pieces`` with ``length`` of time removed from their end."""
-    kept = list(pieces)
-    while kept and length > timedelta(0):
-        start, end = kept.pop()
-        if end - start > length:
-            kept.append((start, end - length))
-        length -= end - start
-    return kept
 
 
 # -- reliability -------------------------------------------------------------------------------

@@ -256,61 +256,6 @@ class TestSplitByDay:
         }
 
 
-def minute(m):
-    """06:00 on the 24th plus ``m`` minutes."""
-    return hm(6) + timedelta(minutes=m)
-
-
-class TestMicroStops:
-
-    def test_gap_longer_than_threshold(self):
-        # Ideal 0.5 min, threshold 2 min. Gap 1.5 -> 5.5 is 4 min: the last 0.5 min made the
-        # unit at 5.5, so the stop is 1.5 -> 5.0 = 3.5 min. Gaps of 0.5 min are normal.
-        cycles = [minute(m) for m in (0.5, 1.0, 1.5, 5.5, 6.0)]
-        stops = oee.micro_stops(cycles, 0.5, 2)
-        assert stops.intervals == [(minute(1.5), minute(5.0))]
-        assert stops.minutes == pytest.approx(3.5)
-
-    def test_gap_equal_to_threshold_is_not_a_stop(self):
-        stops = oee.micro_stops([minute(0), minute(2)], 0.5, 2)
-        assert stops == oee.MicroStops([], 0.0)
-
-    def test_unsorted_cycles(self):
-        cycles = [minute(m) for m in (5.5, 0.5, 6.0, 1.5, 1.0)]
-        assert oee.micro_stops(cycles, 0.5, 2).minutes == pytest.approx(3.5)
-
-    def test_reported_downtime_is_not_counted_again(self):
-        # Running 0-6.2 and 39.7-60, down in between (already availability loss).
-        # Gap 6.0 -> 40.0 runs only 0.2 + 0.3 = 0.5 min: no micro-stop.
-        # Gap 1.5 -> 5.5 is a micro-stop of 3.5 min as above.
-        cycles = [minute(m) for m in (0.5, 1.0, 1.5, 5.5, 6.0, 40.0, 40.5)]
-        runs = [(minute(0), minute(6.2)), (minute(39.7), None)]
-        stops = oee.micro_stops(cycles, 0.5, 2, runs=runs)
-        assert stops.intervals == [(minute(1.5), minute(5.0))]
-        assert stops.minutes == pytest.approx(3.5)
-
-    def test_running_time_on_both_sides_of_a_downtime(self):
-        # Gap 6.0 -> 40.0 with running 6-10 and 39-40: 5 min running > 2, minus the last
-        # 0.5 min cycle: stop = 6-10 and 39-39.5 = 4.5 min.
-        cycles = [minute(6.0), minute(40.0)]
-        runs = [(minute(0), minute(10)), (minute(39), minute(60))]
-        stops = oee.micro_stops(cycles, 0.5, 2, runs=runs)
-        assert stops.intervals == [(minute(6), minute(10)), (minute(39), minute(39.5))]
-        assert stops.minutes == pytest.approx(4.5)
-
-    def test_fewer_than_two_cycles(self):
-        assert oee.micro_stops([], 0.5, 2) == oee.MicroStops([], 0.0)
-        assert oee.micro_stops([minute(3)], 0.5, 2) == oee.MicroStops([], 0.0)
-
-    def test_threshold_shorter_than_ideal_cycle(self):
-        with pytest.raises(ValueError, match='threshold'):
-            oee.micro_stops([minute(0), minute(3)], 1.0, 0.5)
-
-    def test_bad_ideal_cycle(self):
-        with pytest.raises(ValueError, match='ideal cycle'):
-            oee.micro_stops([minute(0), minute(3)], 0, 2)
-
-
 class TestReliability:
 
     def test_mtbf_and_mttr(self):
