@@ -10,8 +10,23 @@ Operation = namedtuple('Operation', 'workcenter minutes_per_unit setup_minutes l
 LaborHours = namedtuple('LaborHours', 'workcenter hours rate')   # actual hours at the rate paid
 Variance = namedtuple('Variance', 'kind amount explanation')
 
-VARIANCE_KINDS = ('material_usage', 'labor_rate', 'labor_efficiency', 'machine_efficiency', 'rework',
-                  'lot_size')
+# What ``split_variances`` posts at close, in its order, with the label a journal item shows.
+# There is no material price variance: consumption is valued at the component's standard price,
+# so a price difference arises at purchase, outside the order.
+CLOSE_VARIANCE_KINDS = (
+    ('material_usage', 'Material usage'),
+    ('labor_rate', 'Labor rate'),
+    ('labor_efficiency', 'Labor efficiency'),
+    ('machine_efficiency', 'Machine efficiency'),
+    ('rework', 'Rework'),
+    ('lot_size', 'Lot size and standard'),
+)
+# A fact that lands after the order closed adjusts the variance its element closed into (the
+# order's WIP stays at zero); its journal item is marked late.
+LATE_FACT = 'late_fact'
+LATE_FACT_VARIANCE = {'labor': 'labor_efficiency', 'machine': 'machine_efficiency', 'rework': 'rework'}
+# Every kind a journal item may carry: the Selection of account.move.line's mes_variance_kind.
+VARIANCE_KINDS = CLOSE_VARIANCE_KINDS + ((LATE_FACT, 'Late fact after close'),)
 
 
 def round_money(amount, digits=2):

@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Optional, Tuple
 
+from .contract import format_time
+
 STOP_THRESHOLD = timedelta(minutes=2)
 STOPPED = ('down', 'idle')
 
@@ -211,8 +213,8 @@ def stops_to_classify(machine, now, threshold=STOP_THRESHOLD):
 
 
 def _iso(text):
-    """A recorded time as the terminal contract writes times (ISO 8601, milliseconds, Z)."""
-    return _d(text).strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (_d(text).microsecond // 1000) if text else None
+    """A recorded time as the terminal contract writes times."""
+    return format_time(_d(text)) if text else None
 
 
 def _t(moment):
