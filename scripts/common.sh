@@ -7,12 +7,33 @@ VENV=$LOCAL/venv
 ADDONS=$LOCAL/addons
 LOGS=$LOCAL/logs
 CONF=$LOCAL/odoo.conf
-PGDATA=$LOCAL/pg/data
-PGSOCK=$LOCAL/pg/sock
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PORT=${PORT:-8069}
 DEMO_DB=${DEMO_DB:-mes_demo}
 mkdir -p "$LOCAL" "$LOGS"
+
+# pg_dir: the folder of the private cluster (data/ and sock/ in it). As root, initdb and postgres
+# run as an unprivileged OS user, who must traverse every folder above it: a checkout in a home
+# only root may enter (/root, mode 700) cannot hold it, so the cluster goes to a folder of its own
+# under /var/tmp, named after the checkout's path, and scripts/pg.sh links .local/pg to it.
+pg_dir() {
+  local dir=$ROOT
+  if [ -L "$LOCAL/pg" ]; then readlink -f "$LOCAL/pg"; return; fi
+  if [ -e "$LOCAL/pg" ]; then echo "$LOCAL/pg"; return; fi
+  if [ "$(id -u)" = 0 ]; then
+    # The checkout and .local are opened to others by scripts/pg.sh; the folders above are not ours.
+    while [ "$dir" != / ]; do
+      dir=$(dirname "$dir")
+      if [ $(( 8#$(stat -c %a "$dir") & 1 )) = 0 ]; then
+        echo "/var/tmp/shopfloor_mes-pg-$(printf %s "$ROOT" | sha1sum | cut -c1-10)"; return
+      fi
+    done
+  fi
+  echo "$LOCAL/pg"
+}
+PGDIR=$(pg_dir)
+PGDATA=$PGDIR/data
+PGSOCK=$PGDIR/sock
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }

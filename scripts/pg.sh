@@ -20,7 +20,13 @@ case "${1:-}" in
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
       say "creating private PostgreSQL cluster in $PGDATA"
       mkdir -p "$PGDATA" "$PGSOCK"
-      [ "$(id -u)" = 0 ] && chown "$PGOS": "$PGDATA" "$PGSOCK" "$(dirname "$PGDATA")"
+      # Outside the checkout (see pg_dir in common.sh): .local/pg links to it, which keeps the choice.
+      [ "$PGDIR" = "$LOCAL/pg" ] || ln -sfn "$PGDIR" "$LOCAL/pg"
+      if [ "$(id -u)" = 0 ]; then
+        chown "$PGOS": "$PGDATA" "$PGSOCK" "$PGDIR"
+        "${AS_PG[@]}" test -w "$PGDATA" || die "the OS user $PGOS cannot enter $PGDATA (initdb and postgres \
+refuse to run as root); give others the right to traverse the folders above it (chmod o+x)"
+      fi
       "${AS_PG[@]}" "$PGBIN/initdb" -D "$PGDATA" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
         || die "initdb failed; see $LOGS/initdb.log"
     fi
