@@ -14,6 +14,7 @@ if [ "$(id -u)" = 0 ]; then
   id "$PGOS" >/dev/null 2>&1 || { PGOS=odoopg; id "$PGOS" >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin "$PGOS"; }
   AS_PG=(runuser -u "$PGOS" --)
   chmod o+x "$ROOT" "$LOCAL" 2>/dev/null || true
+  cd /   # that user may not enter the caller's folder; every path here is absolute
 fi
 case "${1:-}" in
   start)
