@@ -8,12 +8,12 @@ import json
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from . import errors
+from . import errors, event_types
 
 SUPPORTED_SCHEMAS = (1,)
 MAX_EVENTS = 500
 MAX_BODY_BYTES = 2 * 1024 * 1024
-MAX_TEXT = 200
+MAX_TEXT = event_types.MAX_TEXT
 
 # Far beyond any id or quantity. CPython refuses int() of more than 4,300 digits, which would
 # fail the whole request; such a number is kept as its digits and refused in its own field.
@@ -23,112 +23,94 @@ Batch = namedtuple('Batch', 'sent_at events')
 Event = namedtuple('Event', 'id seq type workorder_id employee at data')
 
 
-def _need_qty(data, etype):
-    return _number(data, 'qty', etype, positive=True)
-
-
-# Per type: the data fields (name -> parser(data, type) returning the clean value).
-def _opt_text(name):
+def _quantity(field):
     def parse(data, etype):
-        value = data.get(name)
+        if data.get(field.name) is None and not field.required:
+            return None
+        return _number(data, field.name, etype, positive=True)
+    return parse
+
+
+def _number_field(field):
+    def parse(data, etype):
+        if data.get(field.name) is None and not field.required:
+            return None
+        return _number(data, field.name, etype, positive=False)
+    return parse
+
+
+def _text_field(field):
+    name = 'data.' + field.name
+
+    def parse(data, etype):
+        value = data.get(field.name)
+        if field.required and _blank(value):
+            raise errors.FieldMissing(field=name, type=etype)
         if value is None or value == '':
             return None
-        return _text(value, 'data.' + name)
+        return _text(value, name)
     return parse
 
 
-def _req_text(name):
+def _id_field(field):
     def parse(data, etype):
-        if _blank(data.get(name)):
-            raise errors.FieldMissing(field='data.' + name, type=etype)
-        return _text(data[name], 'data.' + name)
+        value = data.get(field.name)
+        if value is None:
+            if field.required:
+                raise errors.FieldMissing(field='data.' + field.name, type=etype)
+            return None
+        return _int(value, 'data.' + field.name)
     return parse
 
 
-def _opt_int(name):
-    def parse(data, etype):
-        value = data.get(name)
-        return None if value is None else _int(value, 'data.' + name)
-    return parse
-
-
-def _req_int(name):
-    def parse(data, etype):
-        if data.get(name) is None:
-            raise errors.FieldMissing(field='data.' + name, type=etype)
-        return _int(data[name], 'data.' + name)
-    return parse
-
-
-def _result(data, etype):
-    value = data.get('result')
-    if value is None:
-        raise errors.FieldMissing(field='data.result', type=etype)
-    if value not in ('pass', 'fail'):
-        raise errors.FieldInvalid(field='data.result', problem='must be "pass" or "fail", not %r' % (value,))
-    return value
-
-
-def _opt_value(data, etype):
-    if data.get('value') is None:
-        return None
-    return _number(data, 'value', etype, positive=False)
-
-
-def _count(name, required):
+def _count_field(field):
     """A machine's count of cycles or parts: a whole number, at least 1 when required."""
     def parse(data, etype):
-        value = data.get(name)
-        if value is None:
-            if required:
-                raise errors.FieldMissing(field='data.' + name, type=etype)
-            return None
-        value = _int(value, 'data.' + name)
-        if required and value < 1:
+        value = _id_field(field)(data, etype)
+        if field.required and value < 1:
             raise errors.QtyNotPositive(qty=value)
         return value
     return parse
 
 
-def _machine_state(data, etype):
-    value = data.get('state')
-    if value is None:
-        raise errors.FieldMissing(field='data.state', type=etype)
-    if value not in MACHINE_STATES:
-        raise errors.FieldInvalid(field='data.state', problem='must be one of %s, not %s' % (
-            ', '.join(MACHINE_STATES), _short(value)))
-    return value
+def _choice_field(field):
+    def parse(data, etype):
+        value = data.get(field.name)
+        if value is None:
+            if field.required:
+                raise errors.FieldMissing(field='data.' + field.name, type=etype)
+            return None
+        if value not in field.choices:   # a JSON list or object is never one of them
+            raise errors.FieldInvalid(field='data.' + field.name, problem=_not_a_choice(field.choices, value))
+        return value
+    return parse
 
 
-MACHINE_STATES = ('running', 'idle', 'down', 'setup')
+def _not_a_choice(choices, value):
+    if len(choices) == 2:
+        return 'must be "%s" or "%s", not %r' % (choices[0], choices[1], value)
+    return 'must be one of %s, not %s' % (', '.join(choices), _short(value))
 
-EVENT_FIELDS = {
-    'start': {},
-    'stop': {},
-    'produce': {'qty': _need_qty, 'lot': _opt_text('lot')},
-    'scrap': {'qty': _need_qty, 'reason': _req_text('reason'), 'product_id': _opt_int('product_id')},
-    'consume': {'product_id': _req_int('product_id'), 'qty': _need_qty, 'lot': _opt_text('lot')},
-    'downtime_start': {'reason': _req_text('reason')},
-    'downtime_end': {},
-    'check': {'point_id': _req_int('point_id'), 'result': _result, 'value': _opt_value,
-              'note': _opt_text('note')},
-    'finish': {},
-    # sent by a machine terminal (the MQTT bridge), never by a tablet; "employee" is the machine
-    'machine_cycle': {'count': _count('count', True), 'good': _count('good', False),
-                      'scrap': _count('scrap', False)},
-    'machine_state': {'state': _machine_state, 'code': _opt_text('code')},
-    # sent by a tablet: the operator's reason for a machine's unexplained stop ("stop" is the id
-    # of the machine_state event that began it, as the work order's "machine" shows it)
-    'machine_stop_reason': {'stop': _req_text('stop'), 'reason': _req_text('reason')},
-    # sent by a tablet: the operator asks for maintenance of the work center's equipment; the
-    # posting opens the maintenance.request (models/mes_maintenance_from_terminal.py)
-    'maintenance_request': {'note': _req_text('note')},
-    # sent by a tablet: the operator takes back their own produce or consume ("event" is its id)
-    # within minutes of it; the fold judges whether it may (services/execution.py _undos)
-    'undo': {'event': _req_text('event')},
-}
+
+# A field's parser by its kind (services/event_types.KINDS): parser(data, type) -> the clean value.
+PARSERS = {'quantity': _quantity, 'number': _number_field, 'text': _text_field, 'id': _id_field,
+           'count': _count_field, 'choice': _choice_field}
+_parsers = {}
+
+
+def _field_parsers(described):
+    """{field name: parser} of a description, made once per description."""
+    if _parsers.get(described.name, (None,))[0] is not described:
+        _parsers[described.name] = (described, [(f.name, PARSERS[f.kind](f)) for f in described.fields])
+    return _parsers[described.name][1]
+
+
+MACHINE_STATES = event_types.MACHINE_STATES
+# The built-in types (services/event_types.py); the parser reads the descriptions themselves, so
+# a type described later is parsed too.
+EVENT_FIELDS = {name: event_types.TYPES[name].field_names() for name in event_types.TYPES}
 EVENT_TYPES = tuple(EVENT_FIELDS)
-MACHINE_TYPES = ('machine_cycle', 'machine_state')
+MACHINE_TYPES = event_types.names(sent_by='machine')
 
 
 def parse_request(body, content_type):
@@ -190,8 +172,9 @@ def parse_event(raw):
     etype = raw.get('type')
     if etype is None:
         raise errors.FieldMissing(field='type', type='any')
-    if not isinstance(etype, str) or etype not in EVENT_FIELDS:
-        raise errors.TypeUnknown(type=_short(etype), known=', '.join(EVENT_TYPES))
+    described = event_types.get(etype)
+    if described is None:
+        raise errors.TypeUnknown(type=_short(etype), known=', '.join(event_types.names()))
     seq = raw.get('seq')
     if seq is not None:
         seq = _int(seq, 'seq')
@@ -209,10 +192,9 @@ def parse_event(raw):
         data = {}
     if not isinstance(data, dict):
         raise errors.FieldInvalid(field='data', problem='must be a JSON object')
-    clean = {name: parser(data, etype) for name, parser in EVENT_FIELDS[etype].items()}
-    if etype == 'machine_cycle' and (clean['good'] or 0) + (clean['scrap'] or 0) > clean['count']:
-        raise errors.FieldInvalid(field='data', problem='counts more good and scrap parts (%s) than cycles (%s)' % (
-            (clean['good'] or 0) + (clean['scrap'] or 0), clean['count']))
+    clean = {name: parser(data, etype) for name, parser in _field_parsers(described)}
+    if described.data_check:
+        described.data_check(clean)
     return Event(event_id, seq, etype, workorder_id, employee, at, clean)
 
 
@@ -273,7 +255,7 @@ def _number(data, name, etype, positive):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
             or value in (float('inf'), float('-inf')):
         raise errors.FieldInvalid(field='data.' + name, problem='must be a number, not %s' % _short(value))
-    if abs(value) > 1e9:
+    if abs(value) > event_types.MAX_NUMBER:
         raise errors.FieldInvalid(field='data.' + name, problem='is out of range (%s)' % _short(value))
     if positive and value <= 0:
         raise errors.QtyNotPositive(qty=_short(value))
@@ -285,7 +267,7 @@ def _int(value, field):
         raise errors.FieldInvalid(field=field, problem='is out of range (%s)' % value.describe())
     if isinstance(value, bool) or not isinstance(value, int):
         raise errors.FieldInvalid(field=field, problem='must be an integer, not %s' % _short(value))
-    if not 0 <= value < 2 ** 31:
+    if not 0 <= value <= event_types.MAX_ID:
         raise errors.FieldInvalid(field=field, problem='is out of range (%s)' % _short(value))
     return value
 

@@ -26,7 +26,7 @@ orders running at once is ``execution_split``.
 """
 from datetime import datetime, timedelta
 
-from . import errors, ordering
+from . import errors, event_types, ordering
 from .execution_machine import MachineWalk, explained_by
 from .execution_records import (APPLIED, DEAD, HELD, SUPERSEDED, WAITING, CheckRecord, DownInterval,
                                 ExecutionContext, ExecutionEvent, ExecutionState, LaborInterval,
@@ -38,14 +38,25 @@ __all__ = ['fold', 'true_time_key', 'ExecutionEvent', 'ExecutionContext', 'Execu
 EARLIEST = datetime(2000, 1, 1)
 TOLERANCE_EPSILON = 1e-9
 
-# Once the order is finished these are refused; a stop or downtime end still closes what ran.
-REFUSED_AFTER_FINISH = frozenset({'start', 'produce', 'scrap', 'consume', 'check', 'finish',
-                                  'machine_cycle', 'machine_state'})
-
-# How long after an entry its operator may take it back from the tablet ("Undo"); what a
-# posting reverses: good parts and components used (a negative scrap would block the posting).
+# How long after an entry its operator may take it back from the tablet ("Undo"); which types
+# may be taken back is their description's (``undoable``: what a posting reverses, good parts
+# and components used; a negative scrap would block the posting).
 UNDO_WINDOW = timedelta(minutes=2)
-UNDOABLE = frozenset({'produce', 'consume'})
+
+# The fold's steps by name: an event type's description names its step (services/event_types.py
+# ``fold_step``, its own name by default). A step is called with the walk and the event, once
+# the rules its description flags and the times are judged.
+FOLD_STEPS = {}
+
+
+def fold_step(name):
+    """Register a step of the walk under ``name`` (a decorator)."""
+    def register(step):
+        if name in FOLD_STEPS:
+            raise ValueError('fold step %s is registered already' % name)
+        FOLD_STEPS[name] = step
+        return step
+    return register
 
 
 # -- the fold ----------------------------------------------------------------------------------
@@ -98,7 +109,7 @@ def _undos(ordered):
 def _undo_refusal(undo, target, finish, taken):
     if target is None:
         return errors.UndoTargetUnknown, None, dict(entry=undo.corrects or '')
-    if target.type not in UNDOABLE:
+    if not event_types.TYPES[target.type].undoable:
         return errors.UndoNotAQuantity, target.id, dict(entry=target.id, type=target.type)
     if (target.employee, target.terminal) != (undo.employee, undo.terminal):
         return errors.UndoOtherSender, target.id, dict(entry=target.id)
@@ -124,7 +135,7 @@ def _distinct(ordered):
 
 
 class _Walk:
-    """The state while walking the events in true-time order; one method per event type."""
+    """The state while walking the events in true-time order; one step per event type (``@fold_step``)."""
 
     def __init__(self, context):
         self.context = context
@@ -183,11 +194,13 @@ class _Walk:
             return
         if self._judged_by_time(event):
             return
-        if self.finish and event.type in REFUSED_AFTER_FINISH:
+        described = event_types.TYPES[event.type]
+        if self.finish and described.refused_after_finish:
+            # once the order is finished; a stop or downtime end still closes what ran
             self.refuse(event, errors.WorkorderFinished, self.finish.id, finished=_stamp(self.finish.at),
                         type=event.type, at=_stamp(event.at))
             return
-        HANDLERS[event.type](self, event)
+        FOLD_STEPS[described.step](self, event)
 
     def _judged_by_time(self, event):
         """Refuse or hold an event for its time alone; True when it was."""
@@ -214,6 +227,7 @@ class _Walk:
             self.down_held = event
 
     # -- labor -------------------------------------------------------------------------------
+    @fold_step('start')
     def _start(self, event):
         running = self.running.get(event.employee)
         if running and event.at - running.at > self.context.max_interval and not self.approved(running):
@@ -229,6 +243,7 @@ class _Walk:
         self.running[event.employee] = event
         self.apply(event)
 
+    @fold_step('stop')
     def _stop(self, event):
         start = self.running.pop(event.employee, None)
         held_start = self.held_starts.pop(event.employee, None)
@@ -264,6 +279,7 @@ class _Walk:
                     hours=_hours(length), max_hours=_hours(self.context.max_interval))
 
     # -- machine downtime --------------------------------------------------------------------
+    @fold_step('downtime_start')
     def _downtime_start(self, event):
         if self.down_open:
             self.wait_or_refuse(event, errors.DowntimeAlreadyOpen, 'downtime_end', self.down_open.id,
@@ -273,6 +289,7 @@ class _Walk:
         self.down_open = event
         self.apply(event)
 
+    @fold_step('downtime_end')
     def _downtime_end(self, event):
         start, held_start = self.down_open, self.down_held
         self.down_open = self.down_held = None
@@ -288,6 +305,7 @@ class _Walk:
             self.wait_or_refuse(event, errors.NoOpenDowntime, 'downtime_start', at=_stamp(event.at))
 
     # -- quantities and checks ---------------------------------------------------------------
+    @fold_step('produce')
     def _produce(self, event):
         qty = event.data['qty']
         if self._held_for_quantity(event, qty, self.context.planned_qty, self.good):
@@ -296,6 +314,7 @@ class _Walk:
         _add(self.good_by_lot, event.data.get('lot'), qty)
         self.apply(event)
 
+    @fold_step('scrap')
     def _scrap(self, event):
         qty, product_id = event.data['qty'], event.data.get('product_id')
         of_the_part = product_id is None or product_id == self.context.product_id
@@ -304,6 +323,7 @@ class _Walk:
         _add(self.scrap, (event.data['reason'], product_id), qty)
         self.apply(event)
 
+    @fold_step('consume')
     def _consume(self, event):
         qty, product_id = event.data['qty'], event.data['product_id']
         used = sum(q for (product, _lot), q in self.consumed.items() if product == product_id)
@@ -323,6 +343,7 @@ class _Walk:
         self.hold(event, errors.HeldQuantity, type=event.type, qty=qty, remaining=remaining, extra=extra)
         return True
 
+    @fold_step('check')
     def _check(self, event):
         data = event.data
         self.checks.append(CheckRecord(event.id, event.at, event.employee, data['point_id'],
@@ -330,14 +351,17 @@ class _Walk:
         self.apply(event)
 
     # -- what the machine says (kept apart from the operators' reports) ---------------------
+    @fold_step('machine_cycle')
     def _machine_cycle(self, event):
         self.machine.cycle(event)
         self.apply(event)
 
+    @fold_step('machine_state')
     def _machine_state(self, event):
         self.machine.change(event)
         self.apply(event)
 
+    @fold_step('machine_stop_reason')
     def _machine_stop_reason(self, event):
         stop_id = event.data['stop']
         since = self.machine.stop_start(stop_id)
@@ -350,11 +374,13 @@ class _Walk:
             self.machine.classify(stop_id, event.data['reason'], event.id)
             self.apply(event)
 
+    @fold_step('maintenance_request')
     def _maintenance_request(self, event):
         # a broken machine needs its repair whatever the order's state: never refused
         self.maintenance.append(event.id)
         self.apply(event)
 
+    @fold_step('undo')
     def _undo(self, event):
         # allowed, it counts nothing itself: its target is superseded (walk_all)
         refusal = self.undo_refusals.get(event.id, (errors.UndoTargetUnknown, None, dict(entry=event.corrects or '')))
@@ -364,6 +390,7 @@ class _Walk:
             error, by, params = refusal
             self.refuse(event, error, by, **params)
 
+    @fold_step('finish')
     def _finish(self, event):
         for employee in sorted(self.running):
             self._close_labor(self.running[employee], event)
@@ -421,24 +448,6 @@ class _Walk:
             else:
                 open_intervals.append(LaborInterval(employee, start.at, None, start.id, None))
         return open_intervals
-
-
-HANDLERS = {
-    'start': _Walk._start,
-    'stop': _Walk._stop,
-    'produce': _Walk._produce,
-    'scrap': _Walk._scrap,
-    'consume': _Walk._consume,
-    'downtime_start': _Walk._downtime_start,
-    'downtime_end': _Walk._downtime_end,
-    'check': _Walk._check,
-    'finish': _Walk._finish,
-    'machine_cycle': _Walk._machine_cycle,
-    'machine_state': _Walk._machine_state,
-    'machine_stop_reason': _Walk._machine_stop_reason,
-    'maintenance_request': _Walk._maintenance_request,
-    'undo': _Walk._undo,
-}
 
 
 def _params(params):

@@ -1,29 +1,84 @@
-// What each event type the tablet sends means, in one place: its data fields (as the server's
-// contract has them, services/contract.py EVENT_FIELDS; tests/browser/node/events.test.mjs
-// checks the two agree) and what it does to the tablet's view of a work order before the
-// server has answered (the server's fold, services/execution.py, is the truth after).
+// What each event type the tablet sends means, in one place: its data fields and who sends it
+// come from the server's descriptions (services/event_types.py, copied into event_types.js);
+// here are the word the operator reads for it, the check of an event before it goes into the
+// outbox, and what it does to the tablet's view of a work order before the server has answered
+// (the server's fold, services/execution.py, is the truth after).
+import { DESCRIPTIONS } from './event_types.js';
 
-export const EVENT_TYPES = {
-  start: { data: [], label: 'event.start' },
-  stop: { data: [], label: 'event.stop' },
-  produce: { data: ['qty', 'lot'], label: 'event.produce' },
-  scrap: { data: ['qty', 'reason', 'product_id'], label: 'event.scrap' },
-  consume: { data: ['product_id', 'qty', 'lot'], label: 'event.consume' },
-  downtime_start: { data: ['reason'], label: 'event.downtime_start', machine: true },
-  downtime_end: { data: [], label: 'event.downtime_end', machine: true },
-  check: { data: ['point_id', 'result', 'value', 'note'], label: 'event.check' },
-  finish: { data: [], label: 'event.finish' },
-  // the reason of a stop the machine reported (machine_stop.js); the order's counts do not change
-  machine_stop_reason: { data: ['reason', 'stop'], label: 'event.machine_stop_reason' },
-  // the operator asks for maintenance of the work center's equipment; the posting opens the request
-  maintenance_request: { data: ['note'], label: 'event.maintenance_request' },
-  // the operator takes back their own good parts or components used, within minutes (the
-  // server's fold judges it); derive.js withUndos takes the entry out of the view
-  undo: { data: ['event'], label: 'event.undo' },
+// The word for each type a tablet action sends (a key of i18n/*.json).
+const LABELS = {
+  start: 'event.start',
+  stop: 'event.stop',
+  produce: 'event.produce',
+  scrap: 'event.scrap',
+  consume: 'event.consume',
+  downtime_start: 'event.downtime_start',
+  downtime_end: 'event.downtime_end',
+  check: 'event.check',
+  finish: 'event.finish',
+  machine_stop_reason: 'event.machine_stop_reason',
+  maintenance_request: 'event.maintenance_request',
+  undo: 'event.undo',
 };
 
+/** The types this tablet sends (a description with a tablet action): their data fields, label
+ * and the action that sends them. */
+export const EVENT_TYPES = Object.fromEntries(Object.entries(DESCRIPTIONS).filter(([, d]) => d.tablet_action)
+  .map(([type, d]) => [type, { data: d.fields.map((f) => f.name), label: LABELS[type], action: d.tablet_action }]));
+
 // Sent by a machine (the MQTT bridge), never by a tablet.
-export const MACHINE_ONLY_TYPES = ['machine_cycle', 'machine_state'];
+export const MACHINE_ONLY_TYPES = Object.keys(DESCRIPTIONS).filter((type) => DESCRIPTIONS[type].sent_by === 'machine');
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const refusal = (code, field, problem) => ({ code, field, problem });
+
+/** The check of one field's value against its description, as the server's parser judges it. */
+function checkField(field, value, type) {
+  const name = `data.${field.name}`;
+  const absent = value === null || value === undefined;
+  if (field.kind === 'text') {
+    if (field.required && (absent || (typeof value === 'string' && !value.trim()))) return refusal('field_missing', name, `is required for ${type}`);
+    if (absent || value === '') return null;
+    if (typeof value !== 'string') return refusal('field_invalid', name, 'must be a string');
+    if ([...value].length > field.max_length) return refusal('field_invalid', name, `is longer than ${field.max_length} characters`);
+    if (value.includes('\0') || LONE_SURROGATE.test(value)) return refusal('field_invalid', name, 'contains a NUL character or invalid unicode');
+    return null;
+  }
+  if (absent) return field.required ? refusal('field_missing', name, `is required for ${type}`) : null;
+  if (field.kind === 'choice') return field.choices.includes(value) ? null : refusal('field_invalid', name, `must be one of ${field.choices.join(', ')}`);
+  if (field.kind === 'quantity' || field.kind === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return refusal('field_invalid', name, 'must be a number');
+    if (Math.abs(value) > field.max) return refusal('field_invalid', name, 'is out of range');
+    if ('above' in field && value <= field.above) return refusal('qty_not_positive', name, 'must be above zero');
+    return null;
+  }
+  // id or count: a whole number in range; a required count is at least 1
+  if (!Number.isInteger(value)) return refusal('field_invalid', name, 'must be an integer');
+  if (value < 0 || value > field.max) return refusal('field_invalid', name, 'is out of range');
+  if (value < field.min) return refusal('qty_not_positive', name, `must be at least ${field.min}`);
+  return null;
+}
+
+/** Whether a tablet may send ``type``: described, with a tablet action. */
+export const tabletSends = (type, descriptions = DESCRIPTIONS) => Boolean(
+  typeof type === 'string' && Object.prototype.hasOwnProperty.call(descriptions, type) && descriptions[type].tablet_action);
+
+/** Null when the tablet may send an event of ``type`` with ``data``, else the refusal {code,
+ * field, problem} with the server's error code: a type no tablet action sends is unknown to the
+ * tablet (type_unknown), also when the server knows it (a machine's); the data is judged field by
+ * field like the server's parser (services/contract.py); fields not described are ignored. */
+export function checkEvent(type, data, descriptions = DESCRIPTIONS) {
+  if (type === null || type === undefined) return refusal('field_missing', 'type', 'an event needs its type');
+  if (!tabletSends(type, descriptions)) return refusal('type_unknown', 'type', `${type} is not an event this tablet sends`);
+  const given = data === null || data === undefined ? {} : data;
+  if (!isObject(given)) return refusal('field_invalid', 'data', 'must be a JSON object');
+  for (const field of descriptions[type].fields) {
+    const refused = checkField(field, given[field.name], type);
+    if (refused) return refused;
+  }
+  return null;
+}
 
 const progress = (view) => { if (view.state !== 'done') view.state = 'progress'; };
 
