@@ -8,6 +8,9 @@ run:            ## set up, build the demo database once, serve Odoo and the term
 test:           ## set up what is missing, run the whole suite, fail loudly
 	@bash scripts/test.sh
 
+lint:           ## flake8, pylint-odoo's mandatory checks and eslint (installs them once); CI runs it
+	@bash scripts/lint.sh
+
 pot:            ## regenerate i18n/shopfloor_mes.pot with Odoo's exporter (make test fails when it is out of date)
 	@bash scripts/pot.sh
 

@@ -53,7 +53,7 @@ export async function request(method, path, body, { timeout = 15000, token } = {
   let data = null;
   try {
     data = await response.json();
-  } catch (_) {
+  } catch {
     data = null;
   }
   if (response.status >= 500 || (!response.ok && !(data && data.error))) {

@@ -78,7 +78,7 @@ async function boot() {
   loadClock();
   try {
     await openDb();
-  } catch (err) {
+  } catch {
     await applyLanguage();
     document.getElementById('main').replaceChildren(h('p', { class: 'error' }, t('boot.no_storage')));
     return;

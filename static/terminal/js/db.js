@@ -58,7 +58,7 @@ export async function tx(storeNames, mode, fn) {
     t.onerror = () => reject(t.error);
     t.onabort = () => reject(t.error || new Error('IndexedDB transaction aborted'));
     Promise.resolve().then(() => fn(stores, t)).then((value) => { result = value; }, (err) => {
-      try { t.abort(); } catch (_) { /* already finished */ }
+      try { t.abort(); } catch { /* already finished */ }
       reject(err);
     });
   });

@@ -26,7 +26,7 @@ export function setTimeZone(tz) {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz || undefined });
     plantTz = tz || undefined;
-  } catch (_) {
+  } catch {
     plantTz = undefined;     // a zone this browser does not know: its own
   }
 }

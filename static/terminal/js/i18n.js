@@ -26,7 +26,7 @@ export function intlTag(code) {
   const tag = String(code || '').replace('_', '-');
   try {
     return Intl.getCanonicalLocales(tag)[0] || null;
-  } catch (_) {
+  } catch {
     return null;
   }
 }
@@ -43,7 +43,7 @@ async function loadCatalogue(code) {
     if (!response.ok) return false;
     setCatalogue(code, await response.json());
     return true;
-  } catch (_) {
+  } catch {
     return false;    // offline and never cached, or not JSON: the caller falls back
   }
 }

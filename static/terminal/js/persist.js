@@ -10,7 +10,7 @@ const SESSION_KEY = 'mes.terminal.session';
 const CLOCK_KEY = 'mes.terminal.clock';
 const DEFAULT_IDLE_MINUTES = 5;
 
-export const readJson = (key) => { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (_) { return null; } };
+export const readJson = (key) => { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch { return null; } };
 
 /** What an auto-logout nobody answers does with the operator's running time: 'stop' it at the
  * last touch (default), or 'keep' it running. A terminal setting (set-up screen). */
