@@ -68,9 +68,10 @@ def split_variances(residual, actual, standard, labor_hours, operations, digits=
     # hours on a work center outside the routing have no standard rate: all efficiency
     rate_variance = sum(entry.hours * (entry.rate - std_rate.get(entry.workcenter, entry.rate))
                         for entry in labor_hours)
+    material, material_standard = actual.get('material', 0.0), standard.get('material', 0.0)
     lines = [
-        Variance('material_usage', actual.get('material', 0.0) - standard.get('material', 0.0),
-                 'material consumed %.2f - standard %.2f' % (actual.get('material', 0.0), standard.get('material', 0.0))),
+        Variance('material_usage', material - material_standard,
+                 'material consumed %.2f - standard %.2f' % (material, material_standard)),
         Variance('labor_rate', rate_variance, 'hours worked x (rate paid - standard rate)'),
         Variance('labor_efficiency', actual.get('labor', 0.0) - standard.get('labor', 0.0) - rate_variance,
                  '(hours worked - standard hours) x standard rate'),

@@ -118,15 +118,6 @@ class ExecutionState:
     def verdict(self, event_id):
         return dict(self.verdicts)[event_id]
 
-    def labor_of(self, employee):
-        return [interval for interval in self.labor if interval.employee == employee]
-
-    def scrap_by_reason(self):
-        total = {}
-        for (reason, _product), qty in self.scrap:
-            total[reason] = total.get(reason, 0.0) + qty
-        return total
-
     @property
     def finished(self):
         return self.finish_event is not None

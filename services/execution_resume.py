@@ -36,12 +36,6 @@ def load(snapshot):
     return saved if saved and saved.get('format') == FORMAT else None
 
 
-def running_ids(saved):
-    """The earlier events whose verdict a resumed walk may judge again: the starts of the time
-    still running (a stop closes them, a finish, or they run longer than a shift)."""
-    return [event[0] for event in saved['running']] if saved else []
-
-
 def resume(saved, events, context):
     """(state, snapshot text) after walking the new ``events`` on from the ``load``-ed
     snapshot; None when they cannot be walked on from it."""

@@ -13,7 +13,6 @@ Intervals follow ``ordering``: (start, end) naive-UTC datetimes, ``end`` None = 
 All durations are minutes (floats); the ideal cycle time is minutes per unit.
 """
 from collections import namedtuple
-from datetime import datetime, time, timedelta, timezone
 
 from . import ordering
 
@@ -67,7 +66,7 @@ def compute_oee(period, calendar, planned_stops, runs, ideal_cycle_minutes,
     planned = ordering.subtract(_clip(calendar, period_start, horizon),
                                 _clip(planned_stops, period_start, horizon))
     run_all = ordering.union(_clip(runs, period_start, horizon))
-    run_planned = intersect(run_all, planned)
+    run_planned = ordering.intersect(run_all, planned)
 
     planned_minutes = ordering.minutes(planned)
     run_minutes = ordering.minutes(run_planned)
@@ -128,11 +127,6 @@ def ratios(planned_minutes, run_minutes, ideal_minutes, good, total):
     return Ratios(availability, performance, quality, result)
 
 
-def intersect(intervals, others):
-    """The parts of ``intervals`` that lie inside ``others`` (closed intervals)."""
-    return ordering.subtract(intervals, ordering.subtract(intervals, others))
-
-
 def _clip(intervals, start, end):
     """Intervals cut to [start, end]; open ones end at ``end``."""
     clipped = []
@@ -142,58 +136,6 @@ def _clip(intervals, start, end):
         if i_end > i_start:
             clipped.append((i_start, i_end))
     return clipped
-
-
-# -- splitting by shift and by local day -------------------------------------------------------
-
-def split_by_shifts(intervals, shifts, now=None):
-    """``{label: pieces}`` of ``intervals`` cut along ``shifts``, an iterable of
-    (label, start, end); a label may repeat (the same shift on several days) and collects
-    all its pieces. Parts outside every shift are left out. Open intervals end at ``now``
-    (or are left out, as ``ordering.minutes`` does)."""
-    closed = _close(intervals, now)
-    result = {}
-    for label, start, end in shifts:
-        pieces = intersect(closed, [(start, end)])
-        result.setdefault(label, []).extend(pieces)
-    return result
-
-
-def split_by_day(intervals, tz, now=None):
-    """``{local date: pieces}`` of ``intervals`` cut at local midnights of ``tz``.
-
-    ``tz`` is a tzinfo (``datetime.timezone`` for a fixed offset, or a pytz zone, whose
-    ``localize`` is used so daylight saving days get their 23 or 25 hours) or a timedelta
-    offset. Pieces stay naive UTC. Open intervals end at ``now`` (or are left out)."""
-    if isinstance(tz, timedelta):
-        tz = timezone(tz)
-    result = {}
-    for start, end in ordering.union(_close(intervals, now)):
-        while start < end:
-            day = _to_local(start, tz).date()
-            next_midnight = _local_midnight_utc(day + timedelta(days=1), tz)
-            piece_end = min(end, next_midnight)
-            result.setdefault(day, []).append((start, piece_end))
-            start = piece_end
-    return result
-
-
-def _close(intervals, now):
-    return [(start, now if end is None else end) for start, end in intervals
-            if end is not None or now is not None]
-
-
-def _to_local(naive_utc, tz):
-    return naive_utc.replace(tzinfo=timezone.utc).astimezone(tz)
-
-
-def _local_midnight_utc(day, tz):
-    local = datetime.combine(day, time())
-    if hasattr(tz, 'localize'):     # pytz: replace(tzinfo=) would use the zone's LMT offset
-        aware = tz.localize(local)
-    else:
-        aware = local.replace(tzinfo=tz)
-    return aware.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 # -- reliability -------------------------------------------------------------------------------

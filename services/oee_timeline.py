@@ -56,7 +56,7 @@ def classify_gaps(completions, runs, threshold_minutes, now):
     micro, stops = [], []
 
     def judge(start, end, needed, cycle):
-        running = _intersect([(start, end)], closed_runs)
+        running = ordering.intersect([(start, end)], closed_runs)
         pause = _trim_end(running, timedelta(minutes=needed))
         minutes = ordering.minutes(pause)
         if minutes > threshold_minutes:
@@ -75,7 +75,7 @@ def classify_gaps(completions, runs, threshold_minutes, now):
     if done and last_end > boundary and last_end < now:      # a run that ended after its last output
         judge(boundary, last_end, 0.0, done[-1].cycle)
     elif done and last_end > boundary:                        # still running at now, no output since
-        stops.extend(_open_tail(_intersect([(boundary, now)], closed_runs), done[-1].cycle,
+        stops.extend(_open_tail(ordering.intersect([(boundary, now)], closed_runs), done[-1].cycle,
                                 threshold_minutes))
     return Gaps(ordering.union(micro), ordering.union(stops))
 
@@ -176,10 +176,6 @@ def pieces(parts, state, reason=None, by_reason=False):
     """Intervals of ``parts`` in ``state`` (and ``reason`` when ``by_reason``), contiguous ones joined."""
     return ordering.union([(p.start, p.end) for p in parts
                            if p.state == state and (not by_reason or p.reason == reason)])
-
-
-def _intersect(intervals, others):
-    return ordering.subtract(intervals, ordering.subtract(intervals, others))
 
 
 def _trim_start(spans, length):

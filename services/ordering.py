@@ -1,8 +1,8 @@
 """Time and order of terminal events, without the ORM.
 
 Terminal clocks drift; the server measures each request's offset (server receipt minus the
-terminal's ``sent_at``) and corrects every event time by it. Within a batch, events are applied
-in the terminal's own order (``seq``, then corrected time), whatever order the JSON lists them.
+terminal's ``sent_at``) and corrects every event time by it. The order the fold applies events
+in is ``execution_records.true_time_key`` (corrected time, then terminal and ``seq``).
 """
 from datetime import timedelta
 
@@ -24,24 +24,6 @@ def corrected_time(at, offset):
 def seconds_in_future(corrected_at, now):
     """How far ahead of the server an event claims to be (<= 0 when in the past)."""
     return (corrected_at - now).total_seconds()
-
-
-def application_order(events):
-    """Indices of ``events`` (objects with ``seq`` and ``at``) in the order to apply them.
-
-    The terminal's sequence number is its true order of actions; the time breaks ties and
-    orders events that carry no ``seq``. The sort is stable, so equal keys keep request order.
-    """
-    def key(index):
-        event = events[index]
-        seq = event.seq
-        return (seq is None, seq if seq is not None else 0, event.at)
-    return sorted(range(len(events)), key=key)
-
-
-def fits_after(moment, boundary):
-    """True when ``moment`` is not before ``boundary`` (an unset boundary never blocks)."""
-    return boundary is None or moment >= boundary
 
 
 # -- intervals ---------------------------------------------------------------------------------
@@ -83,6 +65,11 @@ def subtract(intervals, holes):
     return result
 
 
+def intersect(intervals, others):
+    """The parts of ``intervals`` that lie inside ``others``."""
+    return subtract(intervals, subtract(intervals, others))
+
+
 def _disjoint(a_start, a_end, b_start, b_end):
     return (a_end is not None and a_end <= b_start) or (b_end is not None and b_end <= a_start)
 
@@ -95,28 +82,6 @@ def minutes(intervals, now=None):
         if end is not None and end > start:
             total += end - start
     return total.total_seconds() / 60.0
-
-
-# -- pairing start/stop boundaries -------------------------------------------------------------
-# Existing intervals are (key, start, end); end None marks an interval still running. A late
-# start lands at its true time beside intervals already known; only a true overlap is refused.
-
-def pair_start(existing, moment):
-    """Where a start at ``moment`` goes: ('open', None) for a new interval, or ('overlap', key)
-    when ``moment`` falls inside an interval already known."""
-    for key, start, end in existing:
-        if start <= moment and (end is None or moment < end):
-            return ('overlap', key)
-    return ('open', None)
-
-
-def pair_stop(existing, moment):
-    """Where a stop at ``moment`` goes: ('close', key) for the latest interval running since
-    before ``moment``, or ('none', None) when no interval was running then."""
-    running = [(start, key) for key, start, end in existing if end is None and start <= moment]
-    if running:
-        return ('close', max(running)[1])
-    return ('none', None)
 
 
 def first_overlap(existing, start, end):

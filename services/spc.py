@@ -152,18 +152,6 @@ def capability(mean, sigma, lsl=None, usl=None):
     return Capability(cp=cp, cpk=min(sides), mean=mean, sigma=sigma)
 
 
-def capability_from_subgroups(subgroups, lsl=None, usl=None):
-    """Capability with sigma = R-bar / d2 and the grand mean of the subgroups."""
-    chart = xbar_r_chart(subgroups)
-    return capability(chart.xbar.center, chart.sigma, lsl, usl)
-
-
-def capability_from_individuals(values, lsl=None, usl=None):
-    """Capability with sigma = MR-bar / 1.128 and the mean of the values."""
-    chart = individuals_chart(values)
-    return capability(chart.x.center, chart.sigma, lsl, usl)
-
-
 # -- drawing aids ------------------------------------------------------------------------------
 
 def spread_labels(positions, gap):

@@ -1,7 +1,6 @@
 """What a machine says about a work order (machine_cycle, machine_state), folded in true time
 beside the operators' reports: counts side by side, unexplained stops past the threshold."""
 import random
-from dataclasses import replace
 from datetime import timedelta
 
 from services.execution import APPLIED, DEAD, WAITING, ExecutionContext, ExecutionEvent, fold

@@ -169,7 +169,7 @@ def assert_consistent(state, events):
     good equal to the applied produce, the machine running only while someone works."""
     assert [event_id for event_id, _verdict in state.verdicts] == sorted(e.id for e in events)
     for employee in EMPLOYEES:
-        own = [(i.start, i.end) for i in state.labor_of(employee)]
+        own = [(i.start, i.end) for i in state.labor if i.employee == employee]
         assert len(ordering.union(own)) == len(own) or _touching(own)
     applied = {event_id for event_id, verdict in state.verdicts if verdict.status == APPLIED}
     assert state.good == sum(e.data['qty'] for e in sorted(events, key=true_time_key)

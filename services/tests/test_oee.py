@@ -1,5 +1,5 @@
-"""OEE, splitting by shift and day, micro-stops and MTBF/MTTR (services/oee.py)."""
-from datetime import date, datetime, timedelta, timezone
+"""OEE and MTBF/MTTR (services/oee.py)."""
+from datetime import datetime
 
 import pytest
 
@@ -181,79 +181,6 @@ class TestAcrossMidnight:
         assert [d.planned_minutes for d in days] == [120, 330]
         assert [d.run_minutes for d in days] == [60, 300]
         assert whole.planned_minutes == 450 and whole.run_minutes == 360
-
-
-class TestSplitByShifts:
-    SHIFTS = [('early', hm(6), hm(14)), ('late', hm(14), hm(22)),
-              ('night', hm(22), hm(6, day=25))]
-
-    def test_interval_crossing_shift_boundaries(self):
-        parts = oee.split_by_shifts([(hm(13), hm(23))], self.SHIFTS)
-        assert parts == {'early': [(hm(13), hm(14))],
-                         'late': [(hm(14), hm(22))],
-                         'night': [(hm(22), hm(23))]}
-
-    def test_parts_outside_every_shift_are_left_out(self):
-        parts = oee.split_by_shifts([(hm(4), hm(7))], self.SHIFTS[:2])
-        assert parts == {'early': [(hm(6), hm(7))], 'late': []}
-
-    def test_repeated_label_collects_pieces_of_several_days(self):
-        shifts = [('night', hm(22, day=23), hm(6)), ('night', hm(22), hm(6, day=25))]
-        parts = oee.split_by_shifts([(hm(5), hm(23))], shifts)
-        assert parts == {'night': [(hm(5), hm(6)), (hm(22), hm(23))]}
-
-    def test_open_interval(self):
-        assert oee.split_by_shifts([(hm(13), None)], self.SHIFTS) == {
-            'early': [], 'late': [], 'night': []}
-        parts = oee.split_by_shifts([(hm(13), None)], self.SHIFTS, now=hm(15))
-        assert parts['early'] == [(hm(13), hm(14))]
-        assert parts['late'] == [(hm(14), hm(15))]
-
-
-class TestSplitByDay:
-
-    def test_fixed_offset(self):
-        # UTC+1: local midnight of the 25th is 23:00 UTC on the 24th.
-        # 22:30-01:00 UTC = 23:30-02:00 local: 30 min on the 24th, 120 on the 25th.
-        tz = timezone(timedelta(hours=1))
-        parts = oee.split_by_day([(hm(22, 30), hm(1, day=25))], tz)
-        assert parts == {date(2026, 11, 24): [(hm(22, 30), hm(23))],
-                         date(2026, 11, 25): [(hm(23), hm(1, day=25))]}
-
-    def test_timedelta_offset_is_accepted(self):
-        intervals = [(hm(22, 30), hm(1, day=25))]
-        assert (oee.split_by_day(intervals, timedelta(hours=1))
-                == oee.split_by_day(intervals, timezone(timedelta(hours=1))))
-
-    def test_negative_offset_and_several_days(self):
-        # UTC-5: local midnights at 05:00 UTC. 04:00 on the 24th to 06:00 on the 26th.
-        parts = oee.split_by_day([(hm(4), hm(6, day=26))], timedelta(hours=-5))
-        assert parts == {date(2026, 11, 23): [(hm(4), hm(5))],
-                         date(2026, 11, 24): [(hm(5), hm(5, day=25))],
-                         date(2026, 11, 25): [(hm(5, day=25), hm(5, day=26))],
-                         date(2026, 11, 26): [(hm(5, day=26), hm(6, day=26))]}
-
-    def test_overlapping_intervals_are_merged_first(self):
-        parts = oee.split_by_day([(hm(1), hm(3)), (hm(2), hm(4))], timezone.utc)
-        assert parts == {date(2026, 11, 24): [(hm(1), hm(4))]}
-
-    def test_open_interval(self):
-        assert oee.split_by_day([(hm(22), None)], timezone.utc) == {}
-        parts = oee.split_by_day([(hm(22), None)], timezone.utc, now=hm(1, day=25))
-        assert parts == {date(2026, 11, 24): [(hm(22), hm(0, day=25))],
-                         date(2026, 11, 25): [(hm(0, day=25), hm(1, day=25))]}
-
-    def test_pytz_daylight_saving_day_has_23_hours(self):
-        pytz = pytest.importorskip('pytz')
-        berlin = pytz.timezone('Europe/Berlin')
-        # 2026-03-29: clocks go from +1 to +2. Local midnights in UTC: 28th 23:00 (+1),
-        # 29th 22:00 (+2). So the 29th holds 23 h = 1380 min.
-        parts = oee.split_by_day([(hm(12, month=3, day=28), hm(12, month=3, day=30))], berlin)
-        assert parts == {
-            date(2026, 3, 28): [(hm(12, month=3, day=28), hm(23, month=3, day=28))],
-            date(2026, 3, 29): [(hm(23, month=3, day=28), hm(22, month=3, day=29))],
-            date(2026, 3, 30): [(hm(22, month=3, day=29), hm(12, month=3, day=30))],
-        }
 
 
 class TestReliability:

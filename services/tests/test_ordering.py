@@ -1,14 +1,11 @@
-"""Clock correction, order of application and intervals (services/ordering.py)."""
+"""Clock correction and intervals (services/ordering.py)."""
 import random
-from collections import namedtuple
 from datetime import datetime, timedelta
 
 import pytest
 
 from services import contract, ordering
 from services.tests.support import T0, at, span
-
-Ev = namedtuple('Ev', 'name seq at')
 
 
 # -- clock -------------------------------------------------------------------------------------
@@ -68,71 +65,6 @@ class TestClock:
         assert ordering.seconds_in_future(now + timedelta(milliseconds=1500), now) == 1.5
         assert ordering.seconds_in_future(now, now) == 0
         assert ordering.seconds_in_future(now - timedelta(hours=3), now) == -3 * 3600.0
-
-    def test_fits_after(self):
-        assert ordering.fits_after(at(10), None)
-        assert ordering.fits_after(at(10), at(10))
-        assert ordering.fits_after(at(10), at(5))
-        assert not ordering.fits_after(at(10), at(11))
-
-
-# -- application order -------------------------------------------------------------------------
-
-def names(events):
-    return [events[i].name for i in ordering.application_order(events)]
-
-
-class TestApplicationOrder:
-
-    def test_empty(self):
-        assert ordering.application_order([]) == []
-
-    def test_seq_wins_over_time(self):
-        # the terminal's sequence is its true order, even when its clock jumped backwards
-        events = [Ev('b', 2, at(0)), Ev('a', 1, at(30)), Ev('c', 3, at(-60))]
-        assert names(events) == ['a', 'b', 'c']
-
-    def test_time_breaks_seq_ties(self):
-        events = [Ev('late', 5, at(10)), Ev('early', 5, at(1)), Ev('mid', 5, at(5))]
-        assert names(events) == ['early', 'mid', 'late']
-
-    def test_events_without_seq_come_after_by_time(self):
-        events = [Ev('n2', None, at(6)), Ev('s2', 2, at(50)), Ev('s1', 1, at(40)),
-                  Ev('n1', None, at(-5)), Ev('s0', 0, at(60))]
-        assert names(events) == ['s0', 's1', 's2', 'n1', 'n2']
-
-    def test_seq_zero_is_not_treated_as_missing(self):
-        events = [Ev('none', None, at(0)), Ev('zero', 0, at(100))]
-        assert names(events) == ['zero', 'none']
-
-    def test_equal_keys_keep_request_order(self):
-        events = [Ev(str(i), 7, at(3)) for i in range(10)]
-        assert ordering.application_order(events) == list(range(10))
-        events = [Ev(str(i), None, at(3)) for i in range(10)]
-        assert ordering.application_order(events) == list(range(10))
-
-    def test_returns_indices_of_the_input(self):
-        events = [Ev('b', 2, at(0)), Ev('a', 1, at(0))]
-        assert ordering.application_order(events) == [1, 0]
-        assert events == [Ev('b', 2, at(0)), Ev('a', 1, at(0))]  # input untouched
-
-    @pytest.mark.parametrize('seed', range(20))
-    def test_shuffled_batch_comes_back_in_seq_order(self, seed):
-        rng = random.Random(seed)
-        # seq 100..199 with times that go back and forth (the clock was adjusted mid-shift)
-        batch = [Ev('e%d' % seq, seq, at(rng.randint(-600, 600))) for seq in range(100, 200)]
-        shuffled = batch[:]
-        rng.shuffle(shuffled)
-        ordered = [shuffled[i] for i in ordering.application_order(shuffled)]
-        assert [e.seq for e in ordered] == list(range(100, 200))
-
-    def test_works_with_parsed_events(self):
-        def event(seq, at_text):
-            return contract.Event('id%s' % seq, seq, 'start', 17, 'B-1',
-                                  contract.parse_time(at_text, 'at'), {})
-        events = [event(3, '2026-11-24T07:00:00Z'), event(None, '2026-11-24T06:00:00Z'),
-                  event(1, '2026-11-24T08:00:00Z')]
-        assert ordering.application_order(events) == [2, 0, 1]
 
 
 # -- union -------------------------------------------------------------------------------------
@@ -272,68 +204,6 @@ class TestMinutes:
 
     def test_empty_and_reversed_intervals_count_nothing(self):
         assert ordering.minutes([span(10, 10), span(30, 20)]) == 0.0
-
-
-# -- pairing -----------------------------------------------------------------------------------
-
-class TestPairStart:
-
-    def test_nothing_known(self):
-        assert ordering.pair_start([], at(0)) == ('open', None)
-
-    def test_overlap_inside_a_closed_interval(self):
-        existing = [(1, at(0), at(60))]
-        assert ordering.pair_start(existing, at(30)) == ('overlap', 1)
-        assert ordering.pair_start(existing, at(0)) == ('overlap', 1)
-
-    def test_start_at_the_end_of_a_closed_interval_is_new(self):
-        assert ordering.pair_start([(1, at(0), at(60))], at(60)) == ('open', None)
-
-    def test_overlap_after_an_open_start(self):
-        existing = [(1, at(0), at(30)), (2, at(40), None)]
-        assert ordering.pair_start(existing, at(45)) == ('overlap', 2)
-        assert ordering.pair_start(existing, at(600)) == ('overlap', 2)
-
-    def test_late_start_before_an_existing_interval_lands_in_its_place(self):
-        # the terminal was offline; its start is older than intervals other terminals reported
-        existing = [(1, at(60), at(120)), (2, at(180), None)]
-        assert ordering.pair_start(existing, at(30)) == ('open', None)
-        assert ordering.pair_start(existing, at(150)) == ('open', None)
-        assert ordering.pair_start(existing, at(90)) == ('overlap', 1)
-
-    def test_open_new_interval_before_a_running_one(self):
-        assert ordering.pair_start([(7, at(60), None)], at(10)) == ('open', None)
-
-
-class TestPairStop:
-
-    def test_nothing_known(self):
-        assert ordering.pair_stop([], at(0)) == ('none', None)
-
-    def test_closes_the_running_interval(self):
-        assert ordering.pair_stop([(1, at(0), None)], at(30)) == ('close', 1)
-
-    def test_stop_at_the_very_start_closes_it(self):
-        assert ordering.pair_stop([(1, at(0), None)], at(0)) == ('close', 1)
-
-    def test_closes_the_latest_running_interval_started_before(self):
-        existing = [(1, at(0), None), (2, at(60), None), (3, at(120), None)]
-        assert ordering.pair_stop(existing, at(90)) == ('close', 2)
-        assert ordering.pair_stop(existing, at(30)) == ('close', 1)
-        assert ordering.pair_stop(existing, at(500)) == ('close', 3)
-
-    def test_order_of_existing_does_not_matter(self):
-        existing = [(3, at(120), None), (1, at(0), None), (2, at(60), None)]
-        assert ordering.pair_stop(existing, at(90)) == ('close', 2)
-
-    def test_closed_intervals_are_never_closed_again(self):
-        existing = [(1, at(0), at(30)), (2, at(10), None)]
-        assert ordering.pair_stop(existing, at(20)) == ('close', 2)
-        assert ordering.pair_stop([(1, at(0), at(30))], at(20)) == ('none', None)
-
-    def test_none_when_the_only_running_interval_starts_later(self):
-        assert ordering.pair_stop([(1, at(60), None)], at(30)) == ('none', None)
-        assert ordering.pair_stop([(1, at(0), at(20)), (2, at(60), None)], at(30)) == ('none', None)
 
 
 # -- properties --------------------------------------------------------------------------------

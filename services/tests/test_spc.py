@@ -144,26 +144,38 @@ class TestWesternElectric:
             spc.western_electric([1, 2], 0, 0)
 
 
+def capability_from_subgroups(subgroups, lsl=None, usl=None):
+    """Capability with sigma = R-bar / d2 and the grand mean of the subgroups."""
+    chart = spc.xbar_r_chart(subgroups)
+    return spc.capability(chart.xbar.center, chart.sigma, lsl, usl)
+
+
+def capability_from_individuals(values, lsl=None, usl=None):
+    """Capability with sigma = MR-bar / 1.128 and the mean of the values."""
+    chart = spc.individuals_chart(values)
+    return spc.capability(chart.x.center, chart.sigma, lsl, usl)
+
+
 class TestCapability:
     # From SUBGROUPS: mean 11.3333, sigma 1.476669 (3 sigma 4.430007, 6 sigma 8.860014).
     # LSL 8, USL 15: Cp = 7 / 8.860014 = 0.790067
     #   Cpk = min(15 - 11.3333, 11.3333 - 8) / 4.430007 = 3.333333 / 4.430007 = 0.752444
 
     def test_two_sided_from_subgroups(self):
-        cap = spc.capability_from_subgroups(SUBGROUPS, lsl=8, usl=15)
+        cap = capability_from_subgroups(SUBGROUPS, lsl=8, usl=15)
         assert cap.cp == pytest.approx(0.790067, rel=REL)
         assert cap.cpk == pytest.approx(0.752444, rel=REL)
         assert cap.sigma == pytest.approx(1.476669, rel=REL)
 
     def test_upper_limit_only(self):
         # Cpk = (15 - 11.3333) / 4.430007 = 0.827689
-        cap = spc.capability_from_subgroups(SUBGROUPS, usl=15)
+        cap = capability_from_subgroups(SUBGROUPS, usl=15)
         assert cap.cp is None
         assert cap.cpk == pytest.approx(0.827689, rel=REL)
 
     def test_lower_limit_only(self):
         # Cpk = (11.3333 - 8) / 4.430007 = 0.752444
-        cap = spc.capability_from_subgroups(SUBGROUPS, lsl=8)
+        cap = capability_from_subgroups(SUBGROUPS, lsl=8)
         assert cap.cp is None
         assert cap.cpk == pytest.approx(0.752444, rel=REL)
 
@@ -171,7 +183,7 @@ class TestCapability:
         # mean 12.2, sigma 1.994681; LSL 6, USL 18:
         # Cp = 12 / (6 * 1.994681) = 1.002667
         # Cpk = min(5.8, 6.2) / (3 * 1.994681) = 5.8 / 5.984043 = 0.969244
-        cap = spc.capability_from_individuals(VALUES, lsl=6, usl=18)
+        cap = capability_from_individuals(VALUES, lsl=6, usl=18)
         assert cap.cp == pytest.approx(1.002667, rel=REL)
         assert cap.cpk == pytest.approx(0.969244, rel=REL)
 
@@ -191,7 +203,7 @@ class TestCapability:
 
     def test_no_variation(self):
         with pytest.raises(ValueError, match='sigma must be positive'):
-            spc.capability_from_individuals([5, 5, 5], lsl=4, usl=6)
+            capability_from_individuals([5, 5, 5], lsl=4, usl=6)
 
 
 class TestSelectedRunRules:
