@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 
 from hypothesis import strategies as st
 
+from ...services import event_types
+from ...services.contract import format_time as iso
+
 # Whole run budget: `make fuzz` sets FUZZ_CASES=100000 (or more); `make test` runs a sample.
 TOTAL = int(os.environ.get('FUZZ_CASES') or 4000)
 
@@ -55,10 +58,6 @@ def json_values(storable_only=False, max_leaves=12):
         st.lists(children, max_size=4), st.dictionaries(texts(storable_only), children, max_size=4)), max_leaves=max_leaves)
 
 
-def iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
-
-
 def times(now=None, near_only=False):
     """ISO strings around now and at the edges, plus things that are not times."""
     now = now or datetime.utcnow()
@@ -73,34 +72,60 @@ def times(now=None, near_only=False):
         texts(), numbers(), st.none(), st.booleans())
 
 
-EVENT_TYPES = ['start', 'stop', 'produce', 'scrap', 'consume', 'downtime_start', 'downtime_end', 'check', 'finish']
+# Every described type (services/event_types.py), its data drawn from its fields' descriptions.
+EVENT_TYPES = list(event_types.TYPES)
+DATA_FIELDS = sorted({f.name for described in event_types.TYPES.values() for f in described.fields})
+NAMED_TEXT = st.text(SAFE_CHARS, min_size=1, max_size=20).filter(str.strip)
+
+
+def field_values(field, pools):
+    """Valid values of a described field; what it names is drawn from ``pools`` (reason,
+    product, quality_point: the codes and ids the caller's floor has, some unknown)."""
+    if field.names in pools:
+        return st.sampled_from(list(pools[field.names]))
+    if field.kind == 'quantity':
+        return st.sampled_from([1, 2, 0.5, 1.25])
+    if field.kind == 'number':
+        return st.one_of(st.sampled_from([0, -12.5, 3.25]), st.floats(-event_types.MAX_NUMBER, event_types.MAX_NUMBER))
+    if field.kind == 'id':
+        return st.integers(0, event_types.MAX_ID)
+    if field.kind == 'count':
+        return st.integers(1 if field.required else 0, 12)
+    if field.kind == 'choice':
+        return st.sampled_from(list(field.choices))
+    if field.names == 'event':
+        return st.uuids().map(lambda u: u.hex)
+    return NAMED_TEXT if field.required else st.one_of(st.none(), NAMED_TEXT)
+
+
+@st.composite
+def event_data(draw, described, pools):
+    """Valid data of a described type: its required fields, and some of the others."""
+    data = {}
+    for field in described.fields:
+        if field.required or draw(st.booleans()):
+            data[field.name] = draw(field_values(field, pools))
+    return data
 
 
 @st.composite
 def events(draw, workorder_ids=(1,), badges=('B-ANNA',), reasons=('SCRAP',), products=(1,), points=(1,),
-           storable_only=False, now=None):
-    """An event that is valid, nearly valid (one or two fields broken) or garbage."""
+           storable_only=False, now=None, types=None):
+    """An event that is valid, nearly valid (one or two fields broken) or garbage, of the
+    described ``types`` (all by default)."""
     kind = draw(st.sampled_from(['valid', 'valid', 'mutated', 'mutated', 'mutated', 'garbage']))
     if kind == 'garbage':
         return draw(json_values(storable_only))
-    etype = draw(st.sampled_from(EVENT_TYPES))
-    data = {}
-    if etype in ('produce', 'scrap', 'consume'):
-        data['qty'] = draw(st.sampled_from([1, 2, 0.5, 1.25]))
-    if etype in ('scrap', 'downtime_start'):
-        data['reason'] = draw(st.sampled_from(list(reasons)))
-    if etype == 'consume':
-        data['product_id'] = draw(st.sampled_from(list(products)))
-    if etype == 'check':
-        data.update(point_id=draw(st.sampled_from(list(points))), result=draw(st.sampled_from(['pass', 'fail'])))
+    etype = draw(st.sampled_from(list(types or EVENT_TYPES)))
+    pools = {'reason': reasons, 'product': products, 'quality_point': points}
+    data = draw(event_data(event_types.TYPES[etype], pools))
     event = {'schema': 1, 'id': draw(st.uuids()).hex, 'seq': draw(st.integers(1, 10 ** 6)),
              'type': etype, 'workorder_id': draw(st.sampled_from(list(workorder_ids))),
              'employee': draw(st.sampled_from(list(badges))), 'at': draw(times(now, near_only=True)), 'data': data}
     if kind == 'mutated':
         for _ in range(draw(st.integers(1, 2))):
-            field = draw(st.sampled_from(['schema', 'id', 'seq', 'type', 'workorder_id', 'employee', 'at', 'data',
-                                          'data.qty', 'data.reason', 'data.product_id', 'data.point_id',
-                                          'data.result', 'data.value', 'data.note', 'data.lot', 'extra']))
+            field = draw(st.sampled_from(['schema', 'id', 'seq', 'type', 'workorder_id', 'employee', 'at', 'data', 'extra']
+                                         + ['data.' + name for name in DATA_FIELDS]))
             how = draw(st.sampled_from(['delete', 'value', 'injection', 'type']))
             target, key = (event.get('data'), field[5:]) if field.startswith('data.') else (event, field)
             if not isinstance(target, dict):
