@@ -8,24 +8,29 @@ export PATH="$LOCAL/node/node_modules/.bin:$PATH"
 T0=$(date +%s)
 
 TEST_DB=${TEST_DB:-mes_test}
-# The machine signals' broker: mosquitto on a free loopback port, config and data under
-# .local/mqtt/test-$TEST_DB, stopped when the suite ends (unless MQTT_HOST names a broker).
-if [ -z "${MQTT_HOST:-}" ]; then
-  MQTT_NAME=test-$TEST_DB
-  MQTT_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  MQTT_FRESH=1 bash "$ROOT/scripts/mqtt.sh" start "$MQTT_NAME" "$MQTT_PORT"
-  trap 'MQTT_HOST= bash "$ROOT/scripts/mqtt.sh" stop "$MQTT_NAME"' EXIT
-  export MQTT_HOST=127.0.0.1 MQTT_PORT
+# T=path (a file or folder under tests/ or services/tests/, or a pytest node id) runs only that.
+T=${T:-}
+# The plain tests of services/ need no database and no broker.
+if [[ "$T" != services/* ]]; then
+  # The machine signals' broker: mosquitto on a free loopback port, config and data under
+  # .local/mqtt/test-$TEST_DB, stopped when the suite ends (unless MQTT_HOST names a broker).
+  if [ -z "${MQTT_HOST:-}" ]; then
+    MQTT_NAME=test-$TEST_DB
+    MQTT_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    MQTT_FRESH=1 bash "$ROOT/scripts/mqtt.sh" start "$MQTT_NAME" "$MQTT_PORT"
+    trap 'MQTT_HOST= bash "$ROOT/scripts/mqtt.sh" stop "$MQTT_NAME"' EXIT
+    export MQTT_HOST=127.0.0.1 MQTT_PORT
+  fi
+  ensure_template
+  # The demo factory, built once per hash too, for the test that demo data loads.
+  DEMO_TEMPLATE=mes_demotpl_$(template_hash)
+  build_once "$DEMO_TEMPLATE" 'mes\_demotpl\_' "demo database (addon + demo factory; about 3 minutes, once):" \
+    demo-template-build.log -i shopfloor_mes,l10n_generic_coa
+  copy_updated "$TEST_DB"
+  # The HTTP and browser tests run a real server on their own copy (it commits what it does).
+  pg dropdb --if-exists "${TEST_DB}_http"
+  pg createdb -T "$TEST_DB" "${TEST_DB}_http"
 fi
-ensure_template
-# The demo factory, built once per hash too, for the test that demo data loads.
-DEMO_TEMPLATE=mes_demotpl_$(template_hash)
-build_once "$DEMO_TEMPLATE" 'mes\_demotpl\_' "demo database (addon + demo factory; about 3 minutes, once):" \
-  demo-template-build.log -i shopfloor_mes,l10n_generic_coa
-copy_updated "$TEST_DB"
-# The HTTP and browser tests run a real server on their own copy (it commits what it does).
-pg dropdb --if-exists "${TEST_DB}_http"
-pg createdb -T "$TEST_DB" "${TEST_DB}_http"
 say "setup took $(( $(date +%s) - T0 )) s; running the suite"
 
 cd "$ROOT"
@@ -33,11 +38,10 @@ cd "$ROOT"
 export FAULT_EVENTS=${FAULT_EVENTS:-400} FAULT_KILLS=${FAULT_KILLS:-3} FUZZ_CASES=${FUZZ_CASES:-2000}
 export FAULT_POSTING_ORDERS=${FAULT_POSTING_ORDERS:-4} FAULT_POSTING_KILLS=${FAULT_POSTING_KILLS:-3}
 rc=0
-# T=path (a file or folder under tests/ or services/tests/, or a pytest node id) runs only that.
-T=${T:-}
 if [ -z "$T" ] || [[ "$T" == services/* ]]; then
   say "plain tests of services/ (no Odoo)"
-  "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:odoo --import-mode=importlib -q ${T:-services/tests} || rc=1
+  # As a newcomer types it: services/tests/pytest.ini gives the flags these tests need.
+  "$VENV/bin/python" -m pytest -p no:cacheprovider -q ${T:-services/tests} || rc=1
 fi
 if [ -z "$T" ] || [[ "$T" == tests/browser/node* ]]; then
   say "unit tests of the tablet app (node --test: the state merge, the outbox, the contract)"
