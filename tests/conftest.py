@@ -8,7 +8,6 @@ own records (unique names) instead of relying on a rollback.
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 import xmlrpc.client

@@ -1,5 +1,5 @@
 """Each event type lands on Odoo's own records, as the shop floor reports it."""
-from .common import ShopFloorCase, T0
+from .common import ShopFloorCase
 
 
 class TestEventTypes(ShopFloorCase):

@@ -5,7 +5,6 @@ import os
 from datetime import datetime, timedelta
 
 import pytest
-from lxml import etree
 
 import odoo
 

@@ -5,7 +5,6 @@ it running). What happened is read from the server's records."""
 import time
 from datetime import datetime
 
-from . import test_terminal as base
 from .test_terminal_guards import event_types, labor_logs, on_workorder
 
 FMT = '%Y-%m-%d %H:%M:%S'

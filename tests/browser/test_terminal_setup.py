@@ -2,13 +2,9 @@
 real Odoo server: the set-up opens only for a supervisor the server recognises by badge (or
 badge and PIN); the login list names the operators qualified at this terminal's work centers;
 times show in the plant's time zone, the server's UTC messages included."""
-import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
 from selenium.webdriver.common.keys import Keys
-
-from . import test_terminal as base  # noqa: F401 - the fixtures' module, for symmetry
 
 
 def supervisor(live_server, tag, pin='9876'):

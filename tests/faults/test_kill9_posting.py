@@ -32,7 +32,6 @@ Size: ``FAULT_POSTING_ORDERS`` (4 in ``make test``, 20 in ``make faults``) and
 ``FAULT_SEED``.
 """
 import json
-import os
 import random
 import time
 from datetime import datetime, timedelta
