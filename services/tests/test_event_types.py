@@ -110,4 +110,3 @@ def test_the_flags_the_record_path_reads():
     for described in TYPES:
         if described.reason_kind:
             assert 'reason' in described.field_names()
-

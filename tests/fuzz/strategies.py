@@ -124,8 +124,8 @@ def events(draw, workorder_ids=(1,), badges=('B-ANNA',), reasons=('SCRAP',), pro
              'employee': draw(st.sampled_from(list(badges))), 'at': draw(times(now, near_only=True)), 'data': data}
     if kind == 'mutated':
         for _ in range(draw(st.integers(1, 2))):
-            field = draw(st.sampled_from(['schema', 'id', 'seq', 'type', 'workorder_id', 'employee', 'at', 'data', 'extra']
-                                         + ['data.' + name for name in DATA_FIELDS]))
+            field = draw(st.sampled_from(['schema', 'id', 'seq', 'type', 'workorder_id', 'employee', 'at', 'data',
+                                          'extra'] + ['data.' + name for name in DATA_FIELDS]))
             how = draw(st.sampled_from(['delete', 'value', 'injection', 'type']))
             target, key = (event.get('data'), field[5:]) if field.startswith('data.') else (event, field)
             if not isinstance(target, dict):
