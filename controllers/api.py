@@ -330,9 +330,9 @@ def _workorder_summary(wo, recorded=None):
 
 def _running_operators(env, wo, recorded):
     if not recorded:
-        return [{'id': l.employee_id.id, 'name': l.employee_id.name,
-                 'since': contract.format_time(odoo.fields.Datetime.from_string(l.date_start))}
-                for l in wo.mes_labor_log_ids if not l.date_stop]
+        return [{'id': log.employee_id.id, 'name': log.employee_id.name,
+                 'since': contract.format_time(odoo.fields.Datetime.from_string(log.date_start))}
+                for log in wo.mes_labor_log_ids if not log.date_stop]
     running = [(badge, start) for badge, start, end, *_rest in recorded['labor'] if end is None]
     employees = {e.barcode: e for e in env['hr.employee'].search([('barcode', 'in', [b for b, _s in running])])}
     return [{'id': employees[badge].id, 'name': employees[badge].name,

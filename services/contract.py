@@ -222,8 +222,8 @@ def storable(text):
 def parse_time(value, field):
     """ISO 8601 with a zone (``Z`` or ``+hh:mm``) -> naive UTC datetime, as Odoo stores it."""
     if not isinstance(value, str):
-        raise errors.FieldInvalid(field=field,
-                                  problem='must be an ISO 8601 time string such as "2026-11-24T06:59:58.000Z"')
+        raise errors.FieldInvalid(
+            field=field, problem='must be an ISO 8601 time string such as "2026-11-24T06:59:58.000Z"')
     text = value.strip()
     if text.endswith(('Z', 'z')):
         text = text[:-1] + '+00:00'

@@ -107,7 +107,8 @@ def _load(saved, context):
                   for emp, start, end, s_id, e_id, by_finish in saved['labor']]
     walk.down_open = _load_event(saved['down_open'])
     walk.down_held = _load_event(saved['down_held'])
-    walk.downs = [DownInterval(_d(start), _d(end), reason, s_id, e_id) for start, end, reason, s_id, e_id in saved['downs']]
+    walk.downs = [DownInterval(_d(start), _d(end), reason, s_id, e_id)
+                  for start, end, reason, s_id, e_id in saved['downs']]
     walk.good = saved['good']
     walk.good_by_lot = {lot: qty for lot, qty in saved['good_by_lot']}
     walk.scrap = {(reason, product): qty for reason, product, qty in saved['scrap']}

@@ -32,7 +32,8 @@ def test_a_stored_message_is_translated_with_its_parameters():
 def test_a_parameter_is_translated_only_when_it_is_a_marked_word():
     message = errors.ReasonUnknown(kind='scrap', code='scrap').message
     # the kind is a marked word; the code the operator typed is not translated
-    assert errors.translate_message('reason_unknown', message, gettext) == 'Kein aktiver Grund (Ausschuss) mit Code "scrap".'
+    assert (errors.translate_message('reason_unknown', message, gettext)
+            == 'Kein aktiver Grund (Ausschuss) mit Code "scrap".')
 
 
 def test_render_translates_a_raised_error_and_keeps_english_without_gettext():

@@ -198,7 +198,8 @@ class TestTimes:
     def test_a_start_never_stopped_is_held_when_the_operator_starts_again_next_day(self):
         yesterday, today = ev('start', 0), ev('start', 24 * 60)
         state = fold([yesterday, today], context(now=at(25 * 60)))
-        assert (state.verdict(yesterday.id).code, state.verdict(yesterday.id).by) == ('held_interval_too_long', today.id)
+        verdict = state.verdict(yesterday.id)
+        assert (verdict.code, verdict.by) == ('held_interval_too_long', today.id)
         assert status(state, today) == APPLIED
         assert [(i.start, i.end) for i in state.labor] == [span(24 * 60, None)]
 
@@ -228,7 +229,8 @@ class TestFinish:
         assert (verdict.status, verdict.code, verdict.by) == (DEAD, 'workorder_finished', finish.id)
 
     def test_a_finish_arriving_late_kills_what_was_answered_applied_after_it(self):
-        produce, check, finish = ev('produce', 70, qty=1.0), ev('check', 75, point_id=3, result='pass'), ev('finish', 60)
+        produce, check = ev('produce', 70, qty=1.0), ev('check', 75, point_id=3, result='pass')
+        finish = ev('finish', 60)
         assert fold([produce, check], context()).good == 1.0
         state = fold([produce, check, finish], context())
         assert [status(state, e) for e in (produce, check)] == [DEAD, DEAD]

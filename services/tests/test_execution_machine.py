@@ -40,8 +40,8 @@ def classify(event_id, minute, stop_number, reason='JAM'):
 class TestCounts:
 
     def test_cycles_and_the_machines_counts_are_kept_apart_from_the_operators(self):
-        events = [operator('s', 'start', 0), cycle(1, 1, good=1), cycle(2, 2, good=1), cycle(3, 3, count=3, good=2, scrap=1),
-                  operator('p', 'produce', 4, qty=3.0, lot=None)]
+        events = [operator('s', 'start', 0), cycle(1, 1, good=1), cycle(2, 2, good=1),
+                  cycle(3, 3, count=3, good=2, scrap=1), operator('p', 'produce', 4, qty=3.0, lot=None)]
         result = fold(events, context())
         assert (result.machine.cycles, result.machine.good, result.machine.scrap) == (5, 4, 1)
         assert result.good == 3.0            # the operator's count, not summed with the machine's
@@ -102,8 +102,9 @@ class TestThreshold:
         assert len(fold(events, context()).machine.stops) == 1                  # 4 min > 2 min
         assert fold(events, context(machine_stop_threshold=timedelta(minutes=5))).machine.stops == ()
         still_idle = events[:2]
-        assert fold(still_idle, context(now_minute=14, machine_stop_threshold=timedelta(minutes=5))).machine.stops == ()
-        assert len(fold(still_idle, context(now_minute=16, machine_stop_threshold=timedelta(minutes=5))).machine.stops) == 1
+        five = timedelta(minutes=5)
+        assert fold(still_idle, context(now_minute=14, machine_stop_threshold=five)).machine.stops == ()
+        assert len(fold(still_idle, context(now_minute=16, machine_stop_threshold=five)).machine.stops) == 1
 
     def test_a_snapshot_of_another_threshold_is_not_walked_on_from(self):
         _state, snapshot = snapshot_fold([state(1, 0, 'running'), state(2, 10, 'idle')], context())
@@ -154,7 +155,8 @@ class TestClassification:
         assert fold(shuffled, context(now_minute=90)) == fold(events, context(now_minute=90))
 
     def test_a_stop_during_a_downtime_the_operator_reported_is_explained_by_it(self):
-        events = self.EVENTS + [operator('d1', 'downtime_start', 9, reason='BRK-MECH'), operator('d2', 'downtime_end', 38)]
+        events = self.EVENTS + [operator('d1', 'downtime_start', 9, reason='BRK-MECH'),
+                                operator('d2', 'downtime_end', 38)]
         result = fold(events, context(now_minute=60))
         stop, = result.machine.stops
         assert (stop.reason, stop.reason_event) == ('BRK-MECH', 'd1')     # explained: not asked
