@@ -30,6 +30,9 @@ os.environ['TZ'] = 'UTC'   # Odoo expects its server process in UTC (the launche
 time.tzset()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+# the addon's plain-Python services (no Odoo import): the terminal contract's time format
+sys.path.append(ROOT)
+from services.contract import format_time as iso
 LOCAL = os.path.join(ROOT, '.local')
 VENV = os.path.join(LOCAL, 'venv')
 CONF = os.environ.get('MES_CONF') or os.path.join(LOCAL, 'odoo.conf')
@@ -460,17 +463,13 @@ def issue_token(terminal):
     try:
         return terminal.issue_token()
     except Exception:  # noqa: BLE001 - only the group check can refuse here
-        from odoo.addons.shopfloor_mes.models.mes_terminal import token_hash
+        from odoo.addons.shopfloor_mes.models.terminal.mes_terminal import token_hash
         token = secrets.token_urlsafe(32)
         terminal.sudo().write({'token_hash': token_hash(token)})
         return token
 
 
 # -- the terminal's events ----------------------------------------------------------------------------
-def iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
-
-
 def event(etype, wo_id, badge, at, seq, data=None):
     return {'schema': 1, 'id': str(uuid.uuid4()), 'seq': seq, 'type': etype, 'workorder_id': wo_id,
             'employee': badge, 'at': iso(at), 'data': data or {}}
@@ -520,12 +519,6 @@ class FloorStream:
             self.sent[etype] += 1
         self.batches += 1
         return events
-
-
-def machine_info():
-    with open('/proc/meminfo') as handle:
-        mem = dict(line.split(':', 1) for line in handle)
-    return 'nproc %s, memory %s' % (os.cpu_count(), mem['MemTotal'].strip())
 
 
 def load_average():

@@ -24,6 +24,10 @@ from datetime import datetime, timedelta
 
 import paho.mqtt.client as mqtt
 
+# the addon's plain-Python services (no Odoo import): the terminal contract's time format
+sys.path.append(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+from services.contract import format_time  # noqa: E402
+
 
 def shift(machine, start, minutes, cycle_s, seed, seq_start):
     """[(at, kind, payload)] of one machine's shift, in time order."""
@@ -37,7 +41,7 @@ def shift(machine, start, minutes, cycle_s, seed, seq_start):
 
     def emit(kind, **payload):
         seqs[kind] += 1
-        out.append((now, kind, dict(payload, seq=seqs[kind], at=_iso(now))))
+        out.append((now, kind, dict(payload, seq=seqs[kind], at=format_time(now))))
 
     emit('state', state='running')
     while now < end:
@@ -63,10 +67,6 @@ def shift(machine, start, minutes, cycle_s, seed, seq_start):
         scrap = 1 if rnd.random() < 0.03 else 0
         emit('cycle', good=1 - scrap, scrap=scrap)
     return out
-
-
-def _iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
 
 
 class Publisher:
