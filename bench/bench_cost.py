@@ -25,7 +25,7 @@ import time
 from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 WORKORDERS = 50
 LABOR_LOGS = B.scaled(10000, 200, 'cost')
@@ -45,7 +45,8 @@ def real_cycle(db, floor):
     with B.odoo_env(db, commit=False) as env:
         cr = env.cr
         marks = {}
-        for table in ('account_move', 'account_move_line', 'stock_move', 'mes_labor_log', 'mrp_workcenter_productivity'):
+        for table in ('account_move', 'account_move_line', 'stock_move', 'mes_labor_log',
+                      'mrp_workcenter_productivity'):
             cr.execute('SELECT COALESCE(MAX(id), 0) FROM %s' % table)
             marks[table] = cr.fetchone()[0]
     for seq, (etype, minutes, data) in enumerate((('start', 0, {}), ('produce', 5, {'qty': 1}), ('stop', 8, {}))):
@@ -62,8 +63,8 @@ def real_cycle(db, floor):
             cr.execute('SELECT id FROM %s WHERE id > %%s ORDER BY id' % table, (mark,))
             made[table] = [row[0] for row in cr.fetchall()]
         # a done move keeps its id (Odoo splits the rest off into a new open move)
-        cr.execute("SELECT id FROM stock_move WHERE state = 'done' AND %s IN (raw_material_production_id, production_id)",
-                   (floor['production_ids'][0],))
+        cr.execute("SELECT id FROM stock_move WHERE state = 'done'"
+                   " AND %s IN (raw_material_production_id, production_id)", (floor['production_ids'][0],))
         made['stock_move'] = [row[0] for row in cr.fetchall()]
         cr.execute('SELECT id FROM mrp_workcenter_productivity WHERE id = ANY(%s) AND mes_machine_time',
                    (made['mrp_workcenter_productivity'],))
@@ -121,7 +122,8 @@ def build_volume(db, floor, made):
         # the stock moves and journal entries of 10,000 cycles on the big order
         for move in made['stock_move']:
             B.clone_rows(cr, 'stock_move', move, LABOR_LOGS, {
-                'workorder_id': 'CASE WHEN t.workorder_id IS NULL THEN NULL ELSE (%(wos)s::int[])[g %% %(nwo)s + 1] END'},
+                'workorder_id':
+                    'CASE WHEN t.workorder_id IS NULL THEN NULL ELSE (%(wos)s::int[])[g %% %(nwo)s + 1] END'},
                 params)
         lines = clone_entries(cr, made['account_move'], LABOR_LOGS, [mo], wos, wcs, LABOR_LOGS)
         # 1,000 open orders, each with 10 cycles' worth of journal entries
@@ -206,8 +208,8 @@ def main():
         times, value = timed(db, work, runs, commit_first=(name in ('refresh', 'report')))
         results[name] = times
         if name == 'read':
-            B.say('  cost sheet: %s' % ', '.join('%s %.2f/%.2f' % (l['element'], l['standard'], l['actual'])
-                                                 for l in value))
+            B.say('  cost sheet: %s' % ', '.join('%s %.2f/%.2f' % (line['element'], line['standard'], line['actual'])
+                                                 for line in value))
         if name == 'wip':
             B.say('  WIP report rows: %d, WIP in all %.2f' % (len(value), sum(r['wip'] for r in value)))
     B.say('  seconds, min / median / max of the runs (one unmeasured run first; at most %d runs, fewer when '

@@ -11,7 +11,7 @@ import time
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 EVENTS = B.scaled(50000, 1000, 'ingest')
 BATCH = 100

@@ -4,7 +4,8 @@ terminals recorded, when the postings run as in production.
 One Odoo server, set up as scripts/production_conf.py sets up production on this machine
 (``benchlib.posting_server``): ``--load=web,queue_job`` so queue_job's runner runs in the
 server, prefork workers 2 x cores + 1, channels ``root:2,root.mes_posting:1`` (postings one at
-a time: two on one work center conflict on its row, see bench/README.md), no cron thread. Events go through ``POST /mes/api/v1/events``; each request records
+a time: two on one work center conflict on its row, see bench/README.md), no cron thread.
+Events go through ``POST /mes/api/v1/events``; each request records
 and queues one job per manufacturing order (``mes.execution._enqueue_posting``); the runner runs
 the job (``_job_post`` → ``_post``) on a worker through ``/queue_job/runjob``.
 
@@ -51,7 +52,7 @@ from datetime import datetime, timedelta
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 PLANT_TERMINALS = 50
 PLANT_ORDERS_EACH = 2
@@ -403,7 +404,7 @@ def plant_terminal(server, token, badge, wos, deadline, rng, versions, sent, loc
         started = time.time()
         try:
             results = server.post_events(session, token, [ev])
-        except Exception as exc:  # noqa: BLE001 - counted, the terminal goes on
+        except Exception as exc:  # counted, the terminal goes on
             with lock:
                 sent.append({'failed': str(exc)[:200]})
             next_at += rng.uniform(0.8 * PERIOD_S, 1.2 * PERIOD_S)
@@ -469,7 +470,8 @@ def run_plant(server, db, floor, extra, cr):
     peak = max((count for _at, count in watch.active), default=0)
     B.say('  9a load: %d terminals for %.0f s: %d events answered (%.1f/s), %s, %d failed; request p50 %.0f ms, '
           'p95 %.0f ms' % (PLANT_TERMINALS, load_s, len(good), len(good) / load_s, statuses,
-                           len(sent) - len(good), 1000 * B.percentile(requests_s, 50), 1000 * B.percentile(requests_s, 95)))
+                           len(sent) - len(good), 1000 * B.percentile(requests_s, 50),
+                           1000 * B.percentile(requests_s, 95)))
     B.say('  9a CPU during the load: Odoo %.0f s, PostgreSQL %.0f s (of %.0f s x %d cores)'
           % (load_cpu[0], load_cpu[1], load_s, os.cpu_count()))
     B.say('  9a at the end of the load: %d work orders ahead of their posting, %d active jobs (at most %d queued at '
@@ -489,7 +491,8 @@ def run_plant(server, db, floor, extra, cr):
         bucket = min(len(minutes) - 1, int((s['answered'] - started) // 60))
         minutes[bucket] = max(minutes[bucket], lag)
         counts[bucket] += 1
-    B.say('  9a largest lag of the events sent in each minute: %s' % ', '.join('%.0f s' % m for m, c in zip(minutes, counts) if c))
+    B.say('  9a largest lag of the events sent in each minute: %s'
+          % ', '.join('%.0f s' % m for m, c in zip(minutes, counts) if c))
     p95 = B.percentile(lags, 95)
     B.figure('9a', 'ledger lag (event received -> its posting committed), p95; %d terminals, one event / %.0f s each, '
                    '%d open orders, %.1f min' % (PLANT_TERMINALS, PERIOD_S, len(wos), load_s / 60.0),
@@ -553,8 +556,9 @@ def run_burst(server, floor, extra, cr):
     total_s = now_db(cr) - first
     cpu = cpu_since(server, cpu)
     stats = job_stats(cr, after)
-    B.say('  9b burst: %d events from %d terminals in batches of %d over %d orders, answered in %.1f s (%.0f events/s), '
-          '%s' % (sent, BURST_TERMINALS, BATCH, BURST_TERMINALS * BURST_ORDERS_EACH, sent_s, sent / sent_s, statuses))
+    B.say('  9b burst: %d events from %d terminals in batches of %d over %d orders, answered in %.1f s '
+          '(%.0f events/s), %s' % (sent, BURST_TERMINALS, BATCH, BURST_TERMINALS * BURST_ORDERS_EACH, sent_s,
+                                   sent / sent_s, statuses))
     B.say('  9b %s' % describe_jobs(stats))
     B.say('  9b CPU from the first send to the end: Odoo %.0f s, PostgreSQL %.0f s (of %.0f s x %d cores)'
           % (cpu[0], cpu[1], total_s, os.cpu_count()))

@@ -45,11 +45,11 @@ import uuid
 from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
-import requests  # noqa: E402
+import benchlib as B
+import requests
 
 sys.path.insert(0, os.path.join(B.ROOT, 'scripts'))
-import machine_simulator  # noqa: E402
+import machine_simulator
 
 MACHINES = 50
 EVENTS = B.scaled(20000, 1000, 'machines')
@@ -193,7 +193,8 @@ def applied(db):
 
 
 def main():
-    B.say('## M. Machine signals (%d machines, %d machine events through mosquitto and the bridge)' % (MACHINES, EVENTS))
+    B.say('## M. Machine signals (%d machines, %d machine events through mosquitto and the bridge)'
+          % (MACHINES, EVENTS))
     db = B.copy_db(B.bench_db('machines'))
     machines = build(db)
     operator = machines.pop()
@@ -207,13 +208,15 @@ def main():
         backends.start()
     port = B.free_port()
     env = dict(os.environ, MQTT_HOST='', MQTT_FRESH='1')
-    subprocess.run(['bash', os.path.join(B.ROOT, 'scripts', 'mqtt.sh'), 'start', 'bench', str(port)], env=env, check=True)
+    subprocess.run(['bash', os.path.join(B.ROOT, 'scripts', 'mqtt.sh'), 'start', 'bench', str(port)],
+                   env=env, check=True)
     mqtt_env = dict(os.environ, MQTT_HOST='127.0.0.1', MQTT_PORT=str(port), MQTT_PREFIX='bench',
                     MQTT_CLIENT_ID='bench-bridge', MQTT_BRIDGE_LOG=os.environ.get('MQTT_BRIDGE_LOG', 'WARNING'))
     # the bridge at the machine server's priority too (make run's)
     niced = ['nice', '-n', str(MACHINE_NICE)] if OWN_SERVER else []
-    bridge = subprocess.Popen(niced + [os.path.join(B.VENV, 'bin', 'python'), os.path.join(B.ROOT, 'scripts', 'mqtt_bridge.py'),
-                               '--url', machine_server.url, '--machines', path], env=mqtt_env,
+    bridge_command = [os.path.join(B.VENV, 'bin', 'python'), os.path.join(B.ROOT, 'scripts', 'mqtt_bridge.py'),
+                      '--url', machine_server.url, '--machines', path]
+    bridge = subprocess.Popen(niced + bridge_command, env=mqtt_env,
                               stdout=open(os.path.join(B.LOGS, 'machines-bridge.log'), 'ab'), stderr=subprocess.STDOUT)
     try:
         time.sleep(2)
@@ -249,8 +252,8 @@ def main():
         B.say('  published %d messages in %.1f s; %d events recorded (%d applied) in %.1f s (load %s)'
               % (total, published, got, folded, elapsed, B.load_average()))
         B.say('  the bridge (linger %s s) posted to %s' % (os.environ.get('MQTT_BRIDGE_LINGER') or '1.5', (
-            'an Odoo server of its own (%d workers, nice %d%s)' % (MACHINE_WORKERS, MACHINE_NICE,
-                                                                 ', its PostgreSQL backends too' if backends.is_alive() else '')
+            'an Odoo server of its own (%d workers, nice %d%s)' % (
+                MACHINE_WORKERS, MACHINE_NICE, ', its PostgreSQL backends too' if backends.is_alive() else '')
             if OWN_SERVER else
             'the tablets\' server (shared workers)')))
         B.figure('M', 'machine events recorded per second (50 machines, broker + bridge)', '%.0f/s' % rate,
@@ -261,9 +264,11 @@ def main():
         B.say('  an operator\'s tablet meanwhile: %d events, request p50 %.0f ms, p95 %.0f ms, %d refused'
               % (len(tablet.times), statistics.median(tablet.times) if tablet.times else float('nan'),
                  tablet.p95(), tablet.failed))
-        B.say('  its requests, slowest first (ms): %s' % ' '.join('%.0f' % t for t in sorted(tablet.times, reverse=True)))
-        B.figure('M2', 'an operator\'s event during the machine stream, p95 (paced, 1 a second)', '%.0f ms' % tablet.p95(),
-                 '< %d ms' % TABLET_TARGET_MS, tablet.p95() < TABLET_TARGET_MS and not tablet.failed)
+        B.say('  its requests, slowest first (ms): %s'
+              % ' '.join('%.0f' % t for t in sorted(tablet.times, reverse=True)))
+        B.figure('M2', 'an operator\'s event during the machine stream, p95 (paced, 1 a second)',
+                 '%.0f ms' % tablet.p95(), '< %d ms' % TABLET_TARGET_MS,
+                 tablet.p95() < TABLET_TARGET_MS and not tablet.failed)
     finally:
         bridge.terminate()
         bridge.wait(10)

@@ -16,7 +16,7 @@ import time
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 EVENTS = B.scaled(100000, 2000, 'memory')
 WARMUP = B.scaled(2000, 400, 'memory')   # at least one round over the 400 work orders

@@ -21,7 +21,7 @@ import time
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 ORDERS = B.scaled(100, 10, 'native')
 ROUNDS = B.scaled(3, 2, 'native')

@@ -35,7 +35,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 TARGET_SINGLE = 6.0      # issue 17, one event per request (mix)
 TARGET_BATCH = 1.5       # issue 17, batches of 100 (mix)
@@ -242,7 +242,8 @@ def measure_single(run, wos):
     B.say('      record transaction (terminal lookup + _record_batch, posting job queued in its last statement): '
           '%d statements, %.2f per event (start %.1f, produce %.1f, stop %.1f); %.1f ms per request in-process '
           '(noisy)' % (queries, queries / events, by_type['start'] / count['start'],
-                       by_type['produce'] / count['produce'], by_type['stop'] / count['stop'], 1000.0 * seconds / events))
+                       by_type['produce'] / count['produce'], by_type['stop'] / count['stop'],
+                       1000.0 * seconds / events))
     B.say('      posting each request afterwards, as the route does (not counted above): %.1f statements and '
           '%.0f ms per request%s' % (post_queries / events, 1000.0 * post_seconds / events,
                                      _errors(posting_errors)))

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 TERMINALS = 10
 ORDERS_EACH = 20
@@ -172,7 +172,8 @@ def main():
         and statuses.get('applied', 0) == unique
     B.figure('5', 'offline replay of %d queued events (%d %% duplicates, shuffled, ±5 min skew): time to drain; '
                   'totals equal to the in-order run' % (sent, DUPLICATES * 100),
-             '%.1f s; totals %s' % (drain_s, 'equal' if equal else 'NOT equal'), '< %d s over %d events; equal' % (TARGET_S, FULL_SIZE),
+             '%.1f s; totals %s' % (drain_s, 'equal' if equal else 'NOT equal'),
+             '< %d s over %d events; equal' % (TARGET_S, FULL_SIZE),
              drain_s < TARGET_S and equal and QUEUED >= FULL_SIZE)
 
 

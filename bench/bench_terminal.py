@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
+import benchlib as B
 
 CHROMIUM = os.environ.get('MES_CHROMIUM') or '/usr/bin/chromium'
 CHROMEDRIVER = os.environ.get('MES_CHROMEDRIVER') or '/usr/bin/chromedriver'

@@ -462,7 +462,7 @@ def issue_token(terminal):
     the supervisor group, the same hash is written directly."""
     try:
         return terminal.issue_token()
-    except Exception:  # noqa: BLE001 - only the group check can refuse here
+    except Exception:  # only the group check can refuse here
         from odoo.addons.shopfloor_mes.models.terminal.mes_terminal import token_hash
         token = secrets.token_urlsafe(32)
         terminal.sudo().write({'token_hash': token_hash(token)})

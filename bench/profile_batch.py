@@ -2,7 +2,8 @@
 (or the throughput mix) on a copy of the bench floor, in-process, after one warm-up cycle.
 Not part of `make bench`; a tool for whoever makes the ingest path faster:
 
-    BENCH_BASE_DB=<updated copy of the template> .local/venv/bin/python bench/profile_batch.py [start|produce|stop|mixed] [rows]
+    BENCH_BASE_DB=<updated copy of the template> \
+        .local/venv/bin/python bench/profile_batch.py [start|produce|stop|mixed] [rows]
 
 Prints the functions of the addon (or those whose path matches PROFILE_FILTER, a regular
 expression) by cumulative time, then everything by own time.
@@ -14,8 +15,8 @@ import pstats
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
-from bench_queries import N, Runner  # noqa: E402
+import benchlib as B
+from bench_queries import N, Runner
 
 
 def main():

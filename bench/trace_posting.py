@@ -13,8 +13,8 @@ import traceback
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
-from bench_queries import CYCLE, POSTING_CYCLES, Runner, _mix_data  # noqa: E402
+import benchlib as B
+from bench_queries import CYCLE, POSTING_CYCLES, Runner, _mix_data
 
 _steps, _inner, _odoo = Counter(), Counter(), Counter()
 _armed = [False]

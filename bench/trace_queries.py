@@ -2,7 +2,8 @@
 runs is charged to the innermost frame of shopfloor_mes on its stack (file:line function).
 Not part of `make bench`; a tool for whoever cuts queries from the ingest path:
 
-    BENCH_BASE_DB=<updated copy of the template> .local/venv/bin/python bench/trace_queries.py [start|produce|stop] [rows]
+    BENCH_BASE_DB=<updated copy of the template> \
+        .local/venv/bin/python bench/trace_queries.py [start|produce|stop] [rows]
 """
 import os
 import sys
@@ -10,8 +11,8 @@ import traceback
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchlib as B  # noqa: E402
-from bench_queries import N, Runner  # noqa: E402
+import benchlib as B
+from bench_queries import N, Runner
 
 _charged = Counter()
 _armed = [False]

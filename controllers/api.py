@@ -75,7 +75,7 @@ def in_transaction(work, serialized=True):
             _logger.warning('MES API: database error (%s), answered 503', exc.pgcode or exc)
             detail = 'conflicting updates' if exc.pgcode in RETRYABLE_PGCODES else 'database unavailable'
             return error_response(errors.ServiceUnavailable(detail=detail))
-        except Exception:  # noqa: BLE001 - a bug answers JSON the terminal understands, never HTML
+        except Exception:  # a bug answers JSON the terminal understands, never HTML
             if env is not None:
                 env.clear()
             _logger.exception('MES API: unexpected error; nothing was committed')

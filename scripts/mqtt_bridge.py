@@ -320,7 +320,7 @@ class Bridge:
                 item.done = True
         except RuntimeError:
             status = 'stopping'
-        except Exception:  # noqa: BLE001 - a bug here must not stop the machine's messages for good
+        except Exception:  # a bug here must not stop the machine's messages for good
             _logger.exception('posting %d events of %s failed; posting them again', len(items), machine_code)
             time.sleep(1.0)
             status = 'failed'
