@@ -83,7 +83,8 @@ class TestCostBreakdown(CostingCase):
         self.step([e('start', 100, wo=self.wo_paint, badge='B-CARL'),
                    e('consume', 110, wo=self.wo_paint, badge='B-CARL', data={'product_id': self.seat.id, 'qty': 6}),
                    e('produce', 120, wo=self.wo_paint, badge='B-CARL', data={'qty': 5}),
-                   e('stop', 130, wo=self.wo_paint, badge='B-CARL'), e('finish', 130, wo=self.wo_paint, badge='B-CARL')],
+                   e('stop', 130, wo=self.wo_paint, badge='B-CARL'),
+                   e('finish', 130, wo=self.wo_paint, badge='B-CARL')],
                   terminal=self.paint_terminal)
         self.step([e('start', 75), e('stop', 85)], terminal=self.terminal2, received_minute=300)
 
@@ -203,8 +204,8 @@ class TestCostBreakdown(CostingCase):
             logs = self.env['mes.labor.log'].sudo(self.supervisor).search(action['domain'])
             self.assertEqual(logs, self.env['mes.labor.log'].search([
                 ('production_id', '=', self.mo.id), ('employee_id', '=', person.employee_id.id)]))
-            self.assertEqual(round(sum(l.charged_minutes for l in logs) / 60.0, 6), round(person.hours, 6))
-            self.assertEqual(round(sum(l.charged_minutes / 60.0 * l.hourly_rate for l in logs), 2), person.cost)
+            self.assertEqual(round(sum(log.charged_minutes for log in logs) / 60.0, 6), round(person.hours, 6))
+            self.assertEqual(round(sum(log.charged_minutes / 60.0 * log.hourly_rate for log in logs), 2), person.cost)
             absorbed = self.items(person.sudo(self.finance).action_mes_journal_items())
             self.assertEqual(round(-self.balance(absorbed), 2), round(sum(people.mapped('cost')), 2))
             self.assertEqual(absorbed.mapped('account_id'), self.company.mes_applied_labor_account_id)
@@ -222,7 +223,8 @@ class TestCostBreakdown(CostingCase):
             with self.assertRaises(AccessError, msg=model):
                 self.env[model].sudo(self.operator).search([])
             with self.assertRaises(AccessError, msg=model):
-                self.env[model].browse(self.env[model].search([], limit=1).id).sudo(self.operator).read(['production_id'])
+                record = self.env[model].browse(self.env[model].search([], limit=1).id)
+                record.sudo(self.operator).read(['production_id'])
             for user in (self.supervisor, self.finance):
                 rows = self.env[model].sudo(user).search([('production_id', '=', self.mo.id)])
                 self.assertTrue(rows, (model, user.login))

@@ -26,7 +26,8 @@ class CostingCase(ShopFloorCase):
         cls.paint.write({'costs_hour': 30.0, 'mes_labor_rate': 24.0})
         categ = cls.tube.categ_id
         cls.seat = env['product.product'].create({'name': 'Seat', 'type': 'product', 'categ_id': categ.id,
-                                                  'standard_price': 10.0, 'uom_id': cls.uom.id, 'uom_po_id': cls.uom.id})
+                                                  'standard_price': 10.0, 'uom_id': cls.uom.id,
+                                                  'uom_po_id': cls.uom.id})
         board = env['product.product'].create({'name': 'Board', 'type': 'product', 'categ_id': categ.id,
                                                'standard_price': 6.0, 'uom_id': cls.uom.id, 'uom_po_id': cls.uom.id})
         env['mrp.bom'].create({'product_tmpl_id': cls.seat.product_tmpl_id.id, 'product_qty': 1.0,
@@ -43,7 +44,8 @@ class CostingCase(ShopFloorCase):
         cls.mo = cls.make_order(5)
         cls.wo_cut = cls.mo.workorder_ids.filtered(lambda w: w.workcenter_id == cls.saw)
         cls.wo_paint = cls.mo.workorder_ids - cls.wo_cut
-        cls.paint_terminal = env['mes.terminal'].create({'name': 'Paint tablet', 'workcenter_ids': [(6, 0, [cls.paint.id])]})
+        cls.paint_terminal = env['mes.terminal'].create({'name': 'Paint tablet',
+                                                         'workcenter_ids': [(6, 0, [cls.paint.id])]})
 
     # -- the ledger ------------------------------------------------------------------------------
     def wip_lines(self, production=None):
@@ -53,11 +55,11 @@ class CostingCase(ShopFloorCase):
         return self.env['account.move.line'].search(domain)
 
     def balance(self, lines):
-        return round(sum(l.debit - l.credit for l in lines), 2)
+        return round(sum(line.debit - line.credit for line in lines), 2)
 
     def sheet(self):
         self.mo.invalidate_cache()
-        return {l.element: (round(l.standard, 2), round(l.actual, 2)) for l in self.mo.mes_cost_line_ids}
+        return {line.element: (round(line.standard, 2), round(line.actual, 2)) for line in self.mo.mes_cost_line_ids}
 
     def assert_invariants(self):
         """GL WIP = sum of open orders' WIP; every WIP item belongs to an order; cost lines =
@@ -71,7 +73,7 @@ class CostingCase(ShopFloorCase):
         for production in all_wip.mapped('mes_production_id').filtered(lambda p: p.state == 'done'):
             self.assertEqual(self.balance(self.wip_lines(production)), 0.0)
         wip = self.wip_lines(self.mo)
-        lines = {l.element: l for l in self.mo.mes_cost_line_ids}
+        lines = {line.element: line for line in self.mo.mes_cost_line_ids}
         scrapped = self.env['stock.scrap'].search([('production_id', '=', self.mo.id), ('state', '=', 'done')])
         for element in ('material', 'labor', 'machine', 'rework'):
             ledger = self.balance(wip.filtered(lambda l: l.mes_cost_element == element))
@@ -87,15 +89,15 @@ class CostingCase(ShopFloorCase):
         self.assertAlmostEqual(lines['scrap'].actual, self.balance(scrap), places=2)
         self.assertAlmostEqual(self.mo.mes_wip_balance, self.balance(wip), places=2)
         # the sheet's actual adds up to the cost incurred: WIP debits, scrap counted once
-        incurred = self.balance(wip.filtered(lambda l: l.mes_cost_element in ('material', 'labor', 'machine', 'rework')))
+        incurred = self.balance(wip.filtered(
+            lambda l: l.mes_cost_element in ('material', 'labor', 'machine', 'rework')))
         incurred += self.balance(self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
                                                                        ('mes_variance_kind', '=', 'late_fact')]))
-        self.assertAlmostEqual(sum(l.actual for l in lines.values()), incurred, places=2)
+        self.assertAlmostEqual(sum(line.actual for line in lines.values()), incurred, places=2)
 
     def step(self, events, terminal=None, received_minute=200):
         self.send_ok(events, terminal=terminal, received_at=T0 + timedelta(minutes=received_minute))
         self.assert_invariants()
-
 
 
 class TestCosting(CostingCase):
@@ -129,7 +131,8 @@ class TestCosting(CostingCase):
         self.step([e('start', 100, wo=self.wo_paint, badge='B-CARL'),
                    e('consume', 110, wo=self.wo_paint, badge='B-CARL', data={'product_id': self.seat.id, 'qty': 6}),
                    e('produce', 120, wo=self.wo_paint, badge='B-CARL', data={'qty': 5}),
-                   e('stop', 130, wo=self.wo_paint, badge='B-CARL'), e('finish', 130, wo=self.wo_paint, badge='B-CARL')],
+                   e('stop', 130, wo=self.wo_paint, badge='B-CARL'),
+                   e('finish', 130, wo=self.wo_paint, badge='B-CARL')],
                   terminal=self.paint_terminal)
         # finished goods entered stock at standard: 5 x 29.10
         self.assertEqual(self.stool.with_context(location=self.stock.id).qty_available, 5)
@@ -155,7 +158,7 @@ class TestCosting(CostingCase):
         self.assertEqual(self.balance(self.wip_lines(self.mo)), 0.0)
         variances = self.env['account.move.line'].search([
             ('mes_production_id', '=', self.mo.id), ('mes_cost_element', '=', 'variance'), ('mes_on_wip', '=', False)])
-        by_kind = {l.mes_variance_kind: round(l.debit - l.credit, 2) for l in variances}
+        by_kind = {line.mes_variance_kind: round(line.debit - line.credit, 2) for line in variances}
         # material usage: 136 - 126 = 10.00 (one seat too many)
         # labor rate: Ben 1 h x (36 - 30) + Anna 1/6 h x (33 - 30) = 6.50
         # labor efficiency: saw (2 h - 0.3 h) x 30 + paint (0.5 h - 1/6 h) x 24 = 51 + 8 = 59.00
@@ -190,10 +193,11 @@ class TestCosting(CostingCase):
         self.assertEqual(self.balance(self.wip_lines(self.mo)), 0.0)
         late = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
                                                      ('mes_variance_kind', '=', 'late_fact')])
-        self.assertEqual(sorted((l.mes_cost_element, l.account_id, round(l.debit - l.credit, 2)) for l in late), [
+        self.assertEqual(sorted((line.mes_cost_element, line.account_id, round(line.debit - line.credit, 2))
+                                for line in late), [
             ('labor', self.company.mes_var_labor_efficiency_account_id, -10.00),     # 20 min x 30.00 less
             ('machine', self.company.mes_var_machine_efficiency_account_id, -20.00)])  # 20 min x 60.00 less
-        self.assertTrue(all('late fact after close' in l.name for l in late))
+        self.assertTrue(all('late fact after close' in line.name for line in late))
         self.assertEqual(self.sheet()['labor'][1], 20.00 + 8.00)
         # the close's own variances are untouched: the late fact is its own entry
         self.assertEqual(self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
@@ -233,7 +237,8 @@ class TestCosting(CostingCase):
         self.step([self.event('produce', 5, data={'qty': 1})])
         self.assertEqual(self.tube.with_context(location=self.stock.id).qty_available, before - 3)
         valuation = self.env['account.move.line'].search([('mes_production_id', '=', self.mo.id),
-                                                          ('mes_on_wip', '=', False), ('mes_cost_element', '=', 'material')])
+                                                          ('mes_on_wip', '=', False),
+                                                          ('mes_cost_element', '=', 'material')])
         self.assertEqual(self.balance(valuation), -12.00)     # stock valuation credited 3 x 4.00
 
     def test_explicit_consumption_after_backflush_returns_the_backflushed_quantity(self):
@@ -321,7 +326,8 @@ class TestCosting(CostingCase):
     def test_operators_cannot_read_cost(self):
         from odoo.exceptions import AccessError
         operator = self.env['res.users'].create({
-            'name': 'Op', 'login': 'op_cost', 'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
+            'name': 'Op', 'login': 'op_cost',
+            'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
         self.step([self.event('produce', 5, data={'qty': 1})])
         with self.assertRaises(AccessError):
             self.env['mes.cost.line'].sudo(operator).search([]).read(['actual'])

@@ -25,7 +25,8 @@ def test_work_centers_with_costs_capacity_and_calendar(demo_env):
 
 def test_three_products_with_multi_level_boms_and_standard_costed_components(demo_env):
     # the demo factory's own BOMs (Odoo's mrp demo data adds others, without stock)
-    ids = demo_env['ir.model.data'].search([('module', '=', 'shopfloor_mes'), ('model', '=', 'mrp.bom')]).mapped('res_id')
+    ids = demo_env['ir.model.data'].search([('module', '=', 'shopfloor_mes'),
+                                            ('model', '=', 'mrp.bom')]).mapped('res_id')
     boms = demo_env['mrp.bom'].browse(ids)
     assert all(b.routing_id for b in boms)
     finished = boms.filtered(lambda b: b.product_tmpl_id.categ_id.property_valuation == 'real_time')
@@ -52,7 +53,8 @@ def test_users_for_each_role(demo_env):
 
 
 def test_confirmed_orders_with_work_orders_ready_to_run(demo_env):
-    orders = demo_env['mrp.production'].search([('workorder_ids', '!=', False), ('state', 'in', ('confirmed', 'planned'))])
+    orders = demo_env['mrp.production'].search([('workorder_ids', '!=', False),
+                                                ('state', 'in', ('confirmed', 'planned'))])
     assert len(orders) >= 4
     assert demo_env['mrp.workorder'].search_count([('production_id', 'in', orders.ids), ('state', '=', 'ready')]) >= 4
     # the supervisor sees them

@@ -103,7 +103,8 @@ class TestEventErrors(ShopFloorCase):
         self.expire_waiting()
         Event = self.env['mes.event']
         started = Event.search([('event_uid', '=', second['id'])])
-        self.assertEqual((started.state, started.error_code, started.blocked_by_uid), ('dead', 'already_started', first['id']))
+        self.assertEqual((started.state, started.error_code, started.blocked_by_uid),
+                         ('dead', 'already_started', first['id']))
         stopped = Event.search([('event_uid', '=', orphan['id'])])
         self.assertEqual((stopped.state, stopped.error_code), ('dead', 'not_started'))
         self.assertEqual(len(self.wo_cut.mes_labor_log_ids), 1)
@@ -120,8 +121,10 @@ class TestEventErrors(ShopFloorCase):
 
     def test_unknown_check_point(self):
         self.assert_rejected(self.event('check', 1, data={'point_id': 999999, 'result': 'pass'}), 'check_point_unknown')
-        other_op = self.env['mes.quality.point'].create({'name': 'Paint gloss', 'operation_id': self.wo_paint.operation_id.id})
-        self.assert_rejected(self.event('check', 1, data={'point_id': other_op.id, 'result': 'pass'}), 'check_point_unknown')
+        other_op = self.env['mes.quality.point'].create({'name': 'Paint gloss',
+                                                         'operation_id': self.wo_paint.operation_id.id})
+        self.assert_rejected(self.event('check', 1, data={'point_id': other_op.id, 'result': 'pass'}),
+                             'check_point_unknown')
 
     def test_a_failing_posting_keeps_the_fact_and_leaves_odoo_records_as_they_were(self):
         # a failure while Odoo's records follow (fault injected into the machine-time write):

@@ -110,7 +110,8 @@ class TestEventTypes(ShopFloorCase):
         self.send_ok([self.event('check', 8, data={'point_id': point.id, 'result': 'pass', 'value': 450.2,
                                                    'note': 'first piece'})])
         check = self.env['mes.quality.check'].search([('workorder_id', '=', self.wo_cut.id)])
-        self.assertEqual((check.result, check.value, check.note, check.employee_id), ('pass', 450.2, 'first piece', self.anna))
+        self.assertEqual((check.result, check.value, check.note, check.employee_id),
+                         ('pass', 450.2, 'first piece', self.anna))
         self.assertEqual(check.checked_at, '2026-11-24 07:08:00')
 
     def test_finish_closes_running_time_and_finishes_natively(self):
@@ -119,7 +120,7 @@ class TestEventTypes(ShopFloorCase):
         self.assertEqual(self.wo_cut.state, 'done')
         self.assertEqual(self.wo_cut.date_finished, '2026-11-24 07:55:00')
         logs = self.wo_cut.mes_labor_log_ids
-        self.assertTrue(all(l.date_stop == '2026-11-24 07:55:00' and l.closed_by_finish for l in logs))
+        self.assertTrue(all(log.date_stop == '2026-11-24 07:55:00' and log.closed_by_finish for log in logs))
         self.assertAlmostEqual(self.labor_minutes(self.anna) + self.labor_minutes(self.ben), 55 + 50)
         self.assertAlmostEqual(self.machine_minutes(), 55)
         self.assertFalse(self.env['mrp.workcenter.productivity'].search(

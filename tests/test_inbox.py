@@ -102,7 +102,8 @@ class TestInbox(ShopFloorCase):
     def test_only_supervisors_retry_or_discard(self):
         row = self.assert_rejected(self.event('scrap', 3, data={'qty': 2, 'reason': 'BURNT'}), 'reason_unknown')
         operator = self.env['res.users'].create({
-            'name': 'Op', 'login': 'op_inbox', 'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
+            'name': 'Op', 'login': 'op_inbox',
+            'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
         with self.assertRaises(AccessError):
             row.sudo(operator).action_retry()
         with self.assertRaises(AccessError):

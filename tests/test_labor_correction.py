@@ -142,7 +142,7 @@ class TestSupervisorCorrection(LedgerCase):
 
     def test_a_correction_in_the_future_or_overlapping_is_refused_with_its_code(self):
         first, second = self.shift((0, 30), (60, 90))
-        before = [(l.date_start, l.date_stop) for l in (first, second)]
+        before = [(log.date_start, log.date_stop) for log in (first, second)]
         soon = datetime.utcnow() + timedelta(hours=1)
         refusals = [
             ((T0, soon), 'time_in_future'),                                          # the stop ahead of now
@@ -160,7 +160,7 @@ class TestSupervisorCorrection(LedgerCase):
             self.correct(first, T0, T0 + timedelta(minutes=20), reason='  ')
         self.assertIn('correction_reason_missing', refused.exception.name)
         self.assertFalse(self.corrections().filtered(lambda e: e.state == 'applied'))
-        self.assertEqual([(l.date_start, l.date_stop) for l in (first, second)], before)
+        self.assertEqual([(log.date_start, log.date_stop) for log in (first, second)], before)
         self.assertEqual(self.labor_minutes(self.anna), 60)
         self.assertEqual(self.machine_minutes(), 60)
         self.assertEqual(self.mo._mes_actual()['labor'], 30.0)

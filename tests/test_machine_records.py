@@ -43,7 +43,8 @@ class TestStopThreshold(MachineCase):
         self.env.user.company_id.mes_machine_stop_minutes = 0           # the default, 2 minutes
         self.send_ok([self.machine_event('machine_cycle', 16, count=1)], terminal=self.machine)
         stops = self.recorded_machine()['stops']
-        self.assertEqual([(s['state'], s['start'][11:16], s['end'][11:16]) for s in stops], [('idle', '07:10', '07:15')])
+        self.assertEqual([(s['state'], s['start'][11:16], s['end'][11:16]) for s in stops],
+                         [('idle', '07:10', '07:15')])
 
 
 class TestStopReason(MachineCase):
@@ -114,7 +115,8 @@ class TestReconciliation(MachineCase):
         self.assertEqual(self.wo_cut.qty_produced, 3.0)
         # group lines add the gaps, not the signed differences
         group, = self.env['mes.machine.reconciliation'].read_group(
-            [('id', 'in', (first | second).ids)], ['workcenter_id', 'gap', 'good_difference', 'operator_good', 'machine_good'],
+            [('id', 'in', (first | second).ids)],
+            ['workcenter_id', 'gap', 'good_difference', 'operator_good', 'machine_good'],
             ['workcenter_id'])
         self.assertEqual((group['gap'], group['operator_good'], group['machine_good']), (1.0, 5.0, 4.0))
         self.assertNotIn('good_difference', {k for k, v in group.items() if v})

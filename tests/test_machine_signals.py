@@ -239,7 +239,8 @@ def test_a_machine_counter_beyond_the_contracts_seq_keeps_its_id_and_goes_withou
     """The simulator counts from the clock in ms and a PLC's counter may use 32 or 64 bits: the
     event keeps the whole counter in its id and leaves out the seq the contract limits to 2^31."""
     machine = {'workcenter': 'SAW', 'machine': 'SAW-1'}
-    big = bridge_script.to_event(machine, 'cycle', json.dumps({'seq': 1796636775692, 'at': '2026-12-07T09:00:00Z'}).encode(), 7)
+    payload = json.dumps({'seq': 1796636775692, 'at': '2026-12-07T09:00:00Z'}).encode()
+    big = bridge_script.to_event(machine, 'cycle', payload, 7)
     assert big['id'] == 'mq:SAW:SAW-1:cycle:1796636775692' and 'seq' not in big
     small = bridge_script.to_event(machine, 'cycle', json.dumps({'seq': 41, 'at': '2026-12-07T09:00:00Z'}).encode(), 7)
     assert small['seq'] == 41 and small['data'] == {'count': 1}
@@ -311,8 +312,9 @@ def test_an_idle_machine_opens_a_stop_the_terminal_shows_for_classification(live
         at = datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.000Z')
         reason = live_server.rpc('mes.reason', 'search_read', [('kind', '=', 'downtime')], fields=['code'], limit=1)[0]
         answer = live_server.post_json('/mes/api/v1/events', {'sent_at': at, 'events': [
-            {'schema': 1, 'id': str(uuid.uuid4()), 'type': 'machine_stop_reason', 'workorder_id': machine.floor.workorder_id,
-             'employee': machine.floor.badge, 'at': at, 'data': {'stop': to_classify[0]['stop'], 'reason': reason['code']}}]},
+            {'schema': 1, 'id': str(uuid.uuid4()), 'type': 'machine_stop_reason',
+             'workorder_id': machine.floor.workorder_id, 'employee': machine.floor.badge, 'at': at,
+             'data': {'stop': to_classify[0]['stop'], 'reason': reason['code']}}]},
             token=machine.floor.token)
         assert [r['status'] for r in answer.json()['results']] == ['applied']
         assert live_server.get(live, token=machine.floor.token).json()['machine_stops'] == []
@@ -340,7 +342,8 @@ def test_a_simulated_shift_through_broker_and_bridge(live_server, floor, tmp_pat
     provision.write(provision.provision(live_server.url, live_server.db, ['S%s/SIM-%s' % (tag, tag)],
                                         login='admin', password='admin'), machines_file)
     machine = Machine.__new__(Machine)
-    machine.server, machine.floor, machine.machines_file, machine.prefix = live_server, floor, machines_file, 'sim-' + tag
+    machine.server, machine.floor = live_server, floor
+    machine.machines_file, machine.prefix = machines_file, 'sim-' + tag
     machine.code = 'SIM-%s' % tag
     machine.terminal_id = json.load(open(machines_file))[0]['terminal_id']
     broker = Broker()
@@ -349,7 +352,8 @@ def test_a_simulated_shift_through_broker_and_bridge(live_server, floor, tmp_pat
         shift = simulator.shift('S%s/SIM-%s' % (tag, tag), datetime.utcnow() - timedelta(minutes=60), 60, 30.0, '1', 0)
         run = subprocess.run([PYTHON, os.path.join(ROOT, 'scripts', 'machine_simulator.py'),
                               '--machine', 'S%s/SIM-%s' % (tag, tag), '--minutes', '60', '--seq-start', '0'],
-                             env=broker.env(machine.prefix), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+                             env=broker.env(machine.prefix), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             timeout=300)
         assert run.returncode == 0, run.stdout
         events = machine.wait_events(len(shift), timeout=180)
         assert len(events) == len(shift) and {e['state'] for e in events} == {'applied'}

@@ -32,7 +32,8 @@ class TestOeeDashboard(OeeDayCase):
 
     def group(self, groupby, kind='day'):
         return self.env['mes.oee.record'].read_group(
-            [('period_kind', '=', kind), ('date', '=', '2026-11-24'), ('workcenter_id', 'in', (self.saw | self.paint).ids)],
+            [('period_kind', '=', kind), ('date', '=', '2026-11-24'),
+             ('workcenter_id', 'in', (self.saw | self.paint).ids)],
             ['oee', 'availability', 'planned_minutes'] + [g.split(':')[0] for g in groupby], groupby, lazy=False)
 
     def test_the_plant_is_weighted_by_planned_time_never_averaged(self):
@@ -86,7 +87,7 @@ class TestOeeDashboard(OeeDayCase):
         self.refresh()
         late = self.record('shift', '14:00-22:00')
         self.assertEqual(late.startup_reject_qty, 2)
-        lines = {l.label: l for l in late.loss_ids}
+        lines = {loss.label: loss for loss in late.loss_ids}
         self.assertEqual(lines['Startup rejects'].big_loss, 'startup')
         self.assertAlmostEqual(lines['Startup rejects'].minutes, late.ideal_minutes * 2 / late.total_qty)
         self.assertAlmostEqual(lines['Scrap'].minutes, late.ideal_minutes * 1 / late.total_qty)

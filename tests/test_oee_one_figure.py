@@ -76,11 +76,13 @@ class TestOneOee(OeeDayCase):
         buttons = {b.get('name'): b for b in form.iter('button')}
         self.assertNotIn(str(self.env.ref('mrp.mrp_workcenter_productivity_report_oee').id), buttons)
         self.assertNotIn(str(self.env.ref('mrp.mrp_workorder_report').id), buttons)
-        shown = [f.get('name') for b in form.iter('button') if b.get('name') == 'action_mes_oee' for f in b.iter('field')]
+        shown = [f.get('name') for b in form.iter('button') if b.get('name') == 'action_mes_oee'
+                 for f in b.iter('field')]
         self.assertEqual(shown, ['oee', 'performance'])
         self.assertIn('action_mes_losses', buttons)
         action = self.saw.action_mes_oee()
-        self.assertEqual((action['res_model'], action['domain']), ('mes.oee.record', [('workcenter_id', '=', self.saw.id)]))
+        self.assertEqual((action['res_model'], action['domain']),
+                         ('mes.oee.record', [('workcenter_id', '=', self.saw.id)]))
 
     def test_the_oee_graph_draws_averages_never_stacked_sums(self):
         graph = etree.fromstring(self.env['mes.oee.record'].fields_view_get(view_type='graph')['arch'])

@@ -90,7 +90,8 @@ class TestSimulatedShiftOnFixtures(ShopFloorCase):
             (0, 0, {'name': 'Early', 'dayofweek': str(d), 'hour_from': 6.0, 'hour_to': 14.0}) for d in range(5)] + [
             (0, 0, {'name': 'Late', 'dayofweek': str(d), 'hour_from': 14.0, 'hour_to': 22.0}) for d in range(5)]})
         for wc in (cls.saw, cls.paint):
-            wc.write({'resource_calendar_id': calendar.id, 'mes_tz': 'America/Chicago', 'mes_micro_stop_minutes': NO_STOPS})
+            wc.write({'resource_calendar_id': calendar.id, 'mes_tz': 'America/Chicago',
+                      'mes_micro_stop_minutes': NO_STOPS})
         cls.paint_terminal = env['mes.terminal'].create({'name': 'Paint tablet',
                                                          'workcenter_ids': [(6, 0, [cls.paint.id])]})
         order = cls.make_order(10)

@@ -24,7 +24,8 @@ class TestPlannerScreens(ShopFloorCase):
         for minute in (10, 20):
             self.assert_rejected(self.event('scrap', minute, data={'qty': 1, 'reason': 'WARPED'}), 'reason_unknown')
         groups = self.env['mes.event'].read_group(
-            [('state', '=', 'dead')], ['workorder_ref', 'seq', 'clock_offset_ms', 'repeat_count', 'error_code'], ['error_code'])
+            [('state', '=', 'dead')], ['workorder_ref', 'seq', 'clock_offset_ms', 'repeat_count', 'error_code'],
+            ['error_code'])
         self.assertEqual(len(groups), 1)
         for name in ('workorder_ref', 'seq', 'clock_offset_ms'):
             self.assertNotIn(name, groups[0], '%s is an identity, not a quantity' % name)
@@ -69,7 +70,8 @@ def demo_env():
 
 
 def demo_workcenters(env):
-    ids = env['ir.model.data'].search([('module', '=', 'shopfloor_mes'), ('model', '=', 'mrp.workcenter')]).mapped('res_id')
+    ids = env['ir.model.data'].search([('module', '=', 'shopfloor_mes'),
+                                       ('model', '=', 'mrp.workcenter')]).mapped('res_id')
     return env['mrp.workcenter'].browse(ids)
 
 
@@ -82,7 +84,8 @@ def test_the_demo_work_centers_have_equipment_for_maintenance(demo_env):
 
 def test_idle_work_centers_lose_nothing_on_days_with_nothing_scheduled(demo_env):
     # Odoo's own demo work centers have calendars but, a week back, nothing scheduled or done
-    odoo_centers = demo_env['mrp.workcenter'].search([('resource_calendar_id', '!=', False)]) - demo_workcenters(demo_env)
+    odoo_centers = (demo_env['mrp.workcenter'].search([('resource_calendar_id', '!=', False)])
+                    - demo_workcenters(demo_env))
     assert odoo_centers
     today = datetime.utcnow().date()
     records = demo_env['mes.oee.record'].refresh(odoo_centers, today - timedelta(days=14), today - timedelta(days=8))

@@ -62,8 +62,8 @@ class TestPostingJobsAServerLeft(ShopFloorCase):
     def insert_started_jobs(self, jobs):
         with self.env.registry.cursor() as cr:
             for uuid, seconds_ago, retry in jobs:
-                cr.execute("""INSERT INTO queue_job (uuid, user_id, name, model_name, method_name, state, channel, retry,
-                                                     max_retries, date_created, date_started)
+                cr.execute("""INSERT INTO queue_job (uuid, user_id, name, model_name, method_name, state, channel,
+                                                     retry, max_retries, date_created, date_started)
                               VALUES (%s, 1, 'MES posting (test)', 'mes.execution', '_job_post', 'started',
                                       'root.mes_posting', %s, 5, now() at time zone 'UTC',
                                       (now() at time zone 'UTC') - make_interval(secs => %s))""",

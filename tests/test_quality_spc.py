@@ -211,7 +211,8 @@ class TestSpcCharts(QualityCase):
         self.assertEqual(alert.measured_at_plant, '2026-11-24 08:20 CET')
         self.assertEqual(alert.measured_at, '2026-11-24 07:20:00')
         self.assertTrue(alert.raised_at_plant.endswith(' CET'))
-        self.assertEqual(Alert.search([('measured_at', '>=', '2026-11-24 07:20:00'), ('point_id', '=', point.id)]), alert)
+        self.assertEqual(Alert.search([('measured_at', '>=', '2026-11-24 07:20:00'), ('point_id', '=', point.id)]),
+                         alert)
         self.assertTrue(Alert.fields_get(['measured_at_plant'])['measured_at_plant']['sortable'])
         # the screens show these, not the browser-zoned datetimes
         for model, view, shown, hidden in (

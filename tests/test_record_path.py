@@ -67,7 +67,8 @@ class TestRecordPath(ShopFloorCase):
         self.send_ok([self.event('start', 0)])
         absurd = self.event('produce', 5, data={'qty': 1e9})
         answer, = self.send([absurd])
-        self.assertEqual((answer['status'], answer['error']['code'], answer['held']), ('rejected', 'held_quantity', True))
+        self.assertEqual((answer['status'], answer['error']['code'], answer['held']),
+                         ('rejected', 'held_quantity', True))
         self.assertEqual(self.wo_cut.qty_produced, 0)
         row = self.env['mes.event'].search([('event_uid', '=', absurd['id'])])
         self.assertEqual(row.state, 'held')

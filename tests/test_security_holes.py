@@ -143,7 +143,8 @@ def test_an_event_id_reused_with_other_content_is_a_conflict_kept_with_both_vers
     other_token = rpc('mes.terminal', 'issue_token', [other])
     now = datetime.utcnow()
     first = event(floor, 'start', now - timedelta(minutes=3))
-    assert live_server.post_json('/mes/api/v1/events', batch([first]), floor.token).json()['results'][0]['status'] == 'applied'
+    answer = live_server.post_json('/mes/api/v1/events', batch([first]), floor.token).json()
+    assert answer['results'][0]['status'] == 'applied'
     # the same event again, from the other tablet: a duplicate, nothing new
     again = live_server.post_json('/mes/api/v1/events', batch([first]), other_token).json()['results'][0]
     assert again['status'] == 'duplicate' and again['outcome'] == 'applied'
@@ -228,5 +229,6 @@ def test_the_production_check_refuses_a_database_without_synchronous_commit(live
         on = run('on')
         assert on.returncode == 0 and 'synchronous_commit is on' in on.stdout, on
     finally:
-        subprocess.run(['psql', '-d', 'postgres', '-c', 'ALTER DATABASE "%s" RESET synchronous_commit' % live_server.db],
+        subprocess.run(['psql', '-d', 'postgres', '-c',
+                        'ALTER DATABASE "%s" RESET synchronous_commit' % live_server.db],
                        env=env, stdout=subprocess.DEVNULL)

@@ -17,7 +17,8 @@ class TestUndoFromTerminal(CostingCase):
 
     def test_produce_3_then_undo_it_and_the_order_stock_and_wip_are_as_before(self):
         self.step([self.paint_event('start', 30)], terminal=self.paint_terminal)
-        before = (self.on_hand(self.stool), self.on_hand(self.seat), self.on_hand(self.screw), self.balance(self.wip_lines(self.mo)))
+        before = (self.on_hand(self.stool), self.on_hand(self.seat), self.on_hand(self.screw),
+                  self.balance(self.wip_lines(self.mo)))
         three = self.paint_event('produce', 40, data={'qty': 3})
         self.step([three], terminal=self.paint_terminal)
         self.assertEqual(self.wo_paint.qty_produced, 3)
@@ -32,7 +33,8 @@ class TestUndoFromTerminal(CostingCase):
                           self.balance(self.wip_lines(self.mo))), before)
 
     def test_an_undo_of_another_operator_or_too_late_is_refused_and_the_quantity_stands(self):
-        self.step([self.paint_event('start', 30), self.paint_event('start', 30, badge='B-ANNA')], terminal=self.paint_terminal)
+        self.step([self.paint_event('start', 30), self.paint_event('start', 30, badge='B-ANNA')],
+                  terminal=self.paint_terminal)
         three = self.paint_event('produce', 40, data={'qty': 3})
         self.step([three], terminal=self.paint_terminal)
         row = self.assert_rejected(self.paint_event('undo', 41, badge='B-ANNA', data={'event': three['id']}),

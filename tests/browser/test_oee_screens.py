@@ -6,7 +6,11 @@ import os
 from datetime import datetime, timedelta
 
 from .conftest import SCREENSHOTS
-from .test_role_menus import Backend, chromium, iso, send  # noqa: F401 - chromium is a fixture
+from . import test_role_menus
+from .test_role_menus import Backend, iso, send
+
+# test_role_menus' fixture, found by pytest under this name in this module too
+chromium = test_role_menus.chromium
 
 
 def around_the_clock(live_server, floor):

@@ -10,7 +10,11 @@ import random
 from datetime import datetime, timedelta
 
 from .conftest import SCREENSHOTS
-from .test_role_menus import Backend, chromium, iso, send  # noqa: F401 - chromium is a fixture
+from . import test_role_menus
+from .test_role_menus import Backend, iso, send
+
+# test_role_menus' fixture, found by pytest under this name in this module too
+chromium = test_role_menus.chromium
 
 
 def test_the_board_as_a_wall_screen(live_server, floor, chromium):
@@ -71,7 +75,7 @@ def test_an_spc_chart_with_both_panels_and_a_histogram(live_server, floor, chrom
     svg = chromium.find_element(By.CSS_SELECTOR, '.o_mes_spc_chart svg')
     assert 'Individuals' in svg.text and 'Moving range' in svg.text, svg.text
     labels = svg.find_elements(By.CSS_SELECTOR, 'text.o_mes_spc_label')
-    boxes = [(l.rect['y'], l.rect['y'] + l.rect['height']) for l in labels]
+    boxes = [(label.rect['y'], label.rect['y'] + label.rect['height']) for label in labels]
     for i, (top, bottom) in enumerate(boxes):
         for other_top, other_bottom in boxes[i + 1:]:
             assert bottom <= other_top + 0.5 or other_bottom <= top + 0.5, 'limit labels overlap: %s' % boxes

@@ -235,7 +235,8 @@ def test_a_rejected_event_is_shown_with_the_servers_message(browser, live_server
 
 
 def test_a_lot_tracked_product_asks_for_the_lot(browser, live_server, floor):
-    template = live_server.rpc('product.product', 'read', [floor.product_id], ['product_tmpl_id'])[0]['product_tmpl_id'][0]
+    product, = live_server.rpc('product.product', 'read', [floor.product_id], ['product_tmpl_id'])
+    template = product['product_tmpl_id'][0]
     live_server.rpc('product.template', 'write', [template], {'tracking': 'lot'})
     t = browser
     t.set_up(floor.token)
@@ -252,7 +253,7 @@ def test_a_lot_tracked_product_asks_for_the_lot(browser, live_server, floor):
     assert t.body('rejected') == '0'
     assert read_wo(live_server, floor)['qty_produced'] == 2
     lots = live_server.rpc('stock.production.lot', 'search_read', [('product_id', '=', floor.product_id)], ['name'])
-    assert [l['name'] for l in lots] == ['LOT-%s' % floor.tag]
+    assert [lot['name'] for lot in lots] == ['LOT-%s' % floor.tag]
 
 
 def test_a_slow_tablet_clock_is_shown_and_corrected_by_the_server(browser, live_server, floor):
@@ -281,13 +282,15 @@ def test_a_slow_tablet_clock_is_shown_and_corrected_by_the_server(browser, live_
                           ['terminal_at', 'corrected_at', 'clock_offset_ms'])[0]
     assert 600000 <= row['clock_offset_ms'] < 605000
     live_server.wait_posted()
-    log = live_server.rpc('mes.labor.log', 'search_read', [('workorder_id', '=', floor.workorder_id)], ['date_start'])[0]
+    log = live_server.rpc('mes.labor.log', 'search_read', [('workorder_id', '=', floor.workorder_id)],
+                          ['date_start'])[0]
     now = live_server.rpc('mes.event', 'search_read', [('terminal_id', '=', floor.terminal_id), ('type', '=', 'start')],
                           ['received_at'])[0]['received_at']
     fmt = '%Y-%m-%d %H:%M:%S'
     lag = datetime.strptime(now, fmt) - datetime.strptime(log['date_start'], fmt)
     assert timedelta(0) <= lag < timedelta(seconds=60)          # the labor started now, not 10 minutes ago
-    assert datetime.strptime(row['corrected_at'], fmt) - datetime.strptime(row['terminal_at'], fmt) >= timedelta(seconds=599)
+    corrected_by = datetime.strptime(row['corrected_at'], fmt) - datetime.strptime(row['terminal_at'], fmt)
+    assert corrected_by >= timedelta(seconds=599)
 
 
 @pytest.mark.parametrize('path', ['/mes/terminal/js/app.js', '/mes/terminal/style.css', '/mes/terminal/sw.js'])
