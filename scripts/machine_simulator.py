@@ -26,7 +26,7 @@ import paho.mqtt.client as mqtt
 
 # the addon's plain-Python services (no Odoo import): the terminal contract's time format
 sys.path.append(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-from services.contract import format_time  # noqa: E402
+from services.contract import format_time  # noqa: E402 - importable only once sys.path holds the checkout
 
 
 def shift(machine, start, minutes, cycle_s, seed, seq_start):
@@ -116,7 +116,8 @@ def main(argv=None):
     parser.add_argument('--machine', action='append', required=True, help='<work center code>/<machine>')
     parser.add_argument('--minutes', type=float, default=60.0, help='length of the simulated shift')
     parser.add_argument('--cycle', type=float, default=30.0, help='ideal cycle time in seconds')
-    parser.add_argument('--speed', type=float, default=0.0, help='0: the shift ending now, at once; N: N x real time from now')
+    parser.add_argument('--speed', type=float, default=0.0,
+                        help='0: the shift ending now, at once; N: N x real time from now')
     parser.add_argument('--seed', default='1')
     parser.add_argument('--seq-start', type=int, default=None)
     parser.add_argument('--client-id', default='shopfloor-mes-simulator-%d' % os.getpid())

@@ -259,7 +259,9 @@ class TestCosting(CostingCase):
         e = self.event
         paint = dict(wo=self.wo_paint, badge='B-CARL')
         self.step([e('start', 0), e('produce', 10, data={'qty': 2}), e('stop', 20)])
-        stock = lambda product: product.with_context(location=self.stock.id).qty_available  # noqa: E731
+
+        def stock(product):
+            return product.with_context(location=self.stock.id).qty_available
         stools, seats, screws = stock(self.stool), stock(self.seat), stock(self.screw)
         painted = e('produce', 50, data={'qty': 2}, **paint)
         self.step([e('start', 30, **paint), painted], terminal=self.paint_terminal)

@@ -61,7 +61,7 @@ def new_chromium(log_types=('browser',), page_load_timeout=30):
     service = Service(executable_path=CHROMEDRIVER, log_output=log_path)
     try:
         driver = webdriver.Chrome(service=service, options=options)
-    except Exception as exc:  # noqa: BLE001 - say what failed, not a bare traceback
+    except Exception as exc:  # say what failed, not a bare traceback
         shutil.rmtree(profile, ignore_errors=True)
         pytest.fail('Chromium did not start through chromedriver (%s); see %s' % (exc, log_path), pytrace=False)
     driver.set_page_load_timeout(page_load_timeout)
@@ -85,7 +85,7 @@ def browser(request, live_server):
                 print('[chromium %s] %s' % (entry['level'], entry['message']))
             print('[body] %s' % driver.execute_script('return JSON.stringify(document.body.dataset)'))
             print('[banners] %s' % driver.execute_script('return document.getElementById("banners").innerText'))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # best effort: the test's own failure is what counts
             print('could not collect the browser state: %s' % exc)
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)

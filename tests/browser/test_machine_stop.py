@@ -18,7 +18,9 @@ def machine_reports(live_server, floor, *states):
                                               'workcenter_ids': [(6, 0, [floor.workcenter_id])]})
     token = rpc('mes.terminal', 'issue_token', [terminal])
     now = datetime.utcnow()
-    stamp = lambda moment: moment.strftime('%Y-%m-%dT%H:%M:%S.000Z')   # noqa: E731
+
+    def stamp(moment):
+        return moment.strftime('%Y-%m-%dT%H:%M:%S.000Z')
     events = [{'schema': 1, 'id': 'mq:%s:state:%d' % (code, n), 'seq': n, 'type': 'machine_state',
                'workorder_id': floor.workorder_id, 'employee': code, 'at': stamp(now - timedelta(minutes=ago)),
                'data': {'state': state}} for n, (ago, state) in enumerate(states, 1)]

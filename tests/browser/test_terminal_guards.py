@@ -102,7 +102,8 @@ def test_double_tap_on_machine_stopped_chooses_no_reason(browser, live_server, f
                             [('workorder_id', '=', floor.workorder_id), ('mes_reason_id', '!=', False)],
                             ['date_end', 'mes_reason_id'])
     assert len(downs) == 1 and not downs[0]['date_end']
-    assert live_server.rpc('mes.reason', 'read', [downs[0]['mes_reason_id'][0]], ['code'])[0]['code'] == base.DOWNTIME_REASON
+    reason, = live_server.rpc('mes.reason', 'read', [downs[0]['mes_reason_id'][0]], ['code'])
+    assert reason['code'] == base.DOWNTIME_REASON
     assert ignored_taps(t) >= 1           # the picker that opened under the finger ignored it
 
 

@@ -24,7 +24,8 @@ def why(t, action):
 
 def next_action(t):
     return t.driver.execute_script(
-        'const b = document.querySelector(\'[data-next="true"]\'); return b ? (b.dataset.action || "check:" + b.dataset.check) : null')
+        'const b = document.querySelector(\'[data-next="true"]\'); '
+        'return b ? (b.dataset.action || "check:" + b.dataset.check) : null')
 
 
 def band(t):
@@ -34,7 +35,8 @@ def band(t):
 
 def my_time(t):
     """The operator's own timer, read in one go (the band may be rebuilt between two reads)."""
-    return seconds(t.driver.execute_script('const b = document.getElementById("my-time"); return b ? b.innerText : "0"'))
+    return seconds(t.driver.execute_script(
+        'const b = document.getElementById("my-time"); return b ? b.innerText : "0"'))
 
 
 def seconds(text):

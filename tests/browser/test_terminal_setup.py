@@ -80,6 +80,7 @@ def test_times_show_in_the_plants_time_zone(browser, live_server, floor):
                     {'mes_locked_until': until.strftime('%Y-%m-%d %H:%M:%S')})
     t = browser
     t.set_up(floor.token)
+
     # the bar's clock shows the plant's time, not the tablet's (UTC here)
     def clock_is_plant_time():
         shown = t.text('#clock-now')

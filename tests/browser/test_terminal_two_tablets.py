@@ -54,7 +54,8 @@ def test_what_one_tablet_reports_shows_on_the_other_within_5_s(browser, second, 
     t2.action('downtime-start')
     t2.pick_reason(base.DOWNTIME_REASON)
     t2.wait_outbox_empty()
-    seen_within(t1, lambda: t1.present('#downtime-note') and t1.present('[data-action="downtime-end"]'), 'the machine down')
+    seen_within(t1, lambda: t1.present('#downtime-note') and t1.present('[data-action="downtime-end"]'),
+                'the machine down')
     assert not t1.present('[data-action="downtime-start"]')
     t1.screenshot('two-tablets-down')
     # tablet 2: running again

@@ -37,7 +37,7 @@ def fault_server(request):
             if os.environ.get('FAULT_KEEP_DB') != '1':
                 try:
                     pg.drop(server.db)
-                except Exception:   # noqa: BLE001 - the cluster may be gone already
+                except Exception:   # the cluster may be gone already
                     pass
 
 

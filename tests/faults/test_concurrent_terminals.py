@@ -83,7 +83,7 @@ def test_twenty_terminals_on_one_work_order(fault_server):
                 size = rng.randint(1, 3)
                 client.send(events[position:position + size])
                 position += size
-        except BaseException as exc:   # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:   # reported by the main thread
             failures.append(exc)
     began = time.time()
     threads = [threading.Thread(target=terminal, args=(i,)) for i in range(TERMINALS)]

@@ -87,7 +87,7 @@ def test_kill_9_during_ingest_loses_and_doubles_nothing(fault_server):
                 killer.settle()
                 if index in killer.at and client.stats.connection_errors > errors_before:
                     killer.mid_request += 1
-        except BaseException as exc:   # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:   # reported by the main thread
             failure.append(exc)
     began = time.time()
     thread = threading.Thread(target=faulty_run, name='faulty-run')

@@ -414,7 +414,8 @@ def check_plant(db, plant, events, expected):
         if set(posted_labor) != want.labor:
             problems.append('order %d: labor logs %s != recorded %s' % (
                 order, sorted(set(posted_labor) - want.labor), sorted(want.labor - set(posted_labor))))
-        downs = [(stamp(a), stamp(b)) for a, b in db.rows("""SELECT date_start, date_end FROM mrp_workcenter_productivity
+        downs = [(stamp(a), stamp(b)) for a, b in db.rows("""SELECT date_start, date_end
+                            FROM mrp_workcenter_productivity
                             WHERE workorder_id = %s AND mes_reason_id IS NOT NULL""", (wo,))]
         compare(order, 'downtime records', len(downs), len(want.down))
         if set(downs) != want.down:
@@ -426,14 +427,16 @@ def check_plant(db, plant, events, expected):
         # move), and one scrap expense per scrap, none twice
         for move_id, count in db.rows("""SELECT l.mes_stock_move_id, count(DISTINCT l.move_id) FROM account_move_line l
                                            JOIN stock_move m ON m.id = l.mes_stock_move_id
-                                          WHERE %s IN (m.production_id, m.raw_material_production_id, m.mes_production_id)
+                                          WHERE %s IN (m.production_id, m.raw_material_production_id,
+                                                       m.mes_production_id)
                                           GROUP BY 1 HAVING count(DISTINCT l.move_id) > 1""", (production,)):
             counts['doubled'] += 1
             problems.append('order %d: %d journal entries for stock move %d' % (order, count, move_id))
         unvalued = db.value("""SELECT count(*) FROM stock_move m JOIN product_product p ON p.id = m.product_id
                                 WHERE %s IN (m.production_id, m.raw_material_production_id) AND m.state = 'done'
                                   AND m.product_id = ANY(%s) AND NOT coalesce(m.scrapped, false)
-                                  AND NOT EXISTS (SELECT 1 FROM account_move_line l WHERE l.mes_stock_move_id = m.id)""",
+                                  AND NOT EXISTS (SELECT 1 FROM account_move_line l
+                                                   WHERE l.mes_stock_move_id = m.id)""",
                              (production, [plant.product_id] + plant.components))
         if unvalued:
             counts['lost'] += 1
@@ -441,7 +444,8 @@ def check_plant(db, plant, events, expected):
         scrap_entries = db.value("""SELECT count(*) FROM account_move_line l JOIN account_move am ON am.id = l.move_id
                                      JOIN mrp_production mo ON mo.id = l.mes_production_id
                                     WHERE mo.id = %s AND am.state = 'posted' AND l.mes_cost_element = 'scrap'
-                                      AND l.debit > 0 AND l.name LIKE mo.name || ': %% scrapped at %%'""", (production,))
+                                      AND l.debit > 0 AND l.name LIKE mo.name || ': %% scrapped at %%'""",
+                                 (production,))
         compare(order, 'scrap entries', scrap_entries, scraps)
         # WIP by element: what the quantities and the time cost, and the cost sheet equal to it
         by_element = dict(db.rows("""SELECT mes_cost_element, sum(debit - credit) FROM account_move_line
@@ -455,7 +459,8 @@ def check_plant(db, plant, events, expected):
         labor = db.value("""SELECT coalesce(sum(charged_minutes::numeric / 60 * hourly_rate::numeric), 0)
                               FROM mes_labor_log WHERE workorder_id = %s AND date_stop IS NOT NULL""", (wo,))
         compare(order, 'WIP labor absorbed', by_element.get('labor', 0.0), labor, CENT)
-        machine = db.value("""SELECT coalesce(sum(extract(epoch FROM date_end - date_start) / 3600.0 * mes_hourly_rate), 0)
+        machine = db.value("""SELECT coalesce(sum(extract(epoch FROM date_end - date_start) / 3600.0
+                                                  * mes_hourly_rate), 0)
                                 FROM mrp_workcenter_productivity WHERE workorder_id = %s AND mes_machine_time
                                  AND date_end IS NOT NULL""", (wo,))
         compare(order, 'WIP machine absorbed', by_element.get('machine', 0.0), machine, CENT)

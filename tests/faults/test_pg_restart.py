@@ -66,7 +66,7 @@ def outage(request):
                     # a tablet's pace, not a tight loop: on the record path the whole stream
                     # took less time than one outage, and the later restarts found it over
                     time.sleep(0.3)
-            except BaseException as exc:   # noqa: BLE001 - reported below
+            except BaseException as exc:   # reported below
                 failure.append(exc)
             finally:
                 done.set()
@@ -126,7 +126,8 @@ def outage(request):
             'PostgreSQL restart during ingest', cases=len(events), faults_injected=restarts,
             answers_while_down=sum(during['answers'].values()), statuses_while_down=during['answers'],
             codes_while_down=during['codes'], client_requests=client.stats.requests, retries=client.stats.retries,
-            client_statuses=client.stats.by_status, odoo_nodb_404s=client.stats.nodb_fallbacks, lost=result['lost'], doubled=result['doubled'],
+            client_statuses=client.stats.by_status, odoo_nodb_404s=client.stats.nodb_fallbacks,
+            lost=result['lost'], doubled=result['doubled'],
             state_differences=len(result['differences']), seconds=result['seconds']))
         yield result
     finally:

@@ -3,6 +3,8 @@ import collections
 import sys
 import types
 
+from hypothesis import settings
+
 
 def _figures():
     # One table per process: pytest may import this conftest under two module names.
@@ -33,7 +35,5 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # Never write an example database into the checkout; print how to reproduce a failure.
-from hypothesis import settings  # noqa: E402
-
 settings.register_profile('mes', database=None, deadline=None, print_blob=True)
 settings.load_profile('mes')

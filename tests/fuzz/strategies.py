@@ -26,7 +26,8 @@ INJECTIONS = [
     "javascript:alert(1)", "{{7*7}}", "${7*7}", "<t t-esc=\"1\"/>", "&lt;b&gt;", "../../etc/passwd",
 ]
 UNICODE_EDGES = [
-    '', ' ', '\t\n', '\u200b', '\u202e' + 'evil', '\ufeff', 'Ä' * 3, 'e\u0301', '\U0001f600', '\U0001f468\u200d\U0001f469',
+    '', ' ', '\t\n', '\u200b', '\u202e' + 'evil', '\ufeff', 'Ä' * 3, 'e\u0301', '\U0001f600',
+    '\U0001f468\u200d\U0001f469',
     '\uffff', '\u2028', '\x7f', '\x1b[31m', 'ﷺ', 'İ', 'ß', '\u0660\u0661', 'x' * 201, 'x' * 64, 'x' * 65, '\\', '"',
 ]
 NUL_AND_SURROGATES = ['\x00', 'a\x00b', '\ud800', '\udfff', 'x\udc80y']
@@ -48,14 +49,16 @@ def texts(storable_only=False):
 
 
 def numbers():
-    return st.one_of(st.integers(), st.integers(-3, 3), st.integers(2 ** 31 - 2, 2 ** 31 + 2), st.integers(-2 ** 63, 2 ** 64),
-                     st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0, -0.0, 1e9, 1e9 + 1, 1e-300, 5e-324, 0.1]))
+    return st.one_of(st.integers(), st.integers(-3, 3), st.integers(2 ** 31 - 2, 2 ** 31 + 2),
+                     st.integers(-2 ** 63, 2 ** 64), st.floats(allow_nan=True, allow_infinity=True),
+                     st.sampled_from([0, -0.0, 1e9, 1e9 + 1, 1e-300, 5e-324, 0.1]))
 
 
 def json_values(storable_only=False, max_leaves=12):
     scalars = st.one_of(st.none(), st.booleans(), numbers(), texts(storable_only))
     return st.recursive(scalars, lambda children: st.one_of(
-        st.lists(children, max_size=4), st.dictionaries(texts(storable_only), children, max_size=4)), max_leaves=max_leaves)
+        st.lists(children, max_size=4), st.dictionaries(texts(storable_only), children, max_size=4)),
+        max_leaves=max_leaves)
 
 
 def times(now=None, near_only=False):
@@ -66,8 +69,9 @@ def times(now=None, near_only=False):
         return near
     return st.one_of(
         near, st.sampled_from(['2026-11-24T06:59:58.000Z', '2026-11-24T06:59:58+02:00', '2026-11-24T06:59:58',
-                               '2026-13-01T00:00:00Z', '1999-12-31T23:59:59Z', '2200-01-01T00:00:01Z', '2200-01-01T00:00:00Z',
-                               '2000-01-01T00:00:00Z', 'now', '', '2026-11-24', '24/11/2026 07:00', '9999-12-31T23:59:59Z',
+                               '2026-13-01T00:00:00Z', '1999-12-31T23:59:59Z', '2200-01-01T00:00:01Z',
+                               '2200-01-01T00:00:00Z', '2000-01-01T00:00:00Z', 'now', '', '2026-11-24',
+                               '24/11/2026 07:00', '9999-12-31T23:59:59Z',
                                '2026-11-24T06:59:58.000000001Z', '2026-11-24T06:59:58.000z', ' 2026-11-24T06:59:58Z ']),
         texts(), numbers(), st.none(), st.booleans())
 
@@ -135,7 +139,8 @@ def events(draw, workorder_ids=(1,), badges=('B-ANNA',), reasons=('SCRAP',), pro
             elif how == 'injection':
                 target[key] = draw(st.sampled_from(INJECTIONS))
             elif how == 'type':
-                target[key] = draw(st.one_of(st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+                target[key] = draw(st.one_of(st.lists(st.integers(), max_size=2),
+                                             st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
                                              st.booleans(), st.none(), numbers()))
             else:
                 target[key] = draw(json_values(storable_only, max_leaves=3) if key != 'at' else times(now))

@@ -63,7 +63,8 @@ class TestIngestFuzz(ShopFloorCase):
         known = []
 
         # a case is one event; an example is a request of about three
-        @settings(max_examples=max(1, CASES // 3), deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=max(1, CASES // 3), deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
         @given(batch=self.batch_strategy(), repeat=st.integers(0, 4),
                skew_seconds=st.integers(-20 * 24 * 3600, 20 * 24 * 3600) | st.just(0))
         def run(batch, repeat, skew_seconds):
