@@ -9,7 +9,7 @@ the plant's), else the plant's (the company's). Translations come from ``ir.tran
 """
 from odoo.http import request
 
-from ..models.mes_i18n import gettext_for
+from ..models.shared.i18n import gettext_for
 from ..services import errors
 
 

@@ -27,9 +27,8 @@ never spread over the lines.
 from odoo import _, api, fields, models, tools
 
 from ..services import costing
-from .mes_access import FINANCE, SUPERVISOR, caller, superuser_only
-from .mes_cost_line import journal_items_action as _items_action
-from .mrp_workcenter import MONEY_GROUPS
+from ..models.shared.access import FINANCE, SUPERVISOR, caller, superuser_only
+from ..models.posting.mes_cost_line import journal_items_action as _items_action
 
 # The cents of rounding the ledger may hold beyond the lines' own (the tolerance in the SELECTs
 # below): half a cent per books day the time closed on (UTC days, counted twice for the plant's
@@ -364,10 +363,3 @@ class MesCostEmployee(models.Model):
         return _items_action(_('Labor absorbed: %s') % self.production_id.name, self._mes_journal_item_domain())
 
 
-class MrpProduction(models.Model):
-    _inherit = 'mrp.production'
-
-    mes_cost_operation_ids = fields.One2many('mes.cost.operation', 'production_id', 'Cost by operation',
-                                             readonly=True, groups=MONEY_GROUPS)
-    mes_cost_employee_ids = fields.One2many('mes.cost.employee', 'production_id', 'Cost by employee',
-                                            readonly=True, groups=MONEY_GROUPS)

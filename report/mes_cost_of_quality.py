@@ -1,6 +1,6 @@
 from odoo import fields, models, tools
 
-from .mes_access import superuser_only
+from ..models.shared.access import superuser_only
 
 ELEMENTS = [('scrap', 'Scrap'), ('rework', 'Rework'), ('inspection', 'Inspection')]
 SOURCES = [('scrap', 'Scrapped quantity'), ('material', 'Material'), ('labor', 'Labor'),

@@ -1,6 +1,6 @@
 from odoo import fields, models, tools
 
-from .mes_access import superuser_only
+from ..models.shared.access import superuser_only
 
 
 class MesWipReport(models.Model):

@@ -1,6 +1,6 @@
 """OEE of one period from a work center's facts, without the ORM (not a model).
 
-``mes_oee_facts`` reads the records the terminal and the machines wrote into a ``Facts``;
+``models/oee/facts.py`` reads the records the terminal and the machines wrote into a ``Facts``;
 ``measure`` classifies the period's time once (``services.oee_timeline.segments``, the same
 computation the timeline bar draws) and sums it into the figures and loss lines of the period.
 Intervals are closed (start, end) pairs of naive UTC datetimes, durations are minutes.
@@ -26,7 +26,7 @@ Counting rules, the ones a planner asks about:
 """
 from collections import namedtuple
 
-from ..services import oee, oee_timeline, ordering
+from . import oee, oee_timeline, ordering
 
 Facts = namedtuple('Facts', [
     'calendar',         # [(start, end)] working calendar, leaves removed

@@ -3,7 +3,7 @@ the back office in German, from i18n/de.po loaded the way Odoo installs a langua
 import re
 
 from odoo.addons.shopfloor_mes.controllers.api_i18n import installed_lang, translate_results
-from odoo.addons.shopfloor_mes.models.mes_i18n import gettext_for
+from odoo.addons.shopfloor_mes.models.shared.i18n import gettext_for
 from odoo.addons.shopfloor_mes.services import errors
 
 from .common import ShopFloorCase

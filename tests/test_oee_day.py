@@ -251,7 +251,7 @@ class TestOeeHandMadeDay(OeeDayCase):
         self.assertEqual(behind.mes_reason_id.code, 'BRK-MECH')
 
     def test_timeline_of_the_day(self):
-        from ..models.mes_workcenter_timeline import segments
+        from ..models.oee.mes_workcenter_timeline import segments
         start, end = datetime(2026, 11, 23, 23), datetime(2026, 11, 24, 23)
         parts = segments(self.saw, start, end, NOW)
         states = [(p.state, p.start.strftime('%H:%M'), p.end.strftime('%H:%M')) for p in parts]
@@ -325,7 +325,7 @@ class TestOneTimeline(OeeDayCase):
     said 75 min of micro-stops while its own timeline said 65)."""
 
     def test_every_record_and_its_timeline_agree(self):
-        from ..models.mes_workcenter_timeline import segments
+        from ..models.oee.mes_workcenter_timeline import segments
         from ..services import oee_timeline
         self.send_day()
         records = self.refresh()

@@ -24,7 +24,7 @@ class TestPlannedTime(ShopFloorCase):
     def test_a_week_with_nothing_scheduled_has_no_planned_time_and_no_loss(self):
         self.assertFalse(self.refresh())
         self.assertFalse(self.env['mes.oee.loss'].search([('workcenter_id', '=', self.paint.id)]))
-        from ..models.mes_workcenter_timeline import segments
+        from ..models.oee.mes_workcenter_timeline import segments
         parts = segments(self.paint, datetime(2026, 11, 18), datetime(2026, 11, 19), NOW)
         self.assertEqual([p.state for p in parts], ['closed', 'unscheduled', 'closed'])
         html = self.paint._mes_timeline_html(datetime(2026, 11, 18), datetime(2026, 11, 19), NOW)

@@ -2,7 +2,7 @@
 N, every unit; a terminal check completes the oldest due check."""
 from odoo.exceptions import UserError
 
-from ..models.mes_quality_point import due_pieces
+from ..models.quality.mes_quality_point import due_pieces
 from .quality_common import QualityCase
 
 

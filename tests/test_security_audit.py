@@ -116,7 +116,7 @@ def test_the_terminal_app_never_writes_html_from_data():
 
 
 def test_the_spc_chart_escapes_the_unit():
-    from ..models.mes_quality_point_spc import Chart, chart_svg
+    from ..services.spc_chart import Chart, chart_svg
     chart = Chart([1.0, 1.2, 0.9, 1.1], [None, 0.2, 0.3, 0.2], 1.05, 0.5, 1.6, 0.23, 0.0, 0.75, 0.2)
     svg = chart_svg(chart, 0.0, 2.0, '<script>alert(1)</script>mm')
     assert '<script>' not in svg

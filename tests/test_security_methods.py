@@ -6,7 +6,7 @@ guards itself) or made private."""
 from odoo.exceptions import AccessError
 from odoo.models import BaseModel
 
-from ..models.mes_quality_common import MesRefusal
+from ..models.quality.common import MesRefusal
 from .test_security_access import SecurityCase
 
 ADDON_MODULE = 'odoo.addons.shopfloor_mes.'

@@ -83,7 +83,7 @@ class TestPinTiming(ShopFloorCase):
 
     def test_unknown_employee_and_wrong_pin_each_verify_one_hash(self):
         from ..controllers.api import MesApi
-        from ..models import hr_employee
+        from ..models.terminal import hr_employee
         calls = []
         original = hr_employee.PIN_CRYPT.verify
 

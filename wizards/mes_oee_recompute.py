@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from .mes_access import SUPERVISOR, caller
+from ..models.shared.access import SUPERVISOR, caller
 
 
 class MesOeeRecompute(models.TransientModel):

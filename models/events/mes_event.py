@@ -1,12 +1,20 @@
+"""The event log: every fact a terminal sent, stored as it came, with its verdict.
+
+Readable names for records planners open from the OEE and dead-letter screens.
+
+Odoo names a record without a ``name`` field "model,id" (a breadcrumb read "mes.event,194"),
+and a grouped list adds up every integer column, ids included (dead-letter group headers
+summed the work order ids sent). Only display: no stored value changes here.
+"""
 import json
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..services import contract, errors, ordering
-from .mes_access import SUPERVISOR, caller, superuser_only
-from .mes_i18n import gettext_for
+from ...services import contract, errors, ordering
+from ..shared.access import SUPERVISOR, caller, superuser_only
+from ..shared.i18n import gettext_for
 
 STATES = [
     ('received', 'Received'),   # stored, not judged yet (only ever seen inside a transaction)
@@ -21,7 +29,7 @@ STATES = [
 # arrives; supervisors' actions (retry, approve, discard) go through _set_state.
 TRANSITIONS = {
     ('received', 'applied'), ('received', 'dead'), ('dead', 'dead'), ('dead', 'discarded'), ('held', 'discarded'), ('waiting', 'discarded'),
-    ('dead', 'superseded'),   # a supervisor's data correction replaced it (mes_event_data_correction.py)
+    ('dead', 'superseded'),   # a supervisor's data correction replaced it (mes_event_correction.py)
 }
 INTERNAL = 'mes_event_internal'
 
@@ -41,9 +49,10 @@ class MesEvent(models.Model):
                             help='Made by the terminal; the key of idempotency.')
     raw = fields.Text('Raw JSON', readonly=True, required=True)
     terminal_id = fields.Many2one('mes.terminal', readonly=True, index=True, ondelete='restrict')
-    seq = fields.Integer(readonly=True)
+    # seq, workorder_ref, clock_offset_ms: identities or positions, not quantities: never summed in a group
+    seq = fields.Integer(readonly=True, group_operator=False)
     type = fields.Char(readonly=True, index=True)
-    workorder_ref = fields.Integer('Work order id sent', readonly=True)
+    workorder_ref = fields.Integer('Work order id sent', readonly=True, group_operator=False)
     workorder_id = fields.Many2one('mrp.workorder', readonly=True, index=True, ondelete='restrict')
     production_id = fields.Many2one(related='workorder_id.production_id', store=True, readonly=True)
     workcenter_id = fields.Many2one('mrp.workcenter', readonly=True, index=True)
@@ -53,7 +62,7 @@ class MesEvent(models.Model):
     terminal_at = fields.Datetime('Terminal time', readonly=True)
     received_at = fields.Datetime('Received', readonly=True, required=True, index=True)
     clock_offset_ms = fields.Float(digits=(16, 0), string='Clock offset (ms)', readonly=True,
-                                     help='Server receipt minus the terminal\'s sent_at.')
+                                     group_operator=False, help='Server receipt minus the terminal\'s sent_at.')
     corrected_at = fields.Datetime('Corrected time', readonly=True, index=True,
                                    help='Terminal time plus the measured clock offset.')
     state = fields.Selection(STATES, default='received', readonly=True, index=True, required=True)
@@ -213,17 +222,19 @@ class MesEvent(models.Model):
                 'target': 'new', 'name': _('Discard rejected events'),
                 'context': {'default_event_ids': [(6, 0, self.ids)]}}
 
-
-class MesEventDiscard(models.TransientModel):
-    _name = 'mes.event.discard'
-    _description = 'Discard rejected terminal events'
-
-    event_ids = fields.Many2many('mes.event', string='Events')
-    reason = fields.Text(required=True)
-
-    def action_discard(self):
-        self.event_ids.action_discard(self.reason)
-        return {'type': 'ir.actions.act_window_close'}
+    def name_get(self):
+        """"produce 12 · WO/00012 - Cut · 2026-11-24 07:00:00" (the true time, UTC)."""
+        result = []
+        # the event type in the reader's language (the words the error catalogue marks)
+        gettext = gettext_for(self.env, self.env.lang) or (lambda word: word)
+        for event in self.sudo():
+            what = gettext(event.type) if event.type else _('event')
+            if event.qty:
+                what = '%s %g' % (what, event.qty)
+            parts = [what, event.workorder_id.display_name or (event.workorder_ref and '#%d' % event.workorder_ref),
+                     event.corrected_at or event.received_at]
+            result.append((event.id, ' · '.join(p for p in parts if p)))
+        return result
 
 
 _OUTCOME = {'applied': 'applied', 'waiting': 'applied', 'held': 'rejected', 'dead': 'rejected',

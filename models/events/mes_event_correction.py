@@ -6,25 +6,41 @@ overlap, not after the finish), it adds to the work order's history a start and 
 supersede the interval's (``corrects``), judged by the same fold as a terminal's events; the
 labor log that follows points back at the correction. The terminal contract does not know these types (``services/contract.py``
 answers ``type_unknown``), so no terminal can send one.
+
+A supervisor corrects what a held or rejected event says, and resubmits it.
+
+The correction is an event of its own: the same fact (type, work order, operator, time, the
+terminal that sent it) with the corrected data, recorded through the same record stage as a
+terminal's, naming the original (``corrects_uid``). The fold then marks the original
+``superseded``; an original the fold never saw (refused before it) is marked so here. Who made
+the correction and why stay on the new event. A correction that is refused too changes nothing.
 """
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import contract, errors, ordering
-from ..services.execution_records import ERRORS_BY_CODE
+from ...services import contract, errors, ordering
+from ...services.execution_records import ERRORS_BY_CODE
+from ..execution.mes_event_record import workorder_name as _wo_name
+from ..execution.mes_execution import FUTURE_TOLERANCE_PARAM
+from ..shared.access import SUPERVISOR, caller
 from .mes_event import INTERNAL
-from .mes_event_record import workorder_name as _wo_name
-from .mes_execution import FUTURE_TOLERANCE_PARAM
 
 DEFAULT_FUTURE_TOLERANCE = 120   # the fold's default (services/execution_records.py)
 
-SUPERVISOR = 'shopfloor_mes.group_mes_supervisor'
 LABOR_CORRECTION = 'labor_correction'
 SERVER_TYPES = (LABOR_CORRECTION,)
+
+
+# The parts of an event's data a supervisor may correct (the wizard's fields).
+CORRECTABLE = ('qty', 'reason', 'lot')
+
+
+class _Refused(Exception):
+    """The corrected event was refused: undo its recording."""
 
 
 class MesEventCorrection(models.Model):
@@ -144,6 +160,54 @@ class MesEventCorrection(models.Model):
             raise UserError(_('A refused correction is not retried: open the labor log and make a new '
                               'correction with times that the message allows.'))
         return super().action_retry()
+
+    @caller(SUPERVISOR)
+    def action_open_data_correction(self):
+        self.ensure_one()
+        data = json.loads(self.data_json or '{}') if self.data_json else (json.loads(self.raw).get('data') or {})
+        return {'type': 'ir.actions.act_window', 'res_model': 'mes.event.data.correction', 'view_mode': 'form',
+                'target': 'new', 'name': _('Correct and resubmit'),
+                'context': {'default_event_id': self.id, 'default_qty': data.get('qty') or 0.0,
+                            'default_reason_code': data.get('reason') or False, 'default_lot': data.get('lot') or False}}
+
+    def _correct_data(self, changes, why, made_by):
+        """Record ``made_by``'s correction of this held or rejected event; returns the new event."""
+        self.ensure_one()
+        if self.state not in ('held', 'dead'):
+            raise UserError(_('Only held or rejected events can be corrected; %s is %s.') % (self._sent_uid(), self.state))
+        if not (why or '').strip():
+            raise UserError(_('Say why the event is corrected (field "Why"): the reason is kept with it.'))
+        raw = json.loads(self.raw)
+        if not isinstance(raw, dict) or not isinstance(raw.get('data', {}), dict) or not raw.get('id'):
+            raise UserError(_('This event cannot be read as a terminal event; discard it and enter the fact again.'))
+        unknown = set(changes) - set(CORRECTABLE)
+        if unknown:
+            raise UserError(_('Only %s can be corrected, not %s.') % (', '.join(sorted(CORRECTABLE)), ', '.join(sorted(unknown))))
+        data = dict(raw.get('data') or {}, **changes)
+        corrected = dict(raw, id=str(uuid.uuid4()), data=data)
+        # judged as on the original's receipt: the same clock offset, the same age
+        received = fields.Datetime.from_string(self.received_at)
+        sent = received - timedelta(milliseconds=self.clock_offset_ms or 0)
+        Event = self.sudo()
+        try:
+            with self.env.cr.savepoint():   # a refused correction leaves no row behind
+                results, executions = Event._record_batch(self.terminal_id, [corrected], sent, received)
+                if results[0]['status'] != 'applied':
+                    raise _Refused(results[0].get('error') or {})
+        except _Refused as refused:
+            self.invalidate_cache()   # the savepoint rolled back the rows, not the ORM's cache
+            error = refused.args[0]
+            raise UserError(_('The corrected event is refused too (%s: %s); nothing was changed.')
+                            % (error.get('code'), error.get('message')))
+        new = Event.search([('event_uid', '=', corrected['id'])])
+        new.with_context(**{INTERNAL: True}).write({'corrects_uid': self.event_uid, 'made_by': made_by.id,
+                                                     'correction_reason': why.strip()})
+        if not self.folded:   # refused before the fold: the fold cannot supersede it
+            self._set_state('superseded', blocked_by_uid=new.event_uid)
+        (new | self).invalidate_cache()
+        new._rejudge()   # the fold sees the link: the original is superseded
+        executions._post()
+        return new
 
 
 def _iso(value):

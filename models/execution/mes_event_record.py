@@ -12,16 +12,14 @@ import json
 
 from odoo import api, fields, models
 
-from ..services import contract, errors, execution, ordering
-from .mes_event import _best_effort_fields, _dump
+from ...services import contract, errors, execution, ordering
+from ..events.mes_event import _best_effort_fields, _dump
 
 # The answer a fold verdict gives the terminal (v1 knows applied, duplicate, rejected).
 ANSWER = {execution.APPLIED: 'applied', execution.WAITING: 'applied', execution.HELD: 'rejected',
           execution.DEAD: 'rejected', execution.SUPERSEDED: 'rejected'}
 OUTCOME = dict(ANSWER, discarded='rejected', received='rejected')
 NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime', 'machine_stop_reason': 'downtime'}
-
-
 QUALITY_TYPES = ('check', 'produce', 'finish')
 TERMINAL_SEEN = """seen AS (UPDATE mes_terminal SET last_seen_at = %(seen_at)s, clock_offset_ms = %(seen_offset)s
                              WHERE id = %(seen_terminal)s)"""

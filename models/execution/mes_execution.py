@@ -9,10 +9,10 @@ posting stage (``_post``), never from the events one by one.
 import json
 from datetime import datetime, timedelta
 
-from odoo import fields, models
+from odoo import _, fields, models
 
-from ..services import execution, execution_resume
-from ..services.execution_machine import machine_to_json
+from ...services import execution, execution_resume
+from ...services.execution_machine import machine_to_json
 
 # Limits of plausibility: the company's setting (res.company field), else the plant-wide system
 # parameter, else the fold's default. (context name: company field, system parameter, unit)
@@ -247,6 +247,9 @@ class MesExecution(models.Model):
             x_finished=[s[2].finished_at for s in states], x_snapshot=[s[3] for s in states],
             x_bump=[s[4] for s in states])
         self.env.cr.execute('WITH ' + WRITE_VERDICTS + ', ' + WRITE_STATES + ' SELECT 1', params)
+
+    def name_get(self):
+        return [(x.id, x.sudo().workorder_id.display_name or _('Execution %d') % x.id) for x in self]
 
 
 def _verdict_changes(wo, rows, state):

@@ -1,6 +1,23 @@
-from odoo import api, fields, models
+"""One operator's time on one work order, and its correction.
 
-from ..services import execution_split
+A supervisor corrects an operator's time: "Correct..." on a labor log.
+
+Nobody writes a labor log by hand (its access rights are read-only for every group); the
+wizard records a ``labor_correction`` event instead, judged like a terminal's events (see
+``models/events/mes_event_correction.py``), and only that event changes the log.
+"""
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from ...services import execution_split
+
+
+SUPERVISOR = 'shopfloor_mes.group_mes_supervisor'
+
+
+def _check_supervisor(records):
+    if not records.env.user.has_group(SUPERVISOR):
+        raise AccessError(_('Only an MES supervisor corrects an operator\'s time. Ask a supervisor.'))
 
 
 class MesLaborLog(models.Model):
@@ -90,6 +107,19 @@ class MesLaborLog(models.Model):
 
     def name_get(self):
         return [(log.id, '%s on %s' % (log.employee_id.name, log.workorder_id.name)) for log in self]
+
+    correction_event_id = fields.Many2one(
+        'mes.event', 'Corrected by', readonly=True,
+        help='The latest supervisor\'s correction of this interval (who, why, what it replaced).')
+
+    def action_open_correction(self):
+        _check_supervisor(self)
+        self.ensure_one()
+        self.check_access_rule('read')
+        return {'type': 'ir.actions.act_window', 'res_model': 'mes.labor.correction', 'view_mode': 'form',
+                'target': 'new', 'name': _('Correct the time of %s') % self.employee_id.name,
+                'context': {'default_log_id': self.id, 'default_date_start': self.date_start,
+                            'default_date_stop': self.date_stop}}
 
 
 def _dt(value):

@@ -5,7 +5,7 @@ from odoo import fields, models
 MONEY_GROUPS = 'shopfloor_mes.group_mes_supervisor,shopfloor_mes.group_mes_finance'
 
 
-class MrpWorkcenter(models.Model):
+class MrpWorkcenterExecution(models.Model):
     """Adds the machine rate and the live board state a supervisor watches."""
     _inherit = 'mrp.workcenter'
 

@@ -3,7 +3,7 @@ from odoo import fields, models
 from .mrp_workcenter import MONEY_GROUPS
 
 
-class MrpWorkcenterProductivity(models.Model):
+class MrpWorkcenterProductivityExecution(models.Model):
     """Odoo's time log of a work center; the MES writes run time and downtime here."""
     _inherit = 'mrp.workcenter.productivity'
 

@@ -1,11 +1,22 @@
+"""The work order as the shop floor runs it: the MES totals, the finish, the quality gate.
+
+Quantities reported at an operation, valued the moment they are reported.
+
+Odoo 11 values consumption and finished goods only when the order is marked done. Here a
+`produce` consumes that operation's components at once (backflush at BOM ratio, unless the
+operator reported the component explicitly), and at the last operation brings the finished
+goods into stock at standard; stock_account posts each move through the WIP account that the
+production location carries.
+"""
 import json
 
-from odoo import api, fields, models
+from odoo import fields, models
+from odoo.tools import float_compare, float_is_zero
 
-from ..services import ordering
+from ...services import costing, ordering
 
 
-class MrpWorkorder(models.Model):
+class MrpWorkorderExecution(models.Model):
     _inherit = 'mrp.workorder'
 
     mes_labor_log_ids = fields.One2many('mes.labor.log', 'workorder_id', 'Labor logs')
@@ -99,6 +110,156 @@ class MrpWorkorder(models.Model):
         self.invalidate_cache(['time_ids'], self.ids)
         self.workcenter_id.invalidate_cache(['time_ids'], self.workcenter_id.ids)
         self.recompute()
+
+    def _mes_open_raw_moves(self):
+        return self.move_raw_ids.filtered(lambda m: m.state not in ('done', 'cancel'))
+
+    def _mes_explicit_products(self):
+        """Components the operator reported at this operation: no backflush for them here."""
+        moves = self.env['stock.move'].sudo().search([('workorder_id', '=', self.id), ('mes_consumption', '=', 'explicit')])
+        return moves.mapped('product_id')
+
+    def _mes_backflush(self, qty, kind, event):
+        """This operation's components for ``qty`` units, set to be done (at BOM ratio); the
+        caller does them, with whatever else moves in the same step."""
+        explicit = self._mes_explicit_products()
+        moves = self.env['stock.move']
+        for move in self._mes_open_raw_moves():
+            if move.product_id in explicit or move.has_tracking != 'none' or not move.unit_factor:
+                continue   # reported by the operator, or tracked: the operator must say which lot
+            component_qty = move.product_uom._compute_quantity(qty * move.unit_factor, move.product_id.uom_id)
+            if not float_is_zero(component_qty, precision_rounding=move.product_id.uom_id.rounding):
+                moves |= move._mes_set_done_quantity(component_qty, kind, event)
+        return moves
+
+    def _mes_produce(self, qty, lot, event):
+        """Good quantity at this operation: Odoo's own quantities, components consumed now,
+        finished goods into stock at the last operation. The cost follows in the caller's
+        ``_mes_cost_changed`` (once per posting, however many facts it carries)."""
+        self.ensure_one()
+        self.production_id.company_id._mes_costing_setup()
+        self._mes_move_produced(qty, lot, event)
+        values = {'qty_produced': self.qty_produced + qty}
+        rounding = self.production_id.product_uom_id.rounding
+        remaining = self.production_id.product_qty - values['qty_produced']
+        values['qty_producing'] = remaining if float_compare(remaining, 0, precision_rounding=rounding) > 0 else 0
+        if lot:
+            values['final_lot_id'] = lot.id
+        self.write(values)
+        if self.next_work_order_id.state == 'pending':
+            self.next_work_order_id.state = 'ready'
+
+    def _mes_move_produced(self, qty, lot, event):
+        """The stock side of good quantity: this operation's components consumed, and at the
+        last operation the finished goods into stock at standard, done together (one
+        ``_action_done`` for all of them)."""
+        moves = self._mes_backflush(qty, 'backflush', event)
+        if not self.next_work_order_id:
+            finished = self.production_id.move_finished_ids.filtered(
+                lambda m: m.product_id == self.production_id.product_id and m.state not in ('done', 'cancel'))[:1]
+            if finished:
+                finished_qty = self.production_id.product_uom_id._compute_quantity(qty, finished.product_id.uom_id)
+                moves |= finished._mes_set_done_quantity(finished_qty, 'finished', event, lot=lot)
+        moves._action_done()
+
+    def _mes_unproduce(self, qty, lot, event):
+        """Good quantity taken back after it was posted (a produce that history made impossible,
+        or a supervisor's correction): reversal moves at standard, never an edit of the posted
+        ones. What this operation backflushed for ``qty`` returns to stock, and at the last
+        operation the finished goods go back from stock into WIP (Dr WIP / Cr finished goods)."""
+        self.ensure_one()
+        production = self.production_id
+        production.company_id._mes_costing_setup()
+        backflushed = self.env['stock.move'].sudo().search([
+            ('workorder_id', '=', self.id), ('state', '=', 'done'), ('mes_consumption', '=', 'backflush')])
+        for product in backflushed.mapped('product_id'):
+            move = backflushed.filtered(lambda m: m.product_id == product)[:1]
+            component_qty = move.product_uom._compute_quantity(qty * move.unit_factor, product.uom_id)
+            if not float_is_zero(component_qty, precision_rounding=product.uom_id.rounding):
+                self._mes_return_component(product, component_qty, event)
+        if not self.next_work_order_id:
+            product = production.product_id
+            back = self.env['stock.move'].sudo().create({
+                'name': '%s: finished goods taken back' % production.name, 'product_id': product.id,
+                'product_uom': product.uom_id.id,
+                'product_uom_qty': production.product_uom_id._compute_quantity(qty, product.uom_id),
+                'location_id': production.location_dest_id.id, 'location_dest_id': product.property_stock_production.id,
+                'mes_production_id': production.id, 'workorder_id': self.id, 'company_id': production.company_id.id,
+                'origin': production.name})
+            back._action_confirm()
+            back._mes_done_now(back.product_uom_qty, 'unfinished', event, lot=lot)
+        produced = max(self.qty_produced - qty, 0.0)
+        self.write({'qty_produced': produced, 'qty_producing': max(production.product_qty - produced, 0.0)})
+
+    def _mes_consume(self, product, qty, lot, event):
+        """The operator reports a component's actual use: it replaces the backflush of that
+        component at this operation; what was backflushed before is returned first."""
+        self.ensure_one()
+        production = self.production_id
+        production.company_id._mes_costing_setup()
+        backflushed = self.env['stock.move'].sudo().search([
+            ('workorder_id', '=', self.id), ('product_id', '=', product.id), ('state', '=', 'done'),
+            ('mes_consumption', '=', 'backflush')])
+        returned = self.env['stock.move'].sudo().search([
+            ('workorder_id', '=', self.id), ('product_id', '=', product.id), ('state', '=', 'done'),
+            ('mes_consumption', '=', 'return')])
+        to_return = sum(backflushed.mapped('product_qty')) - sum(returned.mapped('product_qty'))
+        if float_compare(to_return, 0, precision_rounding=product.uom_id.rounding) > 0:
+            self._mes_return_component(product, to_return, event)
+        move = self._mes_open_raw_moves().filtered(lambda m: m.product_id == product)[:1]
+        if not move:
+            # everything planned is consumed already: an extra move for the overuse
+            template = production.move_raw_ids.filtered(lambda m: m.product_id == product)[:1]
+            move = template.copy({'product_uom_qty': product.uom_id._compute_quantity(qty, template.product_uom),
+                                  'state': 'draft', 'workorder_id': self.id, 'move_line_ids': []})
+            move._action_confirm()
+        move.workorder_id = self
+        move._mes_done_now(qty, 'explicit', event, lot=lot)
+
+    def _mes_return_component(self, product, qty, event):
+        production = self.production_id
+        move = self.env['stock.move'].sudo().create({
+            'name': '%s: backflush reversed' % production.name, 'product_id': product.id,
+            'product_uom': product.uom_id.id, 'product_uom_qty': qty,
+            'location_id': product.property_stock_production.id, 'location_dest_id': production.location_src_id.id,
+            'mes_production_id': production.id, 'workorder_id': self.id, 'company_id': production.company_id.id,
+            'origin': production.name})
+        move._action_confirm()
+        move._mes_done_now(qty, 'return', event)
+
+    def _mes_scrap_wip(self, qty, reason, event, at):
+        """Scrap units of the part being made here: they used this operation's components, and
+        what they carried at standard leaves WIP for the scrap expense."""
+        self.ensure_one()
+        production = self.production_id
+        company = production.company_id._mes_costing_setup()
+        product = production.product_id
+        self._mes_backflush(qty, 'scrap', event)._action_done()
+        through = production.workorder_ids.filtered(
+            lambda w: not getattr(w, 'mes_is_rework', False) and (w.operation_id.sequence, w.id) <= (self.operation_id.sequence, self.id))
+        per_unit = costing.standard_cost(production._mes_material_per_unit(through),
+                                         [op._replace(setup_minutes=0) for op in production._mes_operations(through)], 1.0)
+        values = {key: company.currency_id.round(amount * qty) for key, amount in per_unit.items()}
+        scrap = self.env['stock.scrap'].sudo().create({
+            'product_id': product.id, 'product_uom_id': product.uom_id.id, 'scrap_qty': qty,
+            'location_id': product.property_stock_production.id, 'production_id': production.id,
+            'workorder_id': self.id, 'mes_reason_id': reason.id, 'mes_event_id': event.id or False,
+            'origin': production.name, 'date_expected': fields.Datetime.to_string(at),
+            'mes_std_material': values['material'], 'mes_std_labor': values['labor'],
+            'mes_std_machine': values['machine']})
+        scrap.with_context(mes_scrap_id=scrap.id).do_scrap()
+        total = sum(values.values())
+        if not company.currency_id.is_zero(total):
+            lines = production._mes_pair(company.mes_scrap_account_id, company.mes_wip_account_id, total, 'scrap',
+                                         '%s: %s scrapped at %s (%s)' % (production.name, qty, self.name, reason.name),
+                                         workorder=self, reason=reason, quantity=qty)
+            production._mes_post(lines, '%s scrap' % production.name)
+        return scrap
+
+    def _mes_rework_reason(self):
+        """The defect reason a rework work order answers, for the cost of quality."""
+        nonconformance = getattr(self, 'mes_rework_nonconformance_id', None)
+        return nonconformance.reason_id if nonconformance else self.env['mes.reason']
 
 
 def _dt(value):

@@ -4,13 +4,13 @@ from datetime import datetime, time, timedelta
 
 from odoo import fields, models
 
-from ..services import oee, ordering
+from ...services import oee, ordering
 
 RELIABILITY_DAYS_PARAM = 'shopfloor_mes.reliability_days'
 DEFAULT_RELIABILITY_DAYS = 90
 
 
-class MaintenanceEquipment(models.Model):
+class MaintenanceEquipmentReliability(models.Model):
     _inherit = 'maintenance.equipment'
 
     mes_workcenter_ids = fields.One2many('mrp.workcenter', 'mes_equipment_id', 'Work centers')

@@ -2,10 +2,10 @@
 equipment in one step; the request keeps the link back to the downtime it came from."""
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from .mes_access import caller
+from ..shared.access import caller
 
 
-class MrpWorkcenterProductivity(models.Model):
+class MrpWorkcenterProductivityMaintenance(models.Model):
     _inherit = 'mrp.workcenter.productivity'
 
     mes_is_breakdown = fields.Boolean(related='mes_reason_id.is_breakdown', readonly=True)

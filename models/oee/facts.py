@@ -1,5 +1,5 @@
 """What the terminal and the machines wrote about one work center, read into ``Facts`` for
-``mes_oee_measure`` and the timeline (not a model: functions over a work center record).
+``services/oee_measure.py`` and the timeline (not a model: functions over a work center record).
 
 Facts are always read for whole local weeks (``collect_weeks``): the OEE records are computed a
 week at a time, and a screen showing a day must judge the gaps at its edges as they did."""
@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from odoo import fields
 
-from ..services import oee_timeline
-from .mes_oee_measure import Cycle, Facts, Unit
+from ...services import oee_timeline
+from ...services.oee_measure import Cycle, Facts, Unit
 
 MICRO_STOP_PARAM = 'shopfloor_mes.micro_stop_minutes'
 DEFAULT_MICRO_STOP = oee_timeline.DEFAULT_STOP_THRESHOLD

@@ -7,8 +7,8 @@ time of scrapped and rejected units. Planned stops are listed too, flagged, but 
 """
 from odoo import api, fields, models
 
+from ..shared.access import caller
 from .mes_oee_record import PERIOD_KINDS
-from .mes_access import caller
 
 LOSS_KINDS = [
     ('planned', 'Planned stop'), ('downtime', 'Stop with a reason'), ('idle', 'Stop without a reason'),
@@ -93,3 +93,6 @@ class MesOeeLoss(models.Model):
             return record.action_view_timeline()
         return {'type': 'ir.actions.act_window', 'res_model': 'mes.oee.record', 'res_id': record.id,
                 'view_mode': 'form', 'views': [(False, 'form')]}
+
+    def name_get(self):
+        return [(loss.id, '%s · %s' % (loss.label, loss.record_id.display_name)) for loss in self]

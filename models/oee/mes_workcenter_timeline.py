@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from odoo import api, fields, models
 from odoo.tools import html_escape
 
-from . import mes_oee_facts, mes_oee_measure
-from .mes_access import caller
+from ...services import oee_measure
+from ..shared.access import caller
+from . import facts as oee_facts
 
 STATES = [  # (state, label, colour), as services.oee_timeline classifies them
     ('running', 'Running', '#28a745'),
@@ -33,8 +34,8 @@ COLOURS = {state: colour for state, _label, colour in STATES}
 def segments(workcenter, start, end, now):
     """The window's segments ([services.oee_timeline.Segment]), from the facts of the whole
     weeks around it: the classification the OEE records are summed from."""
-    facts = mes_oee_facts.collect_weeks(workcenter, start, end, now)
-    return mes_oee_measure.timeline(facts, (start, end), now)
+    facts = oee_facts.collect_weeks(workcenter, start, end, now)
+    return oee_measure.timeline(facts, (start, end), now)
 
 
 def render(workcenter, start, end, now):
@@ -157,3 +158,6 @@ class MesWorkcenterTimeline(models.TransientModel):
         return self.env['mrp.workcenter.productivity']._mes_downtime_action(
             self.workcenter_id._mes_time_log_domain(*self._window()) + [('mes_reason_id', '!=', False)],
             self.workcenter_id.name)
+
+    def name_get(self):
+        return [(t.id, '%s · %s' % (t.workcenter_id.display_name, t.date)) for t in self]

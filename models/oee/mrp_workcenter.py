@@ -8,14 +8,14 @@ from odoo import _, fields, models
 from odoo.addons.base.res.res_partner import _tz_get
 from odoo.exceptions import UserError
 
-from ..services import ordering
+from ...services import ordering
 from . import mes_workcenter_timeline
-from .mes_access import caller
+from ..shared.access import caller
 
 OEE_DAYS = 30   # the window of the work center's OEE (the OEE screen's "Last 30 days")
 
 
-class MrpWorkcenter(models.Model):
+class MrpWorkcenterOee(models.Model):
     _inherit = 'mrp.workcenter'
 
     mes_tz = fields.Selection(

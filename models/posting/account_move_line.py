@@ -13,7 +13,7 @@ VARIANCE_KINDS = [
 ]
 
 
-class AccountMoveLine(models.Model):
+class AccountMoveLinePosting(models.Model):
     """Journal items carry the manufacturing order and cost element they belong to, so WIP,
     the cost sheet and the cost of quality read straight from the ledger."""
     _inherit = 'account.move.line'

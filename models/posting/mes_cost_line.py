@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 
 from .account_move_line import COST_ELEMENTS
-from .mes_access import FINANCE, caller
+from ..shared.access import FINANCE, caller
 
 
 class MesCostLine(models.Model):

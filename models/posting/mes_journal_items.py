@@ -53,7 +53,7 @@ _INSERT = """
 """
 
 
-class AccountMoveMesItems(models.Model):
+class AccountMovePosting(models.Model):
     _inherit = 'account.move'
 
     def _mes_add_items(self, commands):

@@ -1,13 +1,13 @@
 """Actual cost of a manufacturing order in real time: conversion absorbed as time closes, the
 standard for what was made, and at close the WIP residual split into variances by kind."""
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ..services import books, costing
+from ...services import books, costing
+from ..execution.mrp_workcenter import MONEY_GROUPS
+from ..shared.access import FINANCE, SUPERVISOR, caller
+from ..shared.res_company import VARIANCE_ACCOUNT_FIELD
 from .account_move_line import VARIANCE_KINDS
-from .mes_access import FINANCE, SUPERVISOR, caller
-from .mrp_workcenter import MONEY_GROUPS
-from .res_company import VARIANCE_ACCOUNT_FIELD
 
 # (account field on the company, cost element) of each conversion absorption
 CONVERSION = [('mes_applied_labor_account_id', 'labor'), ('mes_applied_overhead_account_id', 'machine'),
@@ -17,7 +17,7 @@ CONVERSION = [('mes_applied_labor_account_id', 'labor'), ('mes_applied_overhead_
 LATE_FACT_VARIANCE = {'labor': 'labor_efficiency', 'machine': 'machine_efficiency', 'rework': 'rework'}
 
 
-class MrpProduction(models.Model):
+class MrpProductionPosting(models.Model):
     _inherit = 'mrp.production'
 
     # Cost is for supervisors and finance; journal items (the variances posted) for finance.
@@ -427,3 +427,9 @@ class MrpProduction(models.Model):
     @caller(SUPERVISOR, FINANCE)
     def action_mes_print_cost_sheet(self):
         return self.env.ref('shopfloor_mes.action_report_cost_sheet').report_action(self)
+
+    mes_cost_operation_ids = fields.One2many('mes.cost.operation', 'production_id', 'Cost by operation',
+                                             readonly=True, groups=MONEY_GROUPS)
+
+    mes_cost_employee_ids = fields.One2many('mes.cost.employee', 'production_id', 'Cost by employee',
+                                            readonly=True, groups=MONEY_GROUPS)

@@ -6,7 +6,7 @@ VALUE_GROUPS = ('stock.group_stock_user,account.group_account_invoice,mrp.group_
                 'shopfloor_mes.group_mes_supervisor,shopfloor_mes.group_mes_finance')
 
 
-class StockMove(models.Model):
+class StockMovePosting(models.Model):
     _inherit = 'stock.move'
 
     value = fields.Float(groups=VALUE_GROUPS)
@@ -44,13 +44,13 @@ class StockMove(models.Model):
     # Valuing a move is bookkeeping that whoever validates it sets off, not a read of theirs:
     # it runs as superuser so that a manufacturing user without VALUE_GROUPS can still do a move.
     def _run_valuation(self, quantity=None):
-        return super(StockMove, self.sudo())._run_valuation(quantity=quantity)
+        return super(StockMovePosting, self.sudo())._run_valuation(quantity=quantity)
 
     def _account_entry_move(self):
-        return super(StockMove, self.sudo())._account_entry_move()
+        return super(StockMovePosting, self.sudo())._account_entry_move()
 
     def _get_price_unit(self):
-        return super(StockMove, self.sudo())._get_price_unit()
+        return super(StockMovePosting, self.sudo())._get_price_unit()
 
     def _prepare_account_move_line(self, qty, cost, credit_account_id, debit_account_id):
         lines = super()._prepare_account_move_line(qty, cost, credit_account_id, debit_account_id)

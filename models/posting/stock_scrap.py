@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class StockScrap(models.Model):
+class StockScrapPosting(models.Model):
     _inherit = 'stock.scrap'
 
     mes_reason_id = fields.Many2one('mes.reason', 'Scrap reason', domain=[('kind', '=', 'scrap')])

@@ -5,7 +5,7 @@ import threading
 from odoo import fields
 from odoo.exceptions import UserError
 
-from ..services import errors
+from ...services import errors
 
 SUPERVISOR_GROUP = 'shopfloor_mes.group_mes_supervisor'
 # The transition being written, per thread. Not the context: a client sets any context key

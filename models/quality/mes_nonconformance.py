@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 
-from ..services import errors
-from .mes_quality_common import MesRefusal, check_transition, guard_state, notify, require_supervisor, transition
+from ...services import errors
+from .common import MesRefusal, check_transition, guard_state, notify, require_supervisor, transition
 
 STATES = [('draft', 'Draft'), ('approved', 'Approved'), ('done', 'Done'), ('cancel', 'Cancelled')]
 DISPOSITIONS = [('scrap', 'Scrap'), ('rework', 'Rework'), ('use_as_is', 'Use as is'),

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 
-from . import mes_plant_time
-from .mes_quality_common import guard_state, notify, require_supervisor, transition
+from ..shared import plant_time
+from .common import guard_state, notify, require_supervisor, transition
 
 STATES = [('new', 'New'), ('acknowledged', 'Acknowledged'), ('closed', 'Closed')]
 CHARTS = [('individuals', 'Individuals (I)'), ('xbar', 'Subgroup means (X-bar)')]
@@ -60,15 +60,15 @@ class MesQualityAlert(models.Model):
                    'closed_at_plant': 'closed_at'}
 
     def _compute_plant_time(self):
-        mes_plant_time.compute(self, self._plant_time)
+        plant_time.compute(self, self._plant_time)
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
-        return mes_plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
+        return plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
 
     @api.model
     def _generate_order_by(self, order_spec, query):
-        return super()._generate_order_by(mes_plant_time.order(order_spec, self._plant_time), query)
+        return super()._generate_order_by(plant_time.order(order_spec, self._plant_time), query)
 
     @api.model
     def create(self, values):

@@ -1,10 +1,10 @@
 from odoo import api, fields, models
 
-from ..services import errors
-from .mes_quality_common import MesRefusal, guard_state, transition
-from .mrp_workcenter import MONEY_GROUPS
-from .mes_access import SUPERVISOR, caller
-from . import mes_plant_time
+from ...services import errors
+from .common import MesRefusal, guard_state, transition
+from ..execution.mrp_workcenter import MONEY_GROUPS
+from ..shared.access import SUPERVISOR, caller
+from ..shared import plant_time
 
 STATES = [('todo', 'To do'), ('done', 'Done'), ('missed', 'Missed'), ('cancel', 'Cancelled')]
 TRIGGERS = [('start', 'Work order start'), ('qty', 'Quantity produced'),
@@ -71,15 +71,15 @@ class MesQualityCheck(models.Model):
     _plant_time = {'checked_at_plant': 'checked_at', 'due_at_plant': 'due_at'}
 
     def _compute_plant_time(self):
-        mes_plant_time.compute(self, self._plant_time)
+        plant_time.compute(self, self._plant_time)
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
-        return mes_plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
+        return plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
 
     @api.model
     def _generate_order_by(self, order_spec, query):
-        return super()._generate_order_by(mes_plant_time.order(order_spec, self._plant_time), query)
+        return super()._generate_order_by(plant_time.order(order_spec, self._plant_time), query)
 
     def _compute_name(self):
         for check in self:

@@ -1,8 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
-from ..services import errors
-from .mes_quality_common import MesRefusal
+from ...services import errors
+from .common import MesRefusal
 
 GATE_STATUS = {
     'todo': errors._('it is still to do'),    # marked: translated with the refusal (errors.py)
@@ -10,7 +10,7 @@ GATE_STATUS = {
 }
 
 
-class MrpWorkorder(models.Model):
+class MrpWorkorderQuality(models.Model):
     """Quality at the operation: due checks, the blocking gate, rework work orders."""
     _inherit = 'mrp.workorder'
 

@@ -3,8 +3,8 @@ from datetime import datetime, timedelta
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ..services import books
-from ..services.execution_machine import STOP_THRESHOLD
+from ...services import books
+from ...services.execution_machine import STOP_THRESHOLD
 
 # (field, code to start from, name, account type xml id)
 COSTING_ACCOUNTS = [
@@ -36,7 +36,7 @@ VARIANCE_ACCOUNT_FIELD = {
 _SETUP_CHECKED = set()
 
 
-class ResCompany(models.Model):
+class ResCompanyMesSettings(models.Model):
     """Where the shop floor's cost lands in the ledger, per company."""
     _inherit = 'res.company'
 

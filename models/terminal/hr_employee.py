@@ -14,7 +14,7 @@ PIN_LOCK_MINUTES = 15
 _DUMMY_PIN_HASH = PIN_CRYPT.hash('not-a-pin')
 
 
-class HrEmployee(models.Model):
+class HrEmployeeTerminal(models.Model):
     _inherit = 'hr.employee'
 
     # Same name and meaning as the field Odoo 12+ has in hr_timesheet (11 only has it in

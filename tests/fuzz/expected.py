@@ -3,7 +3,7 @@
 Generated ids repeat (across examples and inside one batch). A repeated id with the same content
 is a duplicate and adds nothing; with other content it is a conflict, kept as a row of its own
 (once per distinct content). An event without a usable id is always kept."""
-from ...models.mes_event import _dump
+from ...models.events.mes_event import _dump
 from ...services import contract
 
 
