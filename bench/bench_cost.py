@@ -24,6 +24,8 @@ import sys
 import time
 from datetime import datetime, timedelta
 
+from psycopg2 import sql
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as B
 
@@ -47,7 +49,7 @@ def real_cycle(db, floor):
         marks = {}
         for table in ('account_move', 'account_move_line', 'stock_move', 'mes_labor_log',
                       'mrp_workcenter_productivity'):
-            cr.execute('SELECT COALESCE(MAX(id), 0) FROM %s' % table)
+            cr.execute(sql.SQL('SELECT COALESCE(MAX(id), 0) FROM {}').format(sql.Identifier(table)))
             marks[table] = cr.fetchone()[0]
     for seq, (etype, minutes, data) in enumerate((('start', 0, {}), ('produce', 5, {'qty': 1}), ('stop', 8, {}))):
         with B.odoo_env(db) as env:

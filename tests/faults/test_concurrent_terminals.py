@@ -1,6 +1,7 @@
 """Twenty terminals reporting on the same work order at the same moment: every event applied
 exactly once, exact totals, and concurrency conflicts retried (by the server, or by the
 terminal on a coded 503), never surfaced as a 500."""
+import itertools
 import random
 import threading
 import time
@@ -54,9 +55,11 @@ def test_twenty_terminals_on_one_work_order(fault_server):
         return support.iso(base + timedelta(seconds=seconds, milliseconds=500))
     streams = []
     for i in range(TERMINALS):
-        def ev(kind, seconds, data=None, n=[0]):
-            n[0] += 1
-            return {'schema': 1, 'id': 'conc-%s-%02d-%03d' % (plant.tag, i, n[0]), 'seq': n[0], 'type': kind,
+        numbers = itertools.count(1)
+
+        def ev(kind, seconds, data=None):
+            n = next(numbers)
+            return {'schema': 1, 'id': 'conc-%s-%02d-%03d' % (plant.tag, i, n), 'seq': n, 'type': kind,
                     'workorder_id': wo, 'employee': plant.badges[i], 'at': at(seconds), 'data': data or {}}
         events = [ev('start', 7 * i)]
         events += [ev('produce', 600 + 60 * j + i, {'qty': 1}) for j in range(PRODUCES)]
