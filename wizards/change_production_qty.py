@@ -15,4 +15,3 @@ class ChangeProductionQty(models.TransientModel):
         self.mapped('mo_id').check_access_rights('write')
         self.mapped('mo_id').check_access_rule('write')
         return super(ChangeProductionQty, self.sudo()).change_prod_qty()
-

@@ -31,4 +31,3 @@ class MesEventDataCorrectionWizard(models.TransientModel):
             changes['lot'] = self.lot.strip()
         new = event._correct_data(changes, self.why, self.env.user)
         return {'type': 'ir.actions.act_window', 'res_model': 'mes.event', 'res_id': new.id, 'view_mode': 'form'}
-

@@ -12,4 +12,3 @@ class MesEventDiscard(models.TransientModel):
     def action_discard(self):
         self.event_ids.action_discard(self.reason)
         return {'type': 'ir.actions.act_window_close'}
-

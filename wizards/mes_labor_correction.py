@@ -34,4 +34,3 @@ class MesLaborCorrection(models.TransientModel):
         if event.state != 'applied':
             raise UserError(_('The correction was refused (%s): %s') % (event.error_code, event.error_message_shown))
         return {'type': 'ir.actions.act_window_close'}
-

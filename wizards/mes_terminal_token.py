@@ -19,4 +19,3 @@ class MesTerminalToken(models.TransientModel):
     def _compute_token(self):
         for wizard in self:
             wizard.token = self.env.context.get(TOKEN_CONTEXT_KEY) or False
-

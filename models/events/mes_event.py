@@ -28,7 +28,8 @@ STATES = [
 # The fold of the work order's events sets applied, waiting, held, dead and superseded as history
 # arrives; supervisors' actions (retry, approve, discard) go through _set_state.
 TRANSITIONS = {
-    ('received', 'applied'), ('received', 'dead'), ('dead', 'dead'), ('dead', 'discarded'), ('held', 'discarded'), ('waiting', 'discarded'),
+    ('received', 'applied'), ('received', 'dead'), ('dead', 'dead'), ('dead', 'discarded'), ('held', 'discarded'),
+    ('waiting', 'discarded'),
     ('dead', 'superseded'),   # a supervisor's data correction replaced it (mes_event_correction.py)
 }
 INTERNAL = 'mes_event_internal'
@@ -111,7 +112,7 @@ class MesEvent(models.Model):
             raise AccessError(_('Terminal events are append-only: use Retry or Discard.'))
         return super().write(values)
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super  # it refuses always: events are kept
         raise AccessError(_('Terminal events are kept forever; discard a rejected event instead.'))
 
     def _set_state(self, state, **values):

@@ -4,8 +4,8 @@ A correction is a new row of the append-only inbox that names who made it, why, 
 replaces. Once its own rules pass (an interval given whole: in the past, stop after start, no
 overlap, not after the finish), it adds to the work order's history a start and a stop that
 supersede the interval's (``corrects``), judged by the same fold as a terminal's events; the
-labor log that follows points back at the correction. The terminal contract does not know these types (``services/contract.py``
-answers ``type_unknown``), so no terminal can send one.
+labor log that follows points back at the correction. The terminal contract does not know these
+types (``services/contract.py`` answers ``type_unknown``), so no terminal can send one.
 
 A supervisor corrects what a held or rejected event says, and resubmits it.
 
@@ -168,13 +168,15 @@ class MesEventCorrection(models.Model):
         return {'type': 'ir.actions.act_window', 'res_model': 'mes.event.data.correction', 'view_mode': 'form',
                 'target': 'new', 'name': _('Correct and resubmit'),
                 'context': {'default_event_id': self.id, 'default_qty': data.get('qty') or 0.0,
-                            'default_reason_code': data.get('reason') or False, 'default_lot': data.get('lot') or False}}
+                            'default_reason_code': data.get('reason') or False,
+                            'default_lot': data.get('lot') or False}}
 
     def _correct_data(self, changes, why, made_by):
         """Record ``made_by``'s correction of this held or rejected event; returns the new event."""
         self.ensure_one()
         if self.state not in ('held', 'dead'):
-            raise UserError(_('Only held or rejected events can be corrected; %s is %s.') % (self._sent_uid(), self.state))
+            raise UserError(_('Only held or rejected events can be corrected; %s is %s.')
+                            % (self._sent_uid(), self.state))
         if not (why or '').strip():
             raise UserError(_('Say why the event is corrected (field "Why"): the reason is kept with it.'))
         raw = json.loads(self.raw)
@@ -182,7 +184,8 @@ class MesEventCorrection(models.Model):
             raise UserError(_('This event cannot be read as a terminal event; discard it and enter the fact again.'))
         unknown = set(changes) - set(CORRECTABLE)
         if unknown:
-            raise UserError(_('Only %s can be corrected, not %s.') % (', '.join(sorted(CORRECTABLE)), ', '.join(sorted(unknown))))
+            raise UserError(_('Only %s can be corrected, not %s.')
+                            % (', '.join(sorted(CORRECTABLE)), ', '.join(sorted(unknown))))
         data = dict(raw.get('data') or {}, **changes)
         corrected = dict(raw, id=str(uuid.uuid4()), data=data)
         # judged as on the original's receipt: the same clock offset, the same age

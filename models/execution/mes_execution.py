@@ -79,12 +79,13 @@ class MesExecution(models.Model):
     posted_at = fields.Datetime(compute='_compute_posted')
 
     def _compute_posted(self):
-        postings = {p.execution_id.id: p for p in self.env['mes.posting'].sudo().search([('execution_id', 'in', self.ids)])}
-        for execution in self:
-            posting = postings.get(execution.id)
-            execution.posted_version = posting.version if posting else 0
-            execution.posting_error = posting.error if posting else False
-            execution.posted_at = posting.posted_at if posting else False
+        postings = {p.execution_id.id: p
+                    for p in self.env['mes.posting'].sudo().search([('execution_id', 'in', self.ids)])}
+        for row in self:
+            posting = postings.get(row.id)
+            row.posted_version = posting.version if posting else 0
+            row.posting_error = posting.error if posting else False
+            row.posted_at = posting.posted_at if posting else False
 
     _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
 

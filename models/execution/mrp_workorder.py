@@ -65,7 +65,7 @@ class MrpWorkorderExecution(models.Model):
         closed part of the run time changed, which is what the order's conversion cost reads."""
         self.ensure_one()
         Productivity = self.env['mrp.workcenter.productivity'].sudo()
-        labor = [(_dt(l.date_start), _dt(l.date_stop)) for l in self.mes_labor_log_ids]
+        labor = [(_dt(log.date_start), _dt(log.date_stop)) for log in self.mes_labor_log_ids]
         downtime = [(_dt(p.date_start), _dt(p.date_end)) for p in Productivity.search([
             ('workcenter_id', '=', self.workcenter_id.id), ('mes_reason_id', '!=', False)])]
         wanted = ordering.subtract(labor, downtime)
@@ -116,7 +116,8 @@ class MrpWorkorderExecution(models.Model):
 
     def _mes_explicit_products(self):
         """Components the operator reported at this operation: no backflush for them here."""
-        moves = self.env['stock.move'].sudo().search([('workorder_id', '=', self.id), ('mes_consumption', '=', 'explicit')])
+        moves = self.env['stock.move'].sudo().search([('workorder_id', '=', self.id),
+                                                      ('mes_consumption', '=', 'explicit')])
         return moves.mapped('product_id')
 
     def _mes_backflush(self, qty, kind, event):
@@ -236,9 +237,11 @@ class MrpWorkorderExecution(models.Model):
         product = production.product_id
         self._mes_backflush(qty, 'scrap', event)._action_done()
         through = production.workorder_ids.filtered(
-            lambda w: not getattr(w, 'mes_is_rework', False) and (w.operation_id.sequence, w.id) <= (self.operation_id.sequence, self.id))
-        per_unit = costing.standard_cost(production._mes_material_per_unit(through),
-                                         [op._replace(setup_minutes=0) for op in production._mes_operations(through)], 1.0)
+            lambda w: (not getattr(w, 'mes_is_rework', False)
+                       and (w.operation_id.sequence, w.id) <= (self.operation_id.sequence, self.id)))
+        per_unit = costing.standard_cost(
+            production._mes_material_per_unit(through),
+            [op._replace(setup_minutes=0) for op in production._mes_operations(through)], 1.0)
         values = {key: company.currency_id.round(amount * qty) for key, amount in per_unit.items()}
         scrap = self.env['stock.scrap'].sudo().create({
             'product_id': product.id, 'product_uom_id': product.uom_id.id, 'scrap_qty': qty,

@@ -168,5 +168,3 @@ class MrpWorkcenterProductivityGuard(models.Model):
 
 
 _MES_OWNED = ('workorder_id', 'mes_reason_id', 'mes_machine_time', 'mes_event_id')
-
-

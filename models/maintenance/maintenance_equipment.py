@@ -59,7 +59,8 @@ class MaintenanceEquipmentReliability(models.Model):
             ('workcenter_id', 'in', self.mes_workcenter_ids.ids), ('mes_machine_time', '=', True),
             ('date_start', '<', fields.Datetime.to_string(now)),
             '|', ('date_end', '=', False), ('date_end', '>', fields.Datetime.to_string(since))])
-        spans = [(max(_dt(l.date_start), since), min(_dt(l.date_end) if l.date_end else now, now)) for l in logs]
+        spans = [(max(_dt(log.date_start), since), min(_dt(log.date_end) if log.date_end else now, now))
+                 for log in logs]
         # Two work centers on one machine count its run time once.
         return ordering.minutes(ordering.union([s for s in spans if s[1] > s[0]]))
 

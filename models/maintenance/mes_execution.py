@@ -53,4 +53,3 @@ class MesExecutionMaintenance(models.Model):
             if equipment.maintenance_team_id:
                 values['maintenance_team_id'] = equipment.maintenance_team_id.id
         return values
-

@@ -97,7 +97,8 @@ class MesExecutionPosting(models.Model):
         """This execution's posted state, created when missing and locked: two postings of one
         work order never run at once (the second waits, or is retried)."""
         self.ensure_one()
-        self.env.cr.execute("""INSERT INTO mes_posting (execution_id, version, create_uid, write_uid, create_date, write_date)
+        self.env.cr.execute("""INSERT INTO mes_posting (execution_id, version, create_uid, write_uid,
+                                                        create_date, write_date)
                                VALUES (%s, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
                                ON CONFLICT (execution_id) DO NOTHING""", (self.id, self.env.uid, self.env.uid))
         self.env.cr.execute("SELECT id FROM mes_posting WHERE execution_id = %s FOR UPDATE", (self.id,))
@@ -311,7 +312,8 @@ class MesExecutionPosting(models.Model):
         return True
 
     def _post_consumption(self, wo, new, old):
-        deltas = _deltas([((p, l), q) for p, l, q in new['consumption']], [((p, l), q) for p, l, q in old['consumption']])
+        deltas = _deltas([((product, lot), qty) for product, lot, qty in new['consumption']],
+                         [((product, lot), qty) for product, lot, qty in old['consumption']])
         if not deltas:
             return
         event = self._last_event(wo, 'consume')

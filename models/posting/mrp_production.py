@@ -328,7 +328,8 @@ class MrpProductionPosting(models.Model):
             # what each part is and why it came (the facts a correction carries) on the narration
             entry = self._mes_posting_entry(date)
             if entry:
-                self.env.cr.execute("UPDATE account_move SET narration = concat_ws(E'\\n', narration, %s) WHERE id = %s",
+                self.env.cr.execute("UPDATE account_move SET narration = concat_ws(E'\\n', narration, %s)"
+                                    " WHERE id = %s",
                                     ['\n'.join(filter(None, [ref, note])) or None, entry.id])
             else:
                 entry = self.env['account.move'].sudo().create({

@@ -86,7 +86,8 @@ class StockMovePosting(models.Model):
         self.ensure_one()
         self.write({'mes_consumption': kind, 'mes_event_id': event.id if event else False})
         if lot:
-            self.env['stock.move.line'].create(dict(self._prepare_move_line_vals(quantity=0), qty_done=qty, lot_id=lot.id))
+            self.env['stock.move.line'].create(dict(self._prepare_move_line_vals(quantity=0),
+                                                    qty_done=qty, lot_id=lot.id))
         else:
             self._set_quantity_done(qty)
         return self

@@ -20,7 +20,8 @@ class HrEmployeeTerminal(models.Model):
     # Same name and meaning as the field Odoo 12+ has in hr_timesheet (11 only has it in
     # sale_timesheet), so the addon ports forward without a rename.
     timesheet_cost = fields.Float('Hourly labor cost', digits=(16, 2), default=0.0,
-                                  groups='shopfloor_mes.group_mes_supervisor,shopfloor_mes.group_mes_finance,hr.group_hr_user')
+                                  groups='shopfloor_mes.group_mes_supervisor,shopfloor_mes.group_mes_finance,'
+                                         'hr.group_hr_user')
     mes_pin = fields.Char('Terminal PIN', compute='_compute_mes_pin', inverse='_inverse_mes_pin',
                           help='Write a new PIN here; only its salted hash is stored.')
     mes_pin_hash = fields.Char(copy=False, groups='base.group_system')

@@ -120,5 +120,3 @@ class MesTerminal(models.Model):
         if not token or len(token) > 200:
             return self.browse()
         return self.sudo().search([('token_hash', '=', token_hash(token)), ('active', '=', True)], limit=1)
-
-
