@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ...services import contract, errors, ordering
+from ...services import contract, errors, ordering, server_time
 from ...services.execution_records import ERRORS_BY_CODE
 from ..execution.mes_event_record import workorder_name as _wo_name
 from ..execution.mes_execution import FUTURE_TOLERANCE_PARAM
@@ -60,8 +60,8 @@ class MesEventCorrection(models.Model):
         log = log.sudo()
         replaces = log.correction_event_id or (log.start_event_id | log.stop_event_id)
         data = {'log_id': log.id, 'replaces': replaces.mapped('event_uid'),
-                'was': {'date_start': _iso(log.date_start), 'date_stop': _iso(log.date_stop)},
-                'date_start': _iso(date_start), 'date_stop': _iso(date_stop),
+                'was': {'date_start': server_time.iso(log.date_start), 'date_stop': server_time.iso(log.date_stop)},
+                'date_start': server_time.iso(date_start), 'date_stop': server_time.iso(date_stop),
                 'employee_id': log.employee_id.id, 'reason': (reason or '').strip()}
         parsed = contract.Event(str(uuid.uuid4()), None, LABOR_CORRECTION, log.workorder_id.id,
                                 log.employee_id.barcode or '', now, data)
@@ -129,18 +129,20 @@ class MesEventCorrection(models.Model):
         stop = contract.parse_time(data['date_stop'], 'data.date_stop')
         self._refuse_correction_in_future(start, stop, now)
         if stop <= start:
-            raise errors.StopBeforeStart(start=_text(start), stop=_text(stop))
-        if wo.state == 'done' and _text(stop) > wo.date_finished:
+            raise errors.StopBeforeStart(start=server_time.text(start), stop=server_time.text(stop))
+        if wo.state == 'done' and server_time.text(stop) > wo.date_finished:
             raise errors.WorkorderFinished(wo=_wo_name(wo), finished=wo.date_finished, type='corrected stop',
-                                           at=_text(stop))
+                                           at=server_time.text(stop))
         Labor = self.env['mes.labor.log'].sudo()
         others = Labor.search([('workorder_id', '=', wo.id), ('employee_id', '=', employee.id), ('id', '!=', log.id)])
-        key = ordering.first_overlap([(o.id, _dt(o.date_start), _dt(o.date_stop)) for o in others], start, stop)
+        key = ordering.first_overlap(
+            [(o.id, server_time.parse(o.date_start), server_time.parse(o.date_stop)) for o in others], start, stop)
         if key:
             other = Labor.browse(key)
-            raise errors.LaborOverlap(employee=employee.name, wo=_wo_name(wo), start=_text(start), stop=_text(stop),
-                                      other_start=other.date_start, other_stop=other.date_stop or _('now (running)'))
-        if (log.date_start, log.date_stop) == (_text(start), _text(stop)):
+            raise errors.LaborOverlap(employee=employee.name, wo=_wo_name(wo), start=server_time.text(start),
+                                      stop=server_time.text(stop), other_start=other.date_start,
+                                      other_stop=other.date_stop or _('now (running)'))
+        if (log.date_start, log.date_stop) == (server_time.text(start), server_time.text(stop)):
             raise errors.CorrectionUnchanged(start=log.date_start, stop=log.date_stop)
 
     def _refuse_correction_in_future(self, start, stop, now):
@@ -211,19 +213,3 @@ class MesEventCorrection(models.Model):
         new._rejudge()   # the fold sees the link: the original is superseded
         executions._post()
         return new
-
-
-def _iso(value):
-    if not value:
-        return None
-    if isinstance(value, str):
-        value = fields.Datetime.from_string(value)
-    return contract.format_time(value)
-
-
-def _text(moment):
-    return fields.Datetime.to_string(moment)
-
-
-def _dt(value):
-    return fields.Datetime.from_string(value) if value else None

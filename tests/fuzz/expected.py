@@ -3,8 +3,7 @@
 Generated ids repeat (across examples and inside one batch). A repeated id with the same content
 is a duplicate and adds nothing; with other content it is a conflict, kept as a row of its own
 (once per distinct content). An event without a usable id is always kept."""
-from ...models.events.mes_event import _dump
-from ...services import contract
+from ...services import contract, raw_event
 
 
 def new_rows(batch, stored, conflicts):
@@ -18,7 +17,7 @@ def new_rows(batch, stored, conflicts):
         if uid is None:
             added += 1
             continue
-        text = _dump(raw)
+        text = raw_event.dump(raw)
         if uid not in first:
             first[uid] = text
             added += 1
@@ -36,7 +35,7 @@ def conflict_uids(batch, stored):
         uid = contract.raw_event_id(raw)
         if uid is None:
             continue
-        text = _dump(raw)
+        text = raw_event.dump(raw)
         if first.setdefault(uid, text) != text:
             found.add(uid)
     return found
