@@ -12,15 +12,13 @@ import json
 
 from odoo import api, fields, models
 
-from ...services import contract, errors, execution, ordering
-from ..events.mes_event import _best_effort_fields, _dump
+from ...services import contract, errors, event_types, execution, ordering
+from ...services.raw_event import best_effort_fields as _best_effort_fields, dump as _dump
 
 # The answer a fold verdict gives the terminal (v1 knows applied, duplicate, rejected).
 ANSWER = {execution.APPLIED: 'applied', execution.WAITING: 'applied', execution.HELD: 'rejected',
           execution.DEAD: 'rejected', execution.SUPERSEDED: 'rejected'}
 OUTCOME = dict(ANSWER, discarded='rejected', received='rejected')
-NEEDS_REASON = {'scrap': 'scrap', 'downtime_start': 'downtime', 'machine_stop_reason': 'downtime'}
-QUALITY_TYPES = ('check', 'produce', 'finish')
 TERMINAL_SEEN = """seen AS (UPDATE mes_terminal SET last_seen_at = %(seen_at)s, clock_offset_ms = %(seen_offset)s
                              WHERE id = %(seen_terminal)s)"""
 
@@ -62,10 +60,10 @@ class MesEventRecord(models.Model):
         facts = {}
         judged = self._judge_static(terminal, fresh, facts, parsed=parsed, looked_up=looked_up)
         Execution = self.env['mes.execution'].sudo()
-        # only a check, a produce or a finish has to do with quality: a batch of starts and
-        # stops pays no query for it
+        # only the types whose description has the quality gate (a check, a produce, a finish)
+        # have to do with quality: a batch of starts and stops pays no query for it
         quality = {row_id for _index, row_id, raw, _offset in fresh
-                   if row_id in judged and raw.get('type') in QUALITY_TYPES}
+                   if row_id in judged and event_types.TYPES[raw['type']].quality_gate}
         with_checks = any(raw.get('type') == 'check' for _index, row_id, raw, _offset in fresh if row_id in quality)
         if not with_checks and not facts.get('quality_points', True):
             quality = ()   # no point: nothing to gate, no check to record
@@ -366,13 +364,14 @@ class _Lookup:
         workcenter_id, state, _product_id, _tracking = self.workorder_facts[wo.id]
         if workcenter_id not in self.workcenters:
             raise errors.WorkcenterNotOnTerminal(wo=wo.name, wc=wo.workcenter_id.name)
-        if event.type in contract.MACHINE_TYPES or self.kind == 'machine':
+        described = event_types.TYPES[event.type]   # what its description asks of Odoo's data
+        if described.sent_by == 'machine' or self.kind == 'machine':
             self._check_machine(event)   # a machine names itself, not an operator
         else:
             self._check_operator(event, employee, workcenter_id, wo)
         if state == 'cancel':
             raise errors.WorkorderCancelled(wo=workorder_name(wo))
-        kind = NEEDS_REASON.get(event.type)
+        kind = described.reason_kind
         if kind and (event.data['reason'], kind) not in self.reasons:
             raise errors.ReasonUnknown(kind=kind, code=event.data['reason'])
         getattr(self, '_check_' + event.type, lambda *a: None)(event, wo)
@@ -393,8 +392,8 @@ class _Lookup:
         """Machine events come from the machine's own terminal, naming that machine."""
         if self.kind != 'machine':
             raise errors.MachineEventFromTablet(type=event.type)
-        if event.type not in contract.MACHINE_TYPES:
-            raise errors.TypeUnknown(type=event.type, known=', '.join(contract.MACHINE_TYPES))
+        if event_types.TYPES[event.type].sent_by != 'machine':
+            raise errors.TypeUnknown(type=event.type, known=', '.join(event_types.names(sent_by='machine')))
         if event.employee != self.machine_code:
             raise errors.MachineUnknown(machine=self.machine_code, employee=event.employee)
 
