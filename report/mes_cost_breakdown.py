@@ -150,7 +150,8 @@ WITH """ + _COMMON_CTES + """,
         SELECT ops.*,
                ROUND(labor_source, 2) AS labor_rounded, ROUND(machine_source, 2) AS machine_rounded,
                ROW_NUMBER() OVER (PARTITION BY production_id, is_rework ORDER BY labor_source DESC, id) AS labor_rank,
-               ROW_NUMBER() OVER (PARTITION BY production_id, is_rework ORDER BY machine_source DESC, id) AS machine_rank,
+               ROW_NUMBER() OVER (PARTITION BY production_id, is_rework ORDER BY machine_source DESC, id)
+                   AS machine_rank,
                labor_ledger - SUM(ROUND(labor_source, 2)) OVER (PARTITION BY production_id, is_rework) AS labor_cents,
                machine_ledger - SUM(ROUND(machine_source, 2)) OVER (PARTITION BY production_id, is_rework)
                    AS machine_cents,
@@ -252,6 +253,7 @@ class MesCostOperation(models.Model):
     def init(self):
         superuser_only(self)
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # pylint: disable-next=sql-injection  # the view's name and SQL are this module's own
         self.env.cr.execute('CREATE VIEW %s AS (%s)' % (self._table, OPERATION_SQL))
 
     @api.depends('material_cost', 'labor_cost', 'machine_cost', 'scrap_cost', 'carried_total')
@@ -333,6 +335,7 @@ class MesCostEmployee(models.Model):
     def init(self):
         superuser_only(self)
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # pylint: disable-next=sql-injection  # the view's name and SQL are this module's own
         self.env.cr.execute('CREATE VIEW %s AS (%s)' % (self._table, EMPLOYEE_SQL))
 
     def _mes_labor_log_domain(self):
@@ -361,5 +364,3 @@ class MesCostEmployee(models.Model):
     def action_mes_journal_items(self):
         self.ensure_one()
         return _items_action(_('Labor absorbed: %s') % self.production_id.name, self._mes_journal_item_domain())
-
-

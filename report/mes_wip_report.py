@@ -27,7 +27,8 @@ class MesWipReport(models.Model):
                                 'operator on several orders at once in equal shares); posted when it closes.')
     live = fields.Float('WIP live', readonly=True, help='Posted WIP plus the time running now.')
     unposted = fields.Integer('Work orders not posted yet', readonly=True,
-                              help='Work orders whose recorded facts the posting stage has not brought to the ledger yet.')
+                              help='Work orders whose recorded facts the posting stage has not brought to the '
+                                   'ledger yet.')
     lag_seconds = fields.Integer('Posting lag (s)', readonly=True,
                                  help='How long the oldest recorded fact not yet in the ledger has waited.')
 
@@ -39,7 +40,8 @@ class MesWipReport(models.Model):
             CREATE VIEW mes_wip_report AS (
                 WITH ledger AS (
                     SELECT l.mes_production_id AS production_id,
-                           SUM(CASE WHEN l.mes_cost_element = 'material' THEN l.debit - l.credit ELSE 0 END) AS material,
+                           SUM(CASE WHEN l.mes_cost_element = 'material' THEN l.debit - l.credit ELSE 0 END)
+                               AS material,
                            SUM(CASE WHEN l.mes_cost_element IN ('labor', 'machine', 'rework')
                                     THEN l.debit - l.credit ELSE 0 END) AS conversion,
                            SUM(CASE WHEN l.mes_cost_element IN ('finished', 'scrap', 'variance')

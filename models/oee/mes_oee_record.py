@@ -316,7 +316,7 @@ class MesOeeRecord(models.Model):
                     self.sudo().refresh(workcenter, min(first or today, yesterday), today, now=now)
             except (psycopg2.OperationalError, psycopg2.InterfaceError):
                 raise   # a conflict or a lost connection: the whole run is retried next minute
-            except Exception:  # noqa: BLE001 - one work center's failure must not stop the others
+            except Exception:  # one work center's failure must not stop the others
                 _logger.exception('OEE of %s could not be recomputed', workcenter.display_name)
                 continue
             done |= workcenter

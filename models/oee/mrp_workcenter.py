@@ -100,7 +100,8 @@ class MrpWorkcenterOee(models.Model):
     def _mes_leaves(self, start, end):
         leaves = self.resource_calendar_id.leave_ids.filtered(
             lambda l: not l.resource_id or l.resource_id == self.resource_id)
-        spans = [(fields.Datetime.from_string(l.date_from), fields.Datetime.from_string(l.date_to)) for l in leaves]
+        spans = [(fields.Datetime.from_string(leave.date_from), fields.Datetime.from_string(leave.date_to))
+                 for leave in leaves]
         return [(s, e) for s, e in spans if s < end and e > start]
 
     def _mes_shifts(self, day):
