@@ -202,7 +202,7 @@ class TestOeeHandMadeDay(OeeDayCase):
         self.assertAlmostEqual(lines['Reduced speed (unexplained)'].minutes, 2)
         self.assertAlmostEqual(lines['Scrap'].minutes, 6)
         self.assertAlmostEqual(lines['Failed checks'].minutes, 3)
-        losses = sum(l.minutes for l in early.loss_ids if not l.is_planned)
+        losses = sum(loss.minutes for loss in early.loss_ids if not loss.is_planned)
         self.assertAlmostEqual(early.good_ideal_minutes + losses, early.planned_minutes)
 
     def test_pareto_comes_largest_first(self):

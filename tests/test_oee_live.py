@@ -121,7 +121,8 @@ class TestOeeLive(ShopFloorCase):
             if workcenters == self.saw:
                 raise ValueError('a calendar nobody can read')
             return refresh(records, workcenters, *args, **kwargs)
-        with mock.patch.object(Record, 'refresh', broken_for_the_saw), mute_logger('odoo.addons.shopfloor_mes.models.oee.mes_oee_record'):
+        with mock.patch.object(Record, 'refresh', broken_for_the_saw), \
+                mute_logger('odoo.addons.shopfloor_mes.models.oee.mes_oee_record'):
             self.assertEqual(self.run_live(self.now + timedelta(minutes=1)), self.paint)
         self.assertTrue(self.day_record(self.now.strftime('%Y-%m-%d'), self.paint) or
                         self.day_record((self.now - timedelta(minutes=40)).strftime('%Y-%m-%d'), self.paint))

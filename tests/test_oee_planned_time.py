@@ -32,7 +32,8 @@ class TestPlannedTime(ShopFloorCase):
         self.assertNotIn('Stopped, no reason', html)
 
     def test_a_day_with_an_order_scheduled_is_planned_and_its_idle_time_a_loss(self):
-        self.wo_paint.write({'date_planned_start': '2026-11-18 10:00:00', 'date_planned_finished': '2026-11-18 12:00:00'})
+        self.wo_paint.write({'date_planned_start': '2026-11-18 10:00:00',
+                             'date_planned_finished': '2026-11-18 12:00:00'})
         records = self.refresh()
         self.assertEqual(sorted(records.mapped('period_kind')), ['day', 'shift', 'week'])
         day = records.filtered(lambda r: r.period_kind == 'day')

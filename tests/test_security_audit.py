@@ -65,7 +65,7 @@ class TestPostingsAreAppendOnly(CostingCase):
         self.assertEqual(set(moves.mapped('state')), {'posted'})
         move = moves[0]
         line = move.line_ids[0]
-        amounts = [(l.id, l.debit, l.credit, l.account_id.id) for l in move.line_ids]
+        amounts = [(item.id, item.debit, item.credit, item.account_id.id) for item in move.line_ids]
         with self.assertRaises(UserError):
             line.write({'debit': line.debit + 1.0, 'credit': line.credit})
         with self.assertRaises(UserError):
@@ -78,7 +78,7 @@ class TestPostingsAreAppendOnly(CostingCase):
             move.button_cancel()   # the production journal does not allow cancelling entries
         self.assertFalse(move.journal_id.update_posted)
         move.invalidate_cache()
-        self.assertEqual([(l.id, l.debit, l.credit, l.account_id.id) for l in move.line_ids], amounts)
+        self.assertEqual([(item.id, item.debit, item.credit, item.account_id.id) for item in move.line_ids], amounts)
 
     def test_finance_cannot_open_the_production_journal_for_cancelling(self):
         finance = self.env['res.users'].with_context(no_reset_password=True).create({
@@ -97,7 +97,7 @@ class TestPostingsAreAppendOnly(CostingCase):
         new = self.production_moves() - before
         self.assertTrue(new, 'the correction must be a new entry')
         text = ' '.join([m.ref or '' for m in new] + [m.narration or '' for m in new]
-                        + [l.name or '' for l in new.mapped('line_ids')])
+                        + [item.name or '' for item in new.mapped('line_ids')])
         self.assertTrue(late['id'] in text or (self.terminal2.name in text and 'Anna' in text), text)
 
 
@@ -105,7 +105,8 @@ def test_the_terminal_app_never_writes_html_from_data():
     """The tablet app builds its DOM with text nodes only (util.h); nothing the server sends
     is parsed as HTML or code."""
     folder = os.path.join(ROOT, 'static', 'terminal', 'js')
-    pattern = re.compile(r'\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write|\beval\s*\(|new Function\s*\(')
+    pattern = re.compile(r'\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write'
+                         r'|\beval\s*\(|new Function\s*\(')
     offenders = []
     for name in sorted(os.listdir(folder)):
         with open(os.path.join(folder, name), encoding='utf-8') as handle:

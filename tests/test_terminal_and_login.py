@@ -1,7 +1,7 @@
 """Terminal tokens and operator PINs: hashed, revocable, brute force locked out."""
 from datetime import datetime, timedelta
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 from .common import ShopFloorCase
 
@@ -31,7 +31,8 @@ class TestTerminalToken(ShopFloorCase):
 
     def test_only_supervisors_issue_tokens(self):
         operator = self.env['res.users'].create({
-            'name': 'Op', 'login': 'op_token', 'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
+            'name': 'Op', 'login': 'op_token',
+            'groups_id': [(6, 0, [self.env.ref('shopfloor_mes.group_mes_operator').id])]})
         with self.assertRaises(AccessError):
             self.terminal.sudo(operator).issue_token()
 
@@ -106,7 +107,8 @@ class TestPinTiming(ShopFloorCase):
 class TestTerminalLoginList(ShopFloorCase):
 
     def test_login_list_names_the_operators_qualified_here(self):
-        dora = self.env['hr.employee'].create({'name': 'Dora', 'barcode': 'B-DORA', 'mes_workcenter_ids': [(6, 0, [self.saw.id])]})
+        dora = self.env['hr.employee'].create({'name': 'Dora', 'barcode': 'B-DORA',
+                                               'mes_workcenter_ids': [(6, 0, [self.saw.id])]})
         self.assertEqual(self.terminal._mes_login_employees(), dora)
         paint = self.env['mes.terminal'].create({'name': 'Paint tablet', 'workcenter_ids': [(6, 0, [self.paint.id])]})
         self.assertEqual(paint._mes_login_employees(), self.carl)
