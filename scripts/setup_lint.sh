@@ -26,7 +26,17 @@ if [ "$(cat "$LINT_VENV/.stamp" 2>/dev/null)" != "$stamp_want" ]; then
   echo "$stamp_want" > "$LINT_VENV/.stamp"
 fi
 
-command -v npm >/dev/null || die "npm is missing (eslint comes from the npm registry). Install it (as root: apt-get install npm) and run again."
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian's npm (eslint comes from the npm registry)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >"$LOGS/apt-lint.log" 2>&1 || true
+    apt-get install -y -qq --no-install-recommends npm >>"$LOGS/apt-lint.log" 2>&1 \
+      || die "apt-get install npm failed; see $LOGS/apt-lint.log"
+  else
+    die "npm is missing (eslint comes from the npm registry). Install it (as root: apt-get install npm) and run again."
+  fi
+fi
 if [ "$(cat "$LOCAL/node/.stamp-eslint" 2>/dev/null)" != "$ESLINT_PINS" ]; then
   say "installing $ESLINT_PINS under .local/node"
   # shellcheck disable=SC2086
