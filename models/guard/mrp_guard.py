@@ -26,8 +26,6 @@ WORKORDER_EXECUTION_FIELDS = ('qty_produced', 'qty_producing', 'duration', 'date
 # values a planner may not create a work order with (qty_producing is the planned quantity then)
 WORKORDER_CREATE_FACTS = ('qty_produced', 'duration', 'date_start', 'date_finished', 'time_ids', 'final_lot_id')
 EXECUTION_STATES = ('progress', 'done')
-NATIVE_EXECUTION_BUTTONS = ('button_start', 'record_production', 'button_finish', 'button_done', 'button_pending',
-                            'end_previous', 'end_all')
 
 
 def _superuser(records):
