@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from odoo import fields
 
+from ..models.shared.res_company import COSTING_ACCOUNTS, VARIANCE_ACCOUNT_FIELD
+from ..services import costing
 from .common import ShopFloorCase, T0
 
 
@@ -166,10 +168,25 @@ class TestCosting(CostingCase):
         self.assertEqual(by_kind, {'material_usage': 10.00, 'labor_rate': 6.50, 'labor_efficiency': 59.00,
                                    'machine_efficiency': 62.00})
         self.assertEqual(round(sum(by_kind.values()), 2), 137.50)
-        # each variance went to its own account
+        # each variance went to the account of its kind
         for line in variances:
-            self.assertNotEqual(line.account_id, self.company.mes_wip_account_id)
+            self.assertEqual(line.account_id, self.company[VARIANCE_ACCOUNT_FIELD[line.mes_variance_kind]])
         self.assertEqual(len(variances.mapped('account_id')), 4)
+
+    def test_every_variance_account_a_company_gets_is_one_the_close_posts_to(self):
+        # The close posts the kinds services/costing splits the WIP residual into; an account for
+        # any other kind would be created in every company and never posted (material price was).
+        close_kinds = {kind for kind, _label in costing.CLOSE_VARIANCE_KINDS}
+        self.assertEqual(set(VARIANCE_ACCOUNT_FIELD), close_kinds)
+        created = {field for field, _code, _name, _type in COSTING_ACCOUNTS if field.startswith('mes_var_')}
+        self.assertEqual(created, set(VARIANCE_ACCOUNT_FIELD.values()))
+        on_company = {name for name in self.env['res.company']._fields if name.startswith('mes_var_')}
+        self.assertEqual(on_company, created)
+        for field in created:
+            self.assertTrue(self.company[field], 'the costing set-up creates %s' % field)
+        # a journal item's kinds are the close's and the late fact, from the same definition
+        selection = self.env['account.move.line']._fields['mes_variance_kind'].selection
+        self.assertEqual([kind for kind, _label in selection], [kind for kind, _label in costing.VARIANCE_KINDS])
 
     def test_an_open_order_that_used_exactly_its_standard_shows_no_variance(self):
         # Anna cuts 2 stools in the standard 3 minutes each: 6 tubes, 6 minutes of her and the saw

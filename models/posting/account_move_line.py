@@ -1,15 +1,10 @@
 from odoo import api, fields, models
 
+from ...services.costing import VARIANCE_KINDS
+
 COST_ELEMENTS = [
     ('material', 'Material'), ('labor', 'Labor'), ('machine', 'Machine'), ('rework', 'Rework'),
     ('scrap', 'Scrap'), ('finished', 'Finished goods'), ('variance', 'Variance'),
-]
-VARIANCE_KINDS = [
-    ('material_usage', 'Material usage'), ('material_price', 'Material price'),
-    ('labor_rate', 'Labor rate'), ('labor_efficiency', 'Labor efficiency'),
-    ('machine_efficiency', 'Machine efficiency'), ('rework', 'Rework'),
-    ('lot_size', 'Lot size and standard'),
-    ('late_fact', 'Late fact after close'),
 ]
 
 
@@ -21,7 +16,7 @@ class AccountMoveLinePosting(models.Model):
     mes_production_id = fields.Many2one('mrp.production', 'Manufacturing order', index=True, readonly=True)
     mes_workorder_id = fields.Many2one('mrp.workorder', 'Work order', index=True, readonly=True)
     mes_cost_element = fields.Selection(COST_ELEMENTS, 'Cost element', index=True, readonly=True)
-    mes_variance_kind = fields.Selection(VARIANCE_KINDS, 'Variance kind', index=True, readonly=True)
+    mes_variance_kind = fields.Selection(list(VARIANCE_KINDS), 'Variance kind', index=True, readonly=True)
     mes_reason_id = fields.Many2one('mes.reason', 'Scrap or rework reason', index=True, readonly=True)
     mes_workcenter_id = fields.Many2one(related='mes_workorder_id.workcenter_id', store=True, readonly=True,
                                         string='Work center')

@@ -7,14 +7,10 @@ from ...services import books, costing
 from ..execution.mrp_workcenter import MONEY_GROUPS
 from ..shared.access import FINANCE, SUPERVISOR, caller
 from ..shared.res_company import VARIANCE_ACCOUNT_FIELD
-from .account_move_line import VARIANCE_KINDS
 
 # (account field on the company, cost element) of each conversion absorption
 CONVERSION = [('mes_applied_labor_account_id', 'labor'), ('mes_applied_overhead_account_id', 'machine'),
               ('mes_applied_labor_account_id', 'rework'), ('mes_applied_overhead_account_id', 'rework')]
-# A fact that lands after the order closed adjusts the variance its element closed into: the
-# order's WIP stays at zero, and the line says it is late.
-LATE_FACT_VARIANCE = {'labor': 'labor_efficiency', 'machine': 'machine_efficiency', 'rework': 'rework'}
 
 
 class MrpProductionPosting(models.Model):
@@ -158,13 +154,6 @@ class MrpProductionPosting(models.Model):
         return actual
 
     # -- conversion absorption -----------------------------------------------------------------
-    def _mes_conversion_target(self):
-        """What labor and machine time closed so far costs, at the rates captured then."""
-        target = {key: 0.0 for key in CONVERSION}
-        for (_day, account_field, element), amount in self._mes_conversion_target_by_day().items():
-            target[(account_field, element)] += amount
-        return target
-
     def _mes_conversion_target_by_day(self):
         """{(day, account field, element): cost} of the time closed so far, by the plant's day
         the interval closed on: its entry is dated by the fact, not by when it was posted."""
@@ -295,12 +284,12 @@ class MrpProductionPosting(models.Model):
         """A closed order's late time: the variance its element closed into takes it, never
         the WIP (which stays at zero). The variance side keeps the element, so the cost sheet's
         actual follows, and says it is late."""
-        kind = LATE_FACT_VARIANCE[element]
+        kind = costing.LATE_FACT_VARIANCE[element]
         variance_account = company[VARIANCE_ACCOUNT_FIELD[kind]]
         lines = self._mes_pair(variance_account, applied_account, amount, element,
                                _('%s: late fact after close, %s adjusts %s') % (
-                                   self.name, element, dict(VARIANCE_KINDS)[kind].lower()))
-        lines[0][2]['mes_variance_kind'] = 'late_fact'
+                                   self.name, element, dict(costing.VARIANCE_KINDS)[kind].lower()))
+        lines[0][2]['mes_variance_kind'] = costing.LATE_FACT
         return lines
 
     def _mes_pair(self, debit_account, credit_account, amount, element, name, kind=False, workorder=None,
@@ -393,7 +382,7 @@ class MrpProductionPosting(models.Model):
         lines = []
         for variance in variances:
             account = company[VARIANCE_ACCOUNT_FIELD[variance.kind]]
-            name = '%s: %s (%s)' % (self.name, dict(VARIANCE_KINDS)[variance.kind], variance.explanation)
+            name = '%s: %s (%s)' % (self.name, dict(costing.VARIANCE_KINDS)[variance.kind], variance.explanation)
             lines += self._mes_pair(account, wip, variance.amount, 'variance', name, kind=variance.kind)
         self._mes_post(lines, _('%s variances at close') % self.name)
         self._mes_refresh_cost_lines()

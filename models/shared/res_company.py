@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ...services import books
+from ...services import books, costing
 from ...services.execution_machine import STOP_THRESHOLD
 
 # (field, code to start from, name, account type xml id)
@@ -14,7 +14,6 @@ COSTING_ACCOUNTS = [
      'account.data_account_type_direct_costs'),
     ('mes_scrap_account_id', 519300, 'Scrap expense (MES)', 'account.data_account_type_direct_costs'),
     ('mes_var_material_usage_account_id', 519400, 'Material usage variance', 'account.data_account_type_direct_costs'),
-    ('mes_var_material_price_account_id', 519410, 'Material price variance', 'account.data_account_type_direct_costs'),
     ('mes_var_labor_rate_account_id', 519420, 'Labor rate variance', 'account.data_account_type_direct_costs'),
     ('mes_var_labor_efficiency_account_id', 519430, 'Labor efficiency variance',
      'account.data_account_type_direct_costs'),
@@ -23,15 +22,9 @@ COSTING_ACCOUNTS = [
     ('mes_var_rework_account_id', 519450, 'Rework cost', 'account.data_account_type_direct_costs'),
     ('mes_var_lot_size_account_id', 519460, 'Lot size and standard variance', 'account.data_account_type_direct_costs'),
 ]
-VARIANCE_ACCOUNT_FIELD = {
-    'material_usage': 'mes_var_material_usage_account_id',
-    'material_price': 'mes_var_material_price_account_id',
-    'labor_rate': 'mes_var_labor_rate_account_id',
-    'labor_efficiency': 'mes_var_labor_efficiency_account_id',
-    'machine_efficiency': 'mes_var_machine_efficiency_account_id',
-    'rework': 'mes_var_rework_account_id',
-    'lot_size': 'mes_var_lot_size_account_id',
-}
+# The account of each kind the close posts (services/costing.py): one field per kind, no other
+# (tests/test_costing.py checks the accounts above against it).
+VARIANCE_ACCOUNT_FIELD = {kind: 'mes_var_%s_account_id' % kind for kind, _label in costing.CLOSE_VARIANCE_KINDS}
 
 
 # Companies whose locations were seen valued into WIP, per database: the check costs two
@@ -48,7 +41,6 @@ class ResCompanyMesSettings(models.Model):
     mes_applied_overhead_account_id = fields.Many2one('account.account', 'Applied overhead account')
     mes_scrap_account_id = fields.Many2one('account.account', 'Scrap expense account')
     mes_var_material_usage_account_id = fields.Many2one('account.account', 'Material usage variance')
-    mes_var_material_price_account_id = fields.Many2one('account.account', 'Material price variance')
     mes_var_labor_rate_account_id = fields.Many2one('account.account', 'Labor rate variance')
     mes_var_labor_efficiency_account_id = fields.Many2one('account.account', 'Labor efficiency variance')
     mes_var_machine_efficiency_account_id = fields.Many2one('account.account', 'Machine efficiency variance')
