@@ -27,7 +27,7 @@ orders running at once is ``execution_split``.
 from datetime import datetime, timedelta
 
 from . import errors, event_types, ordering
-from .execution_machine import MachineWalk, explained_by
+from .execution_machine import MachineWalk, explained_by, uncovered
 from .execution_records import (APPLIED, DEAD, HELD, SUPERSEDED, WAITING, CheckRecord, DownInterval,
                                 ExecutionContext, ExecutionEvent, ExecutionState, LaborInterval,
                                 Verdict, true_time_key)
@@ -419,8 +419,10 @@ class _Walk:
         # a machine's stop during a downtime the operators reported is explained by it; one the
         # operator classified is downtime like the operators' own
         machine = explained_by(self.machine.record(self.context.now), down, self.context.now)
-        down += [DownInterval(s.start, s.end, s.reason, s.start_event, s.end_event) for s in machine.stops
-                 if s.reason and self.machine.classified(s.start_event)]
+        operators = list(down)
+        down += [DownInterval(start, end, s.reason, start_event, end_event) for s in machine.stops
+                 if s.reason and self.machine.classified(s.start_event)
+                 for start, end, start_event, end_event in uncovered(s, operators)]
         run = ordering.subtract([(i.start, i.end) for i in labor],
                                 [(d.start, d.end) for d in down] + list(self.context.workcenter_downtime))
         return ExecutionState(

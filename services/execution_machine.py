@@ -17,13 +17,15 @@ The machine part of the execution fold (``services/execution.py`` walks ``machin
   classified stop is downtime like the operators' (the fold adds it to the state's ``down``, so
   Odoo's downtime records and OEE carry it); an unclassified one books nothing. A stop that
   overlaps a downtime an operator reported is explained by it (its reason, nothing booked twice,
-  nobody asked); an operator's ``downtime_end`` while a classified stop is open is applied and
+  nobody asked); a stop classified first books only the minutes no operator's downtime covers
+  (``uncovered``); an operator's ``downtime_end`` while a classified stop is open is applied and
   ends nothing (the machine's own ``running`` closes the stop).
 """
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Optional, Tuple
 
+from . import ordering
 from .contract import format_time
 
 STOP_THRESHOLD = timedelta(minutes=2)
@@ -176,6 +178,22 @@ def explained_by(record, downs, now):
     if not downs or not (record.stops or record.open_stop):
         return record
     return replace(record, stops=tuple(map(explain, record.stops)), open_stop=explain(record.open_stop))
+
+
+def uncovered(stop, downs):
+    """The parts of a classified ``stop`` that no downtime of ``downs`` (the operators') covers,
+    as ``(start, end, start event, end event)``: a classified stop and an operator's downtime
+    over the same minutes book them once, as the operator's. A part that begins at the stop
+    keeps the stop's start event; one that begins where an operator's downtime ends is named
+    by that downtime's end event, so that each booked part has an event of its own."""
+    holes = [(down.start, down.end) for down in downs]
+    parts = []
+    for start, end in ordering.subtract([(stop.start, stop.end)], holes):
+        after = next((d for d in downs if d.end == start and d.end_event), None)
+        before = next((d for d in downs if d.start == end), None)
+        parts.append((start, end, stop.start_event if start == stop.start or after is None else after.end_event,
+                      stop.end_event if end == stop.end or before is None else before.start_event))
+    return parts
 
 
 def machine_to_json(record):

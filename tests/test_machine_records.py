@@ -147,3 +147,45 @@ class TestReconciliation(MachineCase):
         self.assertTrue(Reconciliation.sudo(supervisor).check_access_rights('read', raise_exception=False))
         self.assertFalse(Reconciliation.sudo(operator).check_access_rights('read', raise_exception=False))
         self.assertFalse(Reconciliation.sudo(supervisor).check_access_rights('write', raise_exception=False))
+
+
+class TestStopBookedOnce(MachineCase):
+    """A machine's stop and the operators' downtime over the same minutes are booked once, and a
+    downtime record follows the reason the floor's history settles on."""
+
+    def stored(self, event):
+        return self.env['mes.event'].search([('event_uid', '=', event['id'])])
+
+    def downtime_records(self):
+        return self.env['mrp.workcenter.productivity'].search(
+            [('workorder_id', '=', self.wo_cut.id), ('mes_reason_id', '!=', False)], order='date_start')
+
+    def test_a_classified_stop_then_an_operators_downtime_over_its_end_books_each_minute_once(self):
+        self.send_ok([self.event('start', 0)])
+        stop = self.machine_event('machine_state', 20, state='down', code='E-42')
+        self.send_ok([self.machine_event('machine_state', 0, state='running'), stop], terminal=self.machine)
+        self.send_ok([self.event('machine_stop_reason', 23, data={'stop': stop['id'], 'reason': 'TOOL'})])
+        # then the operator also reports a downtime: from 30, past the machine running again at 35, to 40
+        self.send_ok([self.event('downtime_start', 30, data={'reason': 'BRK-MECH'})])
+        self.send_ok([self.machine_event('machine_state', 35, state='running')], terminal=self.machine)
+        self.send_ok([self.event('downtime_end', 40)])
+        booked = [(r.date_start[11:16], r.date_end[11:16], r.mes_reason_id.code) for r in self.downtime_records()]
+        # 20 minutes down, booked once: not the stop's 15 plus the operator's 10
+        self.assertEqual(booked, [('07:20', '07:30', 'TOOL'), ('07:30', '07:40', 'BRK-MECH')])
+
+    def test_an_earlier_classification_arriving_late_moves_the_downtime_record_to_its_reason(self):
+        self.send_ok([self.event('start', 0)])
+        stop = self.machine_event('machine_state', 20, state='down', code='E-42')
+        self.send_ok([self.machine_event('machine_state', 0, state='running'), stop,
+                      self.machine_event('machine_state', 35, state='running')], terminal=self.machine)
+        later = self.event('machine_stop_reason', 30, data={'stop': stop['id'], 'reason': 'TOOL'})
+        self.send_ok([later])
+        self.assertEqual(self.downtime_records().mapped('mes_reason_id.code'), ['TOOL'])
+        # a second tablet's classification, made at 25, reaches the server after: the first in
+        # true time counts, and the record that was posted with TOOL follows it
+        self.send_ok([self.event('machine_stop_reason', 25, data={'stop': stop['id'], 'reason': 'BRK-ELEC'})])
+        record = self.downtime_records()
+        self.assertEqual(len(record), 1)
+        self.assertEqual((record.mes_reason_id.code, record.description, record.mes_event_id.event_uid),
+                         ('BRK-ELEC', 'Electrical failure', stop['id']))
+        self.assertEqual(self.stored(later).state, 'dead')

@@ -258,6 +258,12 @@ class MesExecutionPosting(models.Model):
             elif (record.date_start, record.date_end or False) != (_odoo(start), _odoo(end)):
                 touched.append(min(record.date_start, _odoo(start)))
                 record.write({'date_start': _odoo(start), 'date_end': _odoo(end)})
+            if record is not None and record.mes_reason_id.code != reason_code:
+                # a supervisor corrected the reason: the same record, now on its loss
+                reason = self._reason(reason_code, 'downtime')
+                touched.append(min(record.date_start, _odoo(start)))
+                record.write({'mes_reason_id': reason.id, 'description': reason.name,
+                              'loss_id': (reason.loss_id or record.loss_id).id})
         for record in records.values():
             touched.append(record.date_start)
             record.unlink()
