@@ -5,11 +5,9 @@ from datetime import datetime, timedelta
 
 from odoo.tests.common import SavepointCase
 
+from ..services.contract import format_time as iso
+
 T0 = datetime(2026, 11, 24, 7, 0, 0)   # a Tuesday morning, UTC
-
-
-def iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
 
 
 class ShopFloorCase(SavepointCase):

@@ -5,9 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-
-def iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
+from ..services.contract import format_time as iso
 
 
 def event(floor, etype, at, data=None, seq=1, **over):

@@ -11,16 +11,14 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
+from ..services.contract import format_time as iso
+
 API_ROUTES = [('POST', '/mes/api/v1/events'), ('POST', '/mes/api/v1/login'), ('GET', '/mes/api/v1/terminal'),
               ('GET', '/mes/api/v1/workcenters/{wc}/queue'), ('GET', '/mes/api/v1/workorders/{wo}')]
 PUBLIC_ROUTES = [('GET', '/mes/api/versions'), ('GET', '/mes/terminal')]
 SESSION_ROLES = ['operator', 'supervisor', 'finance', 'admin']
 GROUPS = {'operator': 'shopfloor_mes.group_mes_operator', 'supervisor': 'shopfloor_mes.group_mes_supervisor',
           'finance': 'shopfloor_mes.group_mes_finance'}
-
-
-def iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
 
 
 class Site:

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from .conftest import new_chromium
+from ...services.contract import format_time as iso
 
 ROOTS = ('shopfloor_mes.menu_mes_root', 'mrp.menu_mrp_root')
 GROUPS = {'operator': 'shopfloor_mes.group_mes_operator', 'supervisor': 'shopfloor_mes.group_mes_supervisor',
@@ -36,10 +37,6 @@ document.querySelectorAll('.modal, .o_dialog_error, .o_dialog_warning, .o_error_
   });
 return found;
 """
-
-
-def iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
 
 
 def send(server, floor, events):

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 import requests
 
 from ..conftest import LOCAL, LiveServer, free_port
+from ...services.contract import format_time as iso
 
 PGBIN = os.environ.get('PGBIN') or '/usr/lib/postgresql/15/bin'
 FAULT_DIR = os.path.join(LOCAL, 'faults')
@@ -31,10 +32,6 @@ LOG_DIR = os.path.join(LOCAL, 'logs')
 def env_int(name, default):
     value = os.environ.get(name)
     return int(value) if value not in (None, '') else default
-
-
-def iso(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------
