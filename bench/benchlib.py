@@ -463,7 +463,7 @@ def issue_token(terminal):
     try:
         return terminal.issue_token()
     except Exception:  # only the group check can refuse here
-        from odoo.addons.shopfloor_mes.models.terminal.mes_terminal import token_hash
+        from odoo.addons.shopfloor_mes.services.terminal_token import token_hash
         token = secrets.token_urlsafe(32)
         terminal.sudo().write({'token_hash': token_hash(token)})
         return token

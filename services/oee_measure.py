@@ -109,6 +109,17 @@ def timeline(facts, window, now):
                                  facts.unexplained_stops)
 
 
+def completions(units, cycles, ideal, per_cycle):
+    """What ended each gap: the machine's cycles for work orders a machine reports on, else the
+    units the operators reported, good, scrap and rejected by a failed check (several units at
+    once need their ideal time)."""
+    result = [oee_timeline.Completion(c.at, c.count * per_cycle[c.workorder_id], per_cycle[c.workorder_id])
+              for c in cycles]
+    result += [oee_timeline.Completion(u.at, u.qty * ideal.get(u.workorder_id, 0.0), ideal.get(u.workorder_id, 0.0))
+               for u in units if u.workorder_id not in per_cycle and u.qty > 0]
+    return result
+
+
 def count_units(facts, planned, window):
     """Good, scrap and rejected units completed inside ``planned``, their ideal minutes (from
     the machine's cycles on work orders a machine reports on), and the units completed inside

@@ -1,5 +1,6 @@
-"""What the server keeps of a raw event before judging it, without the ORM: its text as stored
-(never lost, whatever it holds) and the fields that make even a refused event findable."""
+"""A raw event on its way in, without the ORM: its text as stored (never lost, whatever it
+holds), the fields that make even a refused event findable, the batch parsed (each event or the
+error refusing it) and a refusal's message as it can be stored."""
 import json
 
 from . import contract, errors, ordering, server_time
@@ -39,3 +40,24 @@ def best_effort_fields(raw, offset):
     except errors.MesError:
         pass
     return values
+
+
+def parse_all(raw_events, indexes=None):
+    """{request index: the parsed event, or the MesError that refuses it}; ``indexes``: the
+    request indexes of ``raw_events`` (default 0, 1, ...)."""
+    parsed = {}
+    for index, raw in zip(indexes if indexes is not None else range(len(raw_events)), raw_events):
+        try:
+            parsed[index] = contract.parse_event(raw)
+        except errors.MesError as exc:
+            parsed[index] = exc
+    return parsed
+
+
+def storable_message(exc):
+    """A refusal's message as PostgreSQL can store it: a NUL or a lone surrogate (quoted from
+    what the terminal sent) written as its escape."""
+    message = exc.message
+    if not contract.storable(message):
+        message = message.encode('utf-8', 'backslashreplace').decode('utf-8').replace('\x00', '\\x00')
+    return message

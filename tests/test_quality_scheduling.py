@@ -1,21 +1,9 @@
 """When checks fall due: first piece at the start, every Nth unit as produced quantities cross
-N, every unit; a terminal check completes the oldest due check."""
+N, every unit; a terminal check completes the oldest due check. (The rule in plain numbers:
+services/tests/test_quality.py.)"""
 from odoo.exceptions import UserError
 
-from ..models.quality.mes_quality_point import due_pieces
 from .quality_common import QualityCase
-
-
-class TestDuePiecesRule(QualityCase):
-
-    def test_the_rule_in_plain_numbers(self):
-        self.assertEqual(due_pieces('first', 0, 0, False), [])
-        self.assertEqual(due_pieces('first', 0, 0, True), [1])
-        self.assertEqual(due_pieces('first', 0, 40, True), [1])
-        self.assertEqual(due_pieces('nth', 10, 9.99, True), [])
-        self.assertEqual(due_pieces('nth', 10, 10, True), [10])
-        self.assertEqual(due_pieces('nth', 10, 25, True), [10, 20])
-        self.assertEqual(due_pieces('every', 0, 3.5, True), [1, 2, 3])
 
 
 class TestCheckScheduling(QualityCase):

@@ -4,7 +4,7 @@ threat model's (SECURITY.md): operators never read cost, rates or accounting; no
 inbox; only supervisors run terminals and the dead-letter queue; secrets are unreadable."""
 from odoo.exceptions import AccessError, UserError
 
-from ..models.terminal.mes_terminal import token_hash
+from ..services.terminal_token import token_hash
 from .common import ShopFloorCase
 
 COST_MODELS = ('mes.cost.line', 'mes.cost.operation', 'mes.cost.employee', 'mes.wip.report', 'mes.cost.of.quality',

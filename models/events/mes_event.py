@@ -12,7 +12,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ...services import contract, errors, ordering
+from ...services import contract, errors, ordering, raw_event
 from ..shared.access import SUPERVISOR, caller, superuser_only
 from ..shared.i18n import gettext_for
 
@@ -126,19 +126,20 @@ class MesEvent(models.Model):
     @api.model
     def _store(self, terminal, raw, uid, offset, received_at, **extra):
         values = dict(extra, **{
-            'event_uid': uid, 'raw': _dump(raw), 'terminal_id': terminal.id,
+            'event_uid': uid, 'raw': raw_event.dump(raw), 'terminal_id': terminal.id,
             'received_at': fields.Datetime.to_string(received_at),
             'clock_offset_ms': ordering.offset_ms(offset),
         })
         if isinstance(raw, dict):
-            values.update(_best_effort_fields(raw, offset))
+            values.update(raw_event.best_effort_fields(raw, offset))
         return self.sudo().with_context(**{INTERNAL: True}).create(values)
 
     @api.model
     def _store_conflict(self, terminal, raw, first, offset, received_at):
         """An id already taken, with other content: neither version is dropped. This one is
         kept dead beside the first (which stays as it was); a resend of it is its duplicate."""
-        earlier = self.sudo().search([('conflict_uid', '=', first.event_uid), ('raw', '=', _dump(raw))], limit=1)
+        earlier = self.sudo().search([('conflict_uid', '=', first.event_uid), ('raw', '=', raw_event.dump(raw))],
+                                     limit=1)
         if earlier:
             earlier.with_context(**{INTERNAL: True}).write({
                 'repeat_count': earlier.repeat_count + 1, 'last_repeat_at': fields.Datetime.to_string(received_at)})
@@ -240,36 +241,3 @@ class MesEvent(models.Model):
 
 _OUTCOME = {'applied': 'applied', 'waiting': 'applied', 'held': 'rejected', 'dead': 'rejected',
             'superseded': 'rejected', 'discarded': 'rejected', 'received': 'rejected'}
-
-
-def _dump(raw):
-    try:
-        text = json.dumps(raw, ensure_ascii=False, sort_keys=True)
-        # NUL and lone surrogates cannot be stored as text: keep them \u-escaped instead
-        return text if contract.storable(text) else json.dumps(raw, ensure_ascii=True, sort_keys=True)
-    except (RecursionError, ValueError, TypeError):
-        # deeper than json can write back: keep what can be kept, never lose the event
-        return json.dumps({'unstorable_event': repr(raw)[:10000]})
-
-
-def _best_effort_fields(raw, offset):
-    """What can be read from a raw event before judging it, so that even a rejected event is
-    findable by type, work order and time. Nothing here may raise."""
-    values = {}
-    if isinstance(raw.get('type'), str) and contract.storable(raw['type']):
-        values['type'] = raw['type'][:40]
-    seq = raw.get('seq')
-    if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2 ** 31:
-        values['seq'] = seq
-    wo = raw.get('workorder_id')
-    if isinstance(wo, int) and not isinstance(wo, bool) and 0 <= wo < 2 ** 31:
-        values['workorder_ref'] = wo
-    if isinstance(raw.get('employee'), str) and contract.storable(raw['employee']):
-        values['employee_badge'] = raw['employee'][:64]
-    try:
-        at = contract.parse_time(raw.get('at'), 'at')
-        values['terminal_at'] = fields.Datetime.to_string(at)
-        values['corrected_at'] = fields.Datetime.to_string(ordering.corrected_time(at, offset))
-    except errors.MesError:
-        pass
-    return values

@@ -13,7 +13,7 @@ import json
 from odoo import api, fields, models
 
 from ...services import contract, errors, event_types, execution, ordering
-from ...services.raw_event import best_effort_fields as _best_effort_fields, dump as _dump
+from ...services import raw_event
 
 # The answer a fold verdict gives the terminal (v1 knows applied, duplicate, rejected).
 ANSWER = {execution.APPLIED: 'applied', execution.WAITING: 'applied', execution.HELD: 'rejected',
@@ -54,7 +54,7 @@ class MesEventRecord(models.Model):
         results = [None] * len(raw_events)
         # parsed before they are stored (parsing is pure; every event is stored all the same), so
         # that Odoo's data the batch needs comes back with the insert, in the same statement
-        parsed = _parse_all(raw_events)
+        parsed = raw_event.parse_all(raw_events)
         fresh, looked_up = self._store_batch(terminal, raw_events, offset, received_at, results,
                                              lookup=_lookup_params(terminal, parsed.values()))
         facts = {}
@@ -90,7 +90,7 @@ class MesEventRecord(models.Model):
         rows as (request index, row id, raw event, clock offset); with ``lookup`` (the
         parameters of ``LOOKUP_SQL``), also that statement's row, read in the insert's statement
         (None when nothing was inserted)."""
-        dumps = [_dump(raw) for raw in raw_events]
+        dumps = [raw_event.dump(raw) for raw in raw_events]
         uids = [contract.raw_event_id(raw) for raw in raw_events]
         first_index = {}
         for index, uid in enumerate(uids):
@@ -100,7 +100,8 @@ class MesEventRecord(models.Model):
                                          'terminal_at', 'corrected_at')}
         keyed = [index for uid, index in first_index.items()]
         for index in keyed:
-            best = _best_effort_fields(raw_events[index], offset) if isinstance(raw_events[index], dict) else {}
+            raw = raw_events[index]
+            best = raw_event.best_effort_fields(raw, offset) if isinstance(raw, dict) else {}
             columns['event_uid'].append(uids[index])
             columns['raw'].append(dumps[index])
             for name in ('type', 'seq', 'workorder_ref', 'employee_badge', 'terminal_at', 'corrected_at'):
@@ -166,10 +167,12 @@ class MesEventRecord(models.Model):
         """Parse and check each fresh (index, row id, raw, clock offset); refused ones are dead
         at once. Returns {row id: work order} for the events that go on to the fold; ``facts``
         (a dict) gets ``quality_points``: whether any active quality point exists. ``parsed``
-        ({request index: event or its MesError}, ``_parse_all``) and ``looked_up`` (the row of
+        ({request index: event or its MesError}, ``raw_event.parse_all``) and ``looked_up`` (the row of
         ``LOOKUP_SQL``) when the caller has them already."""
-        parsed_by_index = parsed if parsed is not None else _parse_all([raw for _i, _r, raw, _o in fresh],
-                                                                       [index for index, _r, _raw, _o in fresh])
+        parsed_by_index = parsed
+        if parsed_by_index is None:
+            parsed_by_index = raw_event.parse_all([raw for _i, _r, raw, _o in fresh],
+                                                  [index for index, _r, _raw, _o in fresh])
         parsed, offsets, refused = {}, {}, {}
         for index, row_id, raw, offset in fresh:
             offsets[row_id] = offset
@@ -261,7 +264,8 @@ class MesEventRecord(models.Model):
             [r[1].get('employee_id') for r in rows], [r[1].get('qty') for r in rows],
             [r[1].get('corrected_at') for r in rows], [r[1].get('data_json') for r in rows],
             [r[0] in judged for r in rows], [r[2].code if r[2] else None for r in rows],
-            [_storable_message(r[2]) if r[2] else None for r in rows], [r[1].get('corrects_uid') for r in rows]))
+            [raw_event.storable_message(r[2]) if r[2] else None for r in rows],
+            [r[1].get('corrects_uid') for r in rows]))
 
     # -- the answer ------------------------------------------------------------------------------
     @api.model
@@ -434,17 +438,6 @@ class _Lookup:
         return product
 
 
-def _parse_all(raw_events, indexes=None):
-    """{request index: the parsed event, or the MesError that refuses it}."""
-    parsed = {}
-    for index, raw in zip(indexes if indexes is not None else range(len(raw_events)), raw_events):
-        try:
-            parsed[index] = contract.parse_event(raw)
-        except errors.MesError as exc:
-            parsed[index] = exc
-    return parsed
-
-
 def _lookup_params(terminal, parsed):
     """The parameters of ``LOOKUP_SQL`` for the parsed events among ``parsed``."""
     events = [e for e in parsed if not isinstance(e, errors.MesError)]
@@ -455,11 +448,3 @@ def _lookup_params(terminal, parsed):
 
 def workorder_name(wo):
     return '%s (%s)' % (wo.name, wo.production_id.name)
-
-
-def _storable_message(exc):
-    message = exc.message
-    if not contract.storable(message):
-        message = message.encode('utf-8', 'backslashreplace').decode('utf-8').replace('\x00', '\\x00')
-    return message
-

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from odoo import fields
 
-from ...services import oee_timeline
+from ...services import oee_measure, oee_timeline
 from ...services.oee_measure import Cycle, Facts, Unit
 
 MICRO_STOP_PARAM = 'shopfloor_mes.micro_stop_minutes'
@@ -44,7 +44,7 @@ def collect(workcenter, start, end, now):
     workorders |= cycled
     ideal = {wo.id: ideal_minutes_per_unit(wo) for wo in workorders}
     per_cycle = {wo.id: ideal[wo.id] * (wo.workcenter_id.capacity or 1.0) for wo in cycled}
-    gaps = oee_timeline.classify_gaps(completions(units, cycles, ideal, per_cycle), runs,
+    gaps = oee_timeline.classify_gaps(oee_measure.completions(units, cycles, ideal, per_cycle), runs,
                                       stop_threshold(wc), now)
     busy = [(s, e) for s, e, _r in logs] + [(u.at, u.at) for u in units] + [(c.at, c.at) for c in cycles]
     return Facts(calendar=[(s, e) for _label, s, e in wc._mes_calendar_intervals(start, end)],
@@ -52,17 +52,6 @@ def collect(workcenter, start, end, now):
                  planned_stops=planned_stops, downtimes=downtimes, slowdowns=slowdowns, runs=runs,
                  units=units, cycles=cycles, ideal=ideal, per_cycle=per_cycle,
                  micro_stops=gaps.micro, unexplained_stops=gaps.stops)
-
-
-def completions(units, cycles, ideal, per_cycle):
-    """What ended each gap: the machine's cycles for work orders a machine reports on, else the
-    units the operators reported, good, scrap and rejected by a failed check (several units at
-    once need their ideal time)."""
-    result = [oee_timeline.Completion(c.at, c.count * per_cycle[c.workorder_id], per_cycle[c.workorder_id])
-              for c in cycles]
-    result += [oee_timeline.Completion(u.at, u.qty * ideal.get(u.workorder_id, 0.0), ideal.get(u.workorder_id, 0.0))
-               for u in units if u.workorder_id not in per_cycle and u.qty > 0]
-    return result
 
 
 def ideal_minutes_per_unit(workorder):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ...services import errors
+from ...services.quality import outcome
 from .common import MesRefusal, guard_state, transition
 from ..execution.mrp_workcenter import MONEY_GROUPS
 from ..shared.access import SUPERVISOR, caller
@@ -170,11 +171,3 @@ class MesQualityCheck(models.Model):
         todo = self.filtered(lambda c: c.state == 'todo')
         if todo:
             transition(todo, target)
-
-
-def outcome(tapped, kind, value, lower, upper):
-    """The check's result: a measurement outside [lower, upper] fails whatever was tapped;
-    otherwise the operator's pass or fail stands."""
-    if kind == 'measure' and value is not None and not lower <= value <= upper:
-        return 'fail'
-    return tapped

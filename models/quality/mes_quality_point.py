@@ -15,14 +15,13 @@ Both panels are drawn (X-bar or individuals above, range or moving range below),
 histogram of the values against the specification for capability. Times on the chart and in
 the PDF are the plant's (the company's time zone), whoever looks.
 """
-import math
-
 import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ...services import errors, spc
+from ...services.quality import due_pieces
 from ...services.spc_chart import chart_svg, control_chart, histogram_svg, subgroups
 from ..shared import plant_time
 from ..shared.access import SUPERVISOR, caller
@@ -35,7 +34,7 @@ FREQUENCIES = [('first', 'First piece of a run'), ('every', 'Every unit'), ('nth
 class MesQualityPoint(models.Model):
     """Where and what to check: per product (or category) and operation, and how often.
 
-    When a check is due on a work order (the rule ``due_pieces`` below, applied by
+    When a check is due on a work order (the rule ``services.quality.due_pieces``, applied by
     ``mrp.workorder._mes_quality_schedule``):
 
     - first piece of a run: one check, for piece 1, due as soon as the work order starts (its
@@ -398,16 +397,3 @@ class MesQualityPoint(models.Model):
     def _spc_recent_checks(self, limit=25):
         """The latest measured checks, newest last, for the report."""
         return self._spc_checks()[-limit:]
-
-
-def due_pieces(frequency, every_n, produced, started):
-    """The rule of the docstring above, without the ORM: which pieces need a check.
-
-    >>> due_pieces('first', 0, 0, True), due_pieces('nth', 10, 25, True), due_pieces('every', 0, 3.5, True)
-    ([1], [10, 20], [1, 2, 3])
-    """
-    if frequency == 'first':
-        return [1] if started else []
-    step = 1 if frequency == 'every' else max(int(every_n), 1)
-    whole = int(math.floor(produced + 1e-6))
-    return list(range(step, whole + 1, step))

@@ -1,18 +1,12 @@
-import hashlib
 import secrets
 
 from odoo import _, api, fields, models
 from odoo.addons.base.res.res_partner import _tz_get
 from odoo.exceptions import AccessError
 
+from ...services.terminal_token import token_hash
 
 TOKEN_CONTEXT_KEY = 'mes_terminal_token'
-
-
-def token_hash(token):
-    # Tokens are 256 random bits: a fast hash is enough, and lets the API find the terminal
-    # by an indexed lookup.
-    return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 
 class MesTerminal(models.Model):

@@ -22,6 +22,7 @@ from datetime import datetime
 import pytest
 
 from services import oee_measure
+from services.oee_timeline import Completion
 from services.oee_measure import Cycle, Facts, Loss, Unit
 
 
@@ -169,3 +170,16 @@ class TestNotes:
     def test_faster_than_ideal(self):
         values, _losses = oee_measure.measure(DAY, day_facts(ideal={1: 30.0}), NOW)
         assert values['note'] == 'Performance above 100 %: the ideal cycle time is set too slow.'
+
+
+class TestCompletions:
+
+    def test_what_ends_each_gap_with_its_ideal_minutes(self):
+        # wo 1: operators' units (3 min each), several at once need their ideal time; wo 2: a
+        # machine's cycles (0.5 min each), its operators' units then end no gap
+        units = [Unit(hm(6, 30), 1, 'good', 20.0), Unit(hm(7), 1, 'scrap', 2.0), Unit(hm(7, 5), 1, 'rejected', 0.0),
+                 Unit(hm(8), 2, 'good', 10.0), Unit(hm(9), 3, 'good', 4.0)]
+        cycles = [Cycle(hm(7, 10), 2, 300)]
+        done = oee_measure.completions(units, cycles, {1: 3.0, 2: 6.0}, {2: 0.5})
+        assert done == [Completion(hm(7, 10), 150.0, 0.5), Completion(hm(6, 30), 60.0, 3.0),
+                        Completion(hm(7), 6.0, 3.0), Completion(hm(9), 0.0, 0.0)]   # wo 3: no ideal time known

@@ -3,7 +3,7 @@ holds, and the fields that make a refused event findable."""
 import json
 from datetime import timedelta
 
-from services import raw_event
+from services import errors, raw_event
 from services.tests.support import make_event
 
 
@@ -43,3 +43,29 @@ class TestBestEffortFields:
     def test_long_texts_are_cut_to_their_columns(self):
         fields = raw_event.best_effort_fields(make_event(etype='t' * 50, employee='b' * 70), timedelta(0))
         assert (len(fields['type']), len(fields['employee_badge'])) == (40, 64)
+
+
+class TestParseAll:
+
+    def test_each_event_parsed_or_refused_by_its_request_index(self):
+        good, bad = make_event(), make_event(etype='teleport')
+        parsed = raw_event.parse_all([good, bad])
+        assert sorted(parsed) == [0, 1]
+        assert (parsed[0].type, parsed[0].workorder_id) == ('start', 17)
+        assert isinstance(parsed[1], errors.MesError) and parsed[1].code == 'type_unknown'
+        assert sorted(raw_event.parse_all([bad, good], indexes=[7, 3])) == [3, 7]
+        assert raw_event.parse_all([good, bad], indexes=[7, 3])[7].type == 'start'     # index of the same place
+
+
+class TestStorableMessage:
+
+    def test_a_message_quoting_what_cannot_be_stored_is_escaped(self):
+        refused = raw_event.parse_all([make_event(etype='st\x00art'), make_event(etype='st\ud800art')])
+        first, second = (raw_event.storable_message(refused[i]) for i in (0, 1))
+        assert 'st\\x00art' in first and '\x00' not in first
+        assert 'st\\ud800art' in second
+        second.encode('utf-8')                                   # no lone surrogate left
+
+    def test_an_ordinary_message_is_kept_as_it_is(self):
+        refused = raw_event.parse_all([make_event(etype='teleport')])[0]
+        assert raw_event.storable_message(refused) == refused.message
