@@ -48,7 +48,7 @@ def test_events_applied_and_answered_in_request_order(live_server, floor):
     wo = live_server.rpc('mrp.workorder', 'read', [floor.workorder_id], ['qty_produced', 'state'])[0]
     assert wo['qty_produced'] == 3
     logs = live_server.rpc('mes.labor.log', 'search_read', [('workorder_id', '=', floor.workorder_id)], ['duration'])
-    assert [round(l['duration'], 3) for l in logs] == [19.0]
+    assert [round(log['duration'], 3) for log in logs] == [19.0]
     # sent again: duplicates, nothing applied twice
     again = live_server.post_json('/mes/api/v1/events', batch(events), floor.token).json()
     assert [r['status'] for r in again['results']] == ['duplicate'] * 3
@@ -62,7 +62,8 @@ def test_clock_offset_is_measured_from_sent_at(live_server, floor):
     ev = event(floor, 'start', terminal_clock - timedelta(minutes=1))
     body = live_server.post_json('/mes/api/v1/events', batch([ev], sent_at=terminal_clock), floor.token).json()
     assert 595000 < body['clock_offset_ms'] < 605000
-    row = live_server.rpc('mes.event', 'search_read', [('event_uid', '=', ev['id'])], ['corrected_at', 'terminal_at'])[0]
+    row = live_server.rpc('mes.event', 'search_read', [('event_uid', '=', ev['id'])],
+                          ['corrected_at', 'terminal_at'])[0]
     corrected = datetime.strptime(row['corrected_at'], '%Y-%m-%d %H:%M:%S')
     assert abs((corrected - (datetime.utcnow() - timedelta(minutes=1))).total_seconds()) < 30
 
@@ -161,7 +162,8 @@ def test_work_order_shows_the_open_downtime_and_the_last_check(live_server, floo
         'tolerance_max': 101, 'unit': 'mm', 'product_id': floor.product_id})
     now = datetime.utcnow()
     events = [event(floor, 'downtime_start', now - timedelta(minutes=5), {'reason': 'BRK-MECH'}, seq=1),
-              event(floor, 'check', now - timedelta(minutes=4), {'point_id': point, 'result': 'pass', 'value': 100.2}, seq=2)]
+              event(floor, 'check', now - timedelta(minutes=4),
+                    {'point_id': point, 'result': 'pass', 'value': 100.2}, seq=2)]
     results = live_server.post_json('/mes/api/v1/events', batch(events), floor.token).json()['results']
     assert [r['status'] for r in results] == ['applied', 'applied'], results
     detail = live_server.get('/mes/api/v1/workorders/%d' % floor.workorder_id, floor.token).json()

@@ -117,7 +117,6 @@ REFUSED = ['none', 'bogus_token', 'revoked_token', 'archived_token', 'superseded
            'basic_auth', 'admin_session_and_bogus_token'] + SESSION_ROLES
 
 
-
 def _matrix():
     for method, path in API_ROUTES:
         for caller in REFUSED:
@@ -222,11 +221,13 @@ def test_a_revoked_or_replaced_token_is_refused_at_once(site):
     headers = {'Authorization': 'Bearer ' + token}
     assert requests.get(site.server.url + '/mes/api/v1/terminal', headers=headers, timeout=30).status_code == 200
     new = rpc('mes.terminal', 'issue_token', [terminal])
-    assert_error(requests.get(site.server.url + '/mes/api/v1/terminal', headers=headers, timeout=30), 401, 'unauthorized')
+    assert_error(requests.get(site.server.url + '/mes/api/v1/terminal', headers=headers, timeout=30),
+                 401, 'unauthorized')
     headers = {'Authorization': 'Bearer ' + new}
     assert requests.get(site.server.url + '/mes/api/v1/terminal', headers=headers, timeout=30).status_code == 200
     rpc('mes.terminal', 'action_revoke_token', [terminal])
-    assert_error(requests.get(site.server.url + '/mes/api/v1/terminal', headers=headers, timeout=30), 401, 'unauthorized')
+    assert_error(requests.get(site.server.url + '/mes/api/v1/terminal', headers=headers, timeout=30),
+                 401, 'unauthorized')
 
 
 def _employee(site, pin='2468'):
@@ -252,7 +253,8 @@ def test_pin_brute_force_in_parallel_locks_out_after_five_guesses(site):
 
     def guess(n):
         for _attempt in range(20):
-            response = site.call('POST', '/mes/api/v1/login', 'token', body={'employee_id': employee, 'pin': '%04d' % n})
+            response = site.call('POST', '/mes/api/v1/login', 'token',
+                                 body={'employee_id': employee, 'pin': '%04d' % n})
             if response.status_code != 503:
                 break
         with lock:

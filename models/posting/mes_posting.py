@@ -127,7 +127,7 @@ class MesExecutionPosting(models.Model):
                 message = getattr(exc, 'name', None) or getattr(exc, 'message', None) or str(exc)
                 _logger.warning('MES posting of %s blocked: %s', execution.workorder_id.display_name, message)
                 posting.write({'error': message})
-            except Exception as exc:  # noqa: BLE001 - a bug in a posting must not lose the recorded facts
+            except Exception as exc:  # a bug in a posting must not lose the recorded facts
                 self.invalidate_cache()   # all models, all fields
                 _logger.exception('MES posting of %s failed', execution.workorder_id.display_name)
                 posting.write({'error': _('The posting failed (%s: %s); the facts are recorded. '

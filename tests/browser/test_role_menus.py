@@ -115,7 +115,8 @@ class Backend:
         self.driver.find_element(By.ID, 'login').send_keys(self.login)
         self.driver.find_element(By.ID, 'password').send_keys(self.password)
         self.driver.find_element(By.CSS_SELECTOR, 'form.oe_login_form button[type=submit]').click()
-        self.wait(lambda: self.driver.execute_script("return !!document.querySelector('.o_main_navbar, .o_web_client')"),
+        self.wait(lambda: self.driver.execute_script(
+            "return !!document.querySelector('.o_main_navbar, .o_web_client')"),
                   'the web client did not open after login as %s' % self.login)
 
     def wait(self, condition, message, timeout=40):

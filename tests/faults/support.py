@@ -279,8 +279,9 @@ class Plant:
             routing = rpc('mrp.routing', 'create', {'name': 'Fault routing %s-%d' % (tag, index), 'operation_ids': [
                 (0, 0, {'name': 'Cut', 'workcenter_id': wc, 'time_cycle_manual': 2.0})]})
             bom = rpc('mrp.bom', 'create', {'product_tmpl_id': template, 'product_qty': 1, 'routing_id': routing,
-                                            'bom_line_ids': [(0, 0, {'product_id': self.components[0], 'product_qty': 3}),
-                                                             (0, 0, {'product_id': self.components[1], 'product_qty': 8})]})
+                                            'bom_line_ids': [
+                                                (0, 0, {'product_id': self.components[0], 'product_qty': 3}),
+                                                (0, 0, {'product_id': self.components[1], 'product_qty': 8})]})
             production = rpc('mrp.production', 'create', {'product_id': self.product_id, 'product_qty': order_qty,
                                                           'product_uom_id': uom, 'bom_id': bom})
             rpc('mrp.production', 'button_plan', [production])
@@ -291,7 +292,8 @@ class Plant:
         for index in range(operators):
             badge = 'F-%s-%d' % (tag, index)
             self.employee_ids.append(rpc('hr.employee', 'create', {
-                'name': 'Fault operator %s-%d' % (tag, index), 'barcode': badge, 'timesheet_cost': 30.0 + 6 * (index % 3)}))
+                'name': 'Fault operator %s-%d' % (tag, index), 'barcode': badge,
+                'timesheet_cost': 30.0 + 6 * (index % 3)}))
             self.badges.append(badge)
         self.terminal_ids, self.tokens = [], []
         for index in range(terminals):
@@ -332,7 +334,8 @@ class Plant:
                 by_element[key] = round(cell['debit'] - cell['credit'], 2)
             orders.append({
                 'qty_produced': round(wo['qty_produced'], 4), 'state': wo['state'],
-                'labor_minutes': round(wo['mes_labor_minutes'], 4), 'machine_minutes': round(wo['mes_machine_minutes'], 4),
+                'labor_minutes': round(wo['mes_labor_minutes'], 4),
+                'machine_minutes': round(wo['mes_machine_minutes'], 4),
                 'scrap_qty': round(wo['mes_scrap_qty'], 4), 'labor_logs': len(logs),
                 'journal_balances': balances, 'by_account_and_element': by_element,
             })
@@ -468,6 +471,20 @@ class TerminalClient:
         self.max_seconds = max_seconds
         self.durations = []
 
+    def _accepted(self, events, results, attempt):
+        """Note what is wrong in an accepted batch's answer; returns its results."""
+        if [r['id'] for r in results] != [e['id'] for e in events]:
+            self.stats.bad.append('results out of request order')
+        for result in results:
+            ok = result['status'] == 'applied' or (result['status'] == 'duplicate'
+                                                   and result.get('outcome') == 'applied')
+            if not ok:
+                self.stats.bad.append('event %s: %s' % (result['id'], result))
+        if attempt > 1 and results and all(r['status'] == 'duplicate' for r in results):
+            with self.stats.lock:
+                self.stats.all_duplicate_retries += 1
+        return results
+
     def send(self, events, timeout=120):
         deadline = time.time() + self.max_seconds
         attempt = 0
@@ -496,17 +513,7 @@ class TerminalClient:
             self.stats.count(response.status_code)
             if response.status_code == 200:
                 self.durations.append(time.time() - began)
-                results = response.json()['results']
-                if [r['id'] for r in results] != [e['id'] for e in events]:
-                    self.stats.bad.append('results out of request order')
-                for result in results:
-                    ok = result['status'] == 'applied' or (result['status'] == 'duplicate' and result.get('outcome') == 'applied')
-                    if not ok:
-                        self.stats.bad.append('event %s: %s' % (result['id'], result))
-                if attempt > 1 and results and all(r['status'] == 'duplicate' for r in results):
-                    with self.stats.lock:
-                        self.stats.all_duplicate_retries += 1
-                return results
+                return self._accepted(events, response.json()['results'], attempt)
             try:
                 error = response.json()['error']
             except ValueError:
