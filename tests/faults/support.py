@@ -174,7 +174,7 @@ class ThrowawayCluster:
         if os.path.exists(os.path.join(self.data, 'postmaster.pid')):
             try:
                 self.stop('immediate')
-            except Exception:   # noqa: BLE001 - best effort clean-up
+            except Exception:   # best effort clean-up
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
 
