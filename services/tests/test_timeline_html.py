@@ -24,8 +24,8 @@ def seg(state, start, end, reason=None):
 
 
 BREAKDOWN = 3
-PARTS = [seg('closed', utc(0), utc(5)), seg('running', utc(5), utc(6)), seg('down', utc(6), utc(6, 30), BREAKDOWN),
-         seg('running', utc(6, 30), utc(12)), seg('idle', utc(12), utc(18)), seg('future', utc(18), utc(0, day=25))]
+PARTS = (seg('closed', utc(0), utc(5)), seg('running', utc(5), utc(6)), seg('down', utc(6), utc(6, 30), BREAKDOWN),
+         seg('running', utc(6, 30), utc(12)), seg('idle', utc(12), utc(18)), seg('future', utc(18), utc(0, day=25)))
 REASONS = {BREAKDOWN: 'Mechanical <failure> & "jam"'}
 
 
@@ -69,7 +69,7 @@ class TestBar:
         assert 'Nothing scheduled: 60 min' in html
 
     def test_a_window_of_no_length_draws_no_division_by_zero(self):
-        html = render(parts=[], start=utc(6), end=utc(6))
+        html = render(parts=(), start=utc(6), end=utc(6))
         assert pieces(html) == []
 
 
