@@ -73,7 +73,7 @@ def measure(period, facts, now):
     counts = count_units(facts, planned, window)
     total = counts['good'] + counts['scrap'] + counts['rejected']
     minutes = {state: by_state.get(state, 0.0) for state in oee_timeline.IN_PLAN + ('overtime', 'planned')}
-    run = minutes['running'] + minutes['slow'] + minutes['micro']
+    run = sum(minutes[state] for state in oee_timeline.RUNNING)
     ratios = oee.ratios(planned_minutes, run, counts['ideal'], counts['good'], total)
     values = {
         'calendar_minutes': by_plan.get('plan', 0.0) + by_plan.get('stop', 0.0),

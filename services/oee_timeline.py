@@ -35,7 +35,7 @@ Gaps = namedtuple('Gaps', 'micro stops')
 Segment = namedtuple('Segment', 'state reason start end plan plan_reason')
 
 IN_PLAN = ('stop', 'micro', 'slow', 'running', 'down', 'idle')
-RUNNING = ('micro', 'slow', 'running')
+RUNNING = ('running', 'slow', 'micro')     # the states whose minutes are run time (availability)
 DEFAULT_STOP_THRESHOLD = 5.0
 
 
