@@ -158,3 +158,14 @@ def mtbf_mttr(breakdowns, operating_minutes, now=None):
         mtbf=operating_minutes / failures if failures else None,
         mttr=repair / failures if failures else None,
     )
+
+
+def shift_label(hour_from, hour_to):
+    """A shift's name on the OEE records, from its calendar hours (floats): 6.0, 14.5 ->
+    '06:00-14:30' (24.0 is the next midnight, '24:00')."""
+    return '%s-%s' % (_clock(hour_from), _clock(hour_to))
+
+
+def _clock(hours):
+    minutes = int(round(hours * 60))
+    return '%02d:%02d' % (minutes // 60, minutes % 60)

@@ -9,6 +9,7 @@ from odoo.addons.base.res.res_partner import _tz_get
 from odoo.exceptions import UserError
 
 from ...services import ordering
+from ...services.oee import shift_label
 from . import mes_workcenter_timeline
 from ..shared.access import caller
 
@@ -92,7 +93,7 @@ class MrpWorkcenterOee(models.Model):
                 s = max(self._mes_utc(day, attendance.hour_from), start)
                 e = min(self._mes_utc(day, attendance.hour_to), end)
                 if e > s:
-                    result.append((_shift_label(attendance), s, e))
+                    result.append((shift_label(attendance.hour_from, attendance.hour_to), s, e))
             day += timedelta(days=1)
         leaves = self._mes_leaves(start, end)
         return [(label, s, e) for label, s0, e0 in result for s, e in ordering.subtract([(s0, e0)], leaves)]
@@ -110,7 +111,7 @@ class MrpWorkcenterOee(models.Model):
         self.ensure_one()
         shifts = {}
         for attendance in _day_attendances(self.resource_calendar_id, day):
-            label = _shift_label(attendance)
+            label = shift_label(attendance.hour_from, attendance.hour_to)
             shifts.setdefault(label, (label, self._mes_utc(day, attendance.hour_from),
                                       self._mes_utc(day, attendance.hour_to)))
         return sorted(shifts.values(), key=lambda s: s[1])
@@ -219,12 +220,3 @@ def _day_attendances(calendar, day):
     return calendar.attendance_ids.filtered(
         lambda a: a.dayofweek == weekday and not (a.date_from and a.date_from > stamp)
         and not (a.date_to and a.date_to < stamp)).sorted('hour_from')
-
-
-def _shift_label(attendance):
-    return '%s-%s' % (_hours(attendance.hour_from), _hours(attendance.hour_to))
-
-
-def _hours(value):
-    minutes = int(round(value * 60))
-    return '%02d:%02d' % (minutes // 60, minutes % 60)

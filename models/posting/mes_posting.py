@@ -24,9 +24,9 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.addons.queue_job.job import DEFAULT_MAX_RETRIES, DEFAULT_PRIORITY, job
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
 
-from ...services import errors
+from ...services import errors, recorded_state
+from ...services.recorded_state import odoo_time
 from ..shared.access import FINANCE, SUPERVISOR, caller
 
 _logger = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ class MesExecutionPosting(models.Model):
         logs = {log.start_event_id.event_uid: log for log in Labor.search([('workorder_id', '=', wo.id)])}
         wanted = {i[3]: i for i in new['labor']}
         for uid, (_badge, start, end, start_uid, end_uid, by_finish) in sorted(wanted.items(), key=lambda w: w[1][1]):
-            values = {'date_start': _odoo(start), 'date_stop': _odoo(end),
+            values = {'date_start': odoo_time(start), 'date_stop': odoo_time(end),
                       'stop_event_id': events[end_uid].id if end_uid in events else False,
                       'closed_by_finish': by_finish}
             log = logs.pop(uid, None)
@@ -253,15 +253,15 @@ class MesExecutionPosting(models.Model):
                 Productivity.create({
                     'workcenter_id': wo.workcenter_id.id, 'workorder_id': wo.id, 'loss_id': loss.id,
                     'mes_reason_id': reason.id, 'mes_event_id': events[start_uid].id, 'description': reason.name,
-                    'date_start': _odoo(start), 'date_end': _odoo(end), 'user_id': self.env.uid})
-                touched.append(_odoo(start))
-            elif (record.date_start, record.date_end or False) != (_odoo(start), _odoo(end)):
-                touched.append(min(record.date_start, _odoo(start)))
-                record.write({'date_start': _odoo(start), 'date_end': _odoo(end)})
+                    'date_start': odoo_time(start), 'date_end': odoo_time(end), 'user_id': self.env.uid})
+                touched.append(odoo_time(start))
+            elif (record.date_start, record.date_end or False) != (odoo_time(start), odoo_time(end)):
+                touched.append(min(record.date_start, odoo_time(start)))
+                record.write({'date_start': odoo_time(start), 'date_end': odoo_time(end)})
             if record is not None and record.mes_reason_id.code != reason_code:
                 # a supervisor corrected the reason: the same record, now on its loss
                 reason = self._reason(reason_code, 'downtime')
-                touched.append(min(record.date_start, _odoo(start)))
+                touched.append(min(record.date_start, odoo_time(start)))
                 record.write({'mes_reason_id': reason.id, 'description': reason.name,
                               'loss_id': (reason.loss_id or record.loss_id).id})
         for record in records.values():
@@ -271,7 +271,7 @@ class MesExecutionPosting(models.Model):
 
     # -- quantities ------------------------------------------------------------------------------
     def _post_good(self, wo, new, old):
-        deltas = _deltas(new['good_by_lot'], old['good_by_lot'])
+        deltas = recorded_state.deltas(new['good_by_lot'], old['good_by_lot'])
         if not deltas:
             return
         event = self._last_event(wo, 'produce')
@@ -291,7 +291,8 @@ class MesExecutionPosting(models.Model):
         return True
 
     def _post_scrap(self, wo, new, old, events):
-        deltas = _deltas([((r, p), q) for r, p, q in new['scrap']], [((r, p), q) for r, p, q in old['scrap']])
+        deltas = recorded_state.deltas([((r, p), q) for r, p, q in new['scrap']],
+                                       [((r, p), q) for r, p, q in old['scrap']])
         if not deltas:
             return
         production = wo.production_id
@@ -318,8 +319,8 @@ class MesExecutionPosting(models.Model):
         return True
 
     def _post_consumption(self, wo, new, old):
-        deltas = _deltas([((product, lot), qty) for product, lot, qty in new['consumption']],
-                         [((product, lot), qty) for product, lot, qty in old['consumption']])
+        deltas = recorded_state.deltas([((product, lot), qty) for product, lot, qty in new['consumption']],
+                                       [((product, lot), qty) for product, lot, qty in old['consumption']])
         if not deltas:
             return
         event = self._last_event(wo, 'consume')
@@ -351,7 +352,7 @@ class MesExecutionPosting(models.Model):
         if not new['finished_at']:
             raise PostingBlocked(_('%s was finished and its finish was judged otherwise since: reopen the '
                                    'work order by hand, then post again.') % wo.display_name)
-        stamp = _odoo(new['finished_at'])
+        stamp = odoo_time(new['finished_at'])
         if wo.state != 'done':
             wo._mes_sync_machine_time()
             wo.with_context(mes_no_autofinish=False).button_finish()
@@ -476,18 +477,6 @@ def _cause(events, new, old):
     return '; '.join(named)
 
 
-def _deltas(new_pairs, old_pairs):
-    """{key: new - old} for the keys whose quantity moved."""
-    totals = {}
-    for key, qty in new_pairs:
-        key = tuple(key) if isinstance(key, list) else key
-        totals[key] = totals.get(key, 0.0) + qty
-    for key, qty in old_pairs:
-        key = tuple(key) if isinstance(key, list) else key
-        totals[key] = totals.get(key, 0.0) - qty
-    return {key: qty for key, qty in totals.items() if float_compare(qty, 0.0, precision_digits=6)}
-
-
 def _books_context(wo, event):
     """The context that dates the entries of ``event``'s posting by its books day (in
     ``wo``'s company): stock_account reads ``force_period_date``, and so do the MES's own."""
@@ -495,11 +484,6 @@ def _books_context(wo, event):
         return {}
     day = wo.production_id.company_id._mes_books_day(event.corrected_at)
     return {'force_period_date': fields.Date.to_string(day)}
-
-
-def _odoo(stamp):
-    """A state's time ('%Y-%m-%d %H:%M:%S.%f') as Odoo stores datetimes (to the second)."""
-    return stamp[:19] if stamp else False
 
 
 def _mark_started(wo, at):

@@ -208,3 +208,12 @@ class TestReliability:
     def test_negative_operating_time(self):
         with pytest.raises(ValueError, match='operating'):
             oee.mtbf_mttr([], -1)
+
+
+class TestShiftLabel:
+
+    def test_a_shift_is_named_by_its_calendar_hours(self):
+        assert oee.shift_label(6.0, 14.0) == '06:00-14:00'
+        assert oee.shift_label(14.5, 22.25) == '14:30-22:15'
+        assert oee.shift_label(0.0, 24.0) == '00:00-24:00'                  # the next midnight
+        assert oee.shift_label(7.9999999, 16.0166667) == '08:00-16:01'      # a float's noise rounds to the minute

@@ -3,7 +3,7 @@ posting follow, from a fold of the shop floor's events."""
 import json
 
 from services.execution import ExecutionContext, ExecutionEvent, fold
-from services.recorded_state import state_to_json
+from services.recorded_state import deltas, odoo_time, state_to_json
 from services.tests.support import at
 
 
@@ -55,3 +55,34 @@ def test_maintenance_requests_only_when_asked_for():
     assert 'maintenance' not in recorded([ev('start', 0)])
     state = recorded([ev('maintenance_request', 20, note='Coolant leak'), ev('maintenance_request', 5, note='Guard')])
     assert state['maintenance'] == ['maintenance_request@5/B-1', 'maintenance_request@20/B-1']
+
+
+class TestDeltas:
+    """What the posting books: the difference between the recorded state it posted last and now."""
+
+    def test_what_moved_by_key(self):
+        old = [['L1', 3.0], [None, 2.0]]
+        new = [['L1', 5.0], ['L2', 1.0], [None, 2.0]]
+        assert deltas(new, old) == {'L1': 2.0, 'L2': 1.0}           # the unlotted 2 did not move
+
+    def test_a_quantity_judged_otherwise_comes_back_negative(self):
+        assert deltas([], [['L1', 3.0]]) == {'L1': -3.0}
+
+    def test_list_keys_read_back_from_json_are_tuples_and_may_repeat(self):
+        old = json.loads(json.dumps([[['BURR', None], 1.0]]))         # as stored: a list key
+        new = [(('BURR', None), 1.0), (('BURR', None), 2.0), (('CRACK', 501), 1.0)]
+        assert deltas(new, old) == {('BURR', None): 2.0, ('CRACK', 501): 1.0}
+
+    def test_float_noise_is_no_movement_half_a_millionth_is(self):
+        # judged as Odoo's float_compare(qty, 0, precision_digits=6): rounded half away from zero
+        assert deltas([('x', 0.1 + 0.2)], [('x', 0.3)]) == {}
+        assert deltas([('x', 3.0)], [('x', 2.9999999999)]) == {}
+        assert deltas([('x', 4.9e-7)], []) == {}
+        assert deltas([('x', 5e-7), ('y', 1e-6)], []) == {'x': 5e-7, 'y': 1e-6}
+        assert deltas([], [('x', 5e-7)]) == {'x': -5e-7}
+        assert deltas([('x', 2.5e-6)], []) == {'x': 2.5e-6}
+
+
+def test_odoo_time_keeps_the_second():
+    assert odoo_time('2026-11-24 06:00:00.250000') == '2026-11-24 06:00:00'
+    assert odoo_time(None) is False
