@@ -119,7 +119,7 @@ class Tablet(threading.Thread):
                 self.failed += 1
 
     def _report(self, session):
-        now = datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+        now = B.iso(datetime.utcnow())
         body = {'sent_at': now, 'events': [{
             'schema': 1, 'id': str(uuid.uuid4()), 'type': 'produce', 'workorder_id': self.operator['workorder_id'],
             'employee': self.operator['badge'], 'at': now, 'data': {'qty': 1}}]}
@@ -176,7 +176,7 @@ def publish_shift(machines, per_machine, published_in):
     start_at = datetime.utcnow() - timedelta(minutes=60)
     started = time.time()
     for n in range(per_machine):
-        at = (start_at + timedelta(seconds=n * 3600.0 / per_machine)).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+        at = B.iso(start_at + timedelta(seconds=n * 3600.0 / per_machine))
         for machine in machines:
             publisher.publish('bench/%s/%s/cycle' % (machine['workcenter'], machine['machine']),
                               {'seq': n + 1, 'at': at, 'good': 1})

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from ..services.contract import format_time
+
 ROOT = os.environ.get('MES_ROOT') or os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 LOCAL = os.path.join(ROOT, '.local')
 PYTHON = os.path.join(LOCAL, 'venv', 'bin', 'python')
@@ -93,7 +95,7 @@ class Machine:
         self.seq += 1
         at = datetime.utcnow() - timedelta(minutes=minutes_ago)
         return ('%s/%s/%s/%s' % (self.prefix, self.wc_code, self.code, kind),
-                dict(payload, seq=self.seq, at=at.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'))
+                dict(payload, seq=self.seq, at=format_time(at)))
 
     # -- what the server recorded -----------------------------------------------------------
     def events(self):
