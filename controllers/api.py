@@ -17,7 +17,7 @@ import odoo
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
-from ..services import contract, errors, ordering
+from ..services import contract, errors, json_body, ordering
 from .api_i18n import gettext_for, plant_lang, request_lang, tablet_lang, translate_results
 
 _logger = logging.getLogger(__name__)
@@ -137,16 +137,12 @@ def read_json_body(max_bytes=contract.MAX_BODY_BYTES):
 
 def json_object(body, content_type, shape, gettext=None):
     """(the JSON object a request sends, None), or (None, the refusal): not JSON, not UTF-8
-    JSON, or not an object (``shape`` says what to send); ``gettext`` translates the refusal."""
-    if (content_type or '').split(';')[0].strip().lower() != 'application/json':
-        return None, error_response(errors.NotJson(), gettext)
+    JSON, or not an object (``shape`` says what to send; services/json_body.py judges it);
+    ``gettext`` translates the refusal."""
     try:
-        payload = contract.loads(body.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None, error_response(errors.MalformedBody(detail='not valid UTF-8 JSON'), gettext)
-    if not isinstance(payload, dict):
-        return None, error_response(errors.MalformedBody(detail='send ' + shape), gettext)
-    return payload, None
+        return json_body.json_object(body, content_type, shape), None
+    except errors.MesError as exc:
+        return None, error_response(exc, gettext)
 
 
 class MesApi(http.Controller):
