@@ -11,6 +11,10 @@ test:           ## set up what is missing, run the whole suite, fail loudly
 lint:           ## flake8, pylint-odoo's mandatory checks and eslint (installs them once); CI runs it
 	@bash scripts/lint.sh
 
+.PHONY: odoo-tests
+odoo-tests:     ## Odoo's own runner (odoo --test-enable) on a fresh copy of the test template; prints how many ran
+	@bash scripts/odoo_tests.sh
+
 pot:            ## regenerate i18n/shopfloor_mes.pot with Odoo's exporter (make test fails when it is out of date)
 	@bash scripts/pot.sh
 
