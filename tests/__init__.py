@@ -12,7 +12,7 @@ import unittest
 # pytest imports conftest.py as shopfloor_mes.tests.conftest, so this file too, before Odoo knows
 # its addons path: the test modules (they import odoo.addons.shopfloor_mes) only under Odoo's name.
 if __name__ == 'odoo.addons.shopfloor_mes.tests':
-    from . import (  # noqa: F401 (for Odoo's runner, which finds the test modules as attributes)
+    from . import (  # Odoo's runner finds the test modules as attributes of this package
         test_cost_breakdown,
         test_costing,
         test_event_data_correction,
