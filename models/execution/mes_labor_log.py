@@ -9,7 +9,7 @@ wizard records a ``labor_correction`` event instead, judged like a terminal's ev
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from ...services import execution_split
+from ...services import execution_split, server_time
 
 
 SUPERVISOR = 'shopfloor_mes.group_mes_supervisor'
@@ -76,10 +76,11 @@ class MesLaborLog(models.Model):
             logs = mine._mes_overlapping_closed(employee)
             intervals = {}
             for log in logs:
-                intervals.setdefault(log.workorder_id.id, []).append((_dt(log.date_start), _dt(log.date_stop)))
+                intervals.setdefault(log.workorder_id.id, []).append(
+                    (server_time.parse(log.date_start), server_time.parse(log.date_stop)))
             shares = execution_split.split_concurrent(intervals)
             for log in logs:
-                start, stop = _dt(log.date_start), _dt(log.date_stop)
+                start, stop = server_time.parse(log.date_start), server_time.parse(log.date_stop)
                 mine = [s._replace(start=max(s.start, start), end=min(s.end, stop))
                         for s in shares[log.workorder_id.id] if s.start < stop and s.end > start]
                 charged = round(execution_split.charged_minutes(mine), 6)
@@ -120,7 +121,3 @@ class MesLaborLog(models.Model):
                 'target': 'new', 'name': _('Correct the time of %s') % self.employee_id.name,
                 'context': {'default_log_id': self.id, 'default_date_start': self.date_start,
                             'default_date_stop': self.date_stop}}
-
-
-def _dt(value):
-    return fields.Datetime.from_string(value)

@@ -13,7 +13,7 @@ import json
 from odoo import fields, models
 from odoo.tools import float_compare, float_is_zero
 
-from ...services import costing, ordering
+from ...services import costing, ordering, server_time
 
 
 class MrpWorkorderExecution(models.Model):
@@ -65,20 +65,21 @@ class MrpWorkorderExecution(models.Model):
         closed part of the run time changed, which is what the order's conversion cost reads."""
         self.ensure_one()
         Productivity = self.env['mrp.workcenter.productivity'].sudo()
-        labor = [(_dt(log.date_start), _dt(log.date_stop)) for log in self.mes_labor_log_ids]
-        downtime = [(_dt(p.date_start), _dt(p.date_end)) for p in Productivity.search([
+        labor = [(server_time.parse(log.date_start), server_time.parse(log.date_stop))
+                 for log in self.mes_labor_log_ids]
+        downtime = [(server_time.parse(p.date_start), server_time.parse(p.date_end)) for p in Productivity.search([
             ('workcenter_id', '=', self.workcenter_id.id), ('mes_reason_id', '!=', False)])]
         wanted = ordering.subtract(labor, downtime)
         existing = Productivity.search([('workorder_id', '=', self.id), ('mes_machine_time', '=', True)],
                                        order='date_start, id')
-        have = [(_dt(p.date_start), _dt(p.date_end)) for p in existing]
+        have = [(server_time.parse(p.date_start), server_time.parse(p.date_end)) for p in existing]
         if have == wanted:
             return False
         closed_moved = [i for i in have if i[1]] != [i for i in wanted if i[1]]
         loss = self.env['mrp.workcenter.productivity.loss'].search([('loss_type', '=', 'productive')], limit=1)
         for record, old, (start, end) in zip(existing, have, wanted):
             if old != (start, end):   # most stay as they were: rewriting them costs recomputes
-                record.write({'date_start': _str(start), 'date_end': _str(end)})
+                record.write({'date_start': server_time.text(start), 'date_end': server_time.text(end)})
         self._mes_add_run_time(loss, wanted[len(existing):])
         existing[len(wanted):].unlink()
         return closed_moved
@@ -91,7 +92,7 @@ class MrpWorkorderExecution(models.Model):
         recomputed once afterwards, as the ORM would."""
         if not intervals:
             return
-        rows = [{'start': _str(start), 'end': _str(end) or None,
+        rows = [{'start': server_time.text(start), 'end': server_time.text(end) or None,
                  'duration': round((end - start).total_seconds() / 60.0, 2) if end else 0.0}
                 for start, end in intervals]
         self.env.cr.execute("""
@@ -263,11 +264,3 @@ class MrpWorkorderExecution(models.Model):
         """The defect reason a rework work order answers, for the cost of quality."""
         nonconformance = getattr(self, 'mes_rework_nonconformance_id', None)
         return nonconformance.reason_id if nonconformance else self.env['mes.reason']
-
-
-def _dt(value):
-    return fields.Datetime.from_string(value) if value else None
-
-
-def _str(value):
-    return fields.Datetime.to_string(value) if value else False

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import fields, models
 
-from ...services import oee, ordering
+from ...services import oee, ordering, server_time
 
 RELIABILITY_DAYS_PARAM = 'shopfloor_mes.reliability_days'
 DEFAULT_RELIABILITY_DAYS = 90
@@ -59,8 +59,8 @@ class MaintenanceEquipmentReliability(models.Model):
             ('workcenter_id', 'in', self.mes_workcenter_ids.ids), ('mes_machine_time', '=', True),
             ('date_start', '<', fields.Datetime.to_string(now)),
             '|', ('date_end', '=', False), ('date_end', '>', fields.Datetime.to_string(since))])
-        spans = [(max(_dt(log.date_start), since), min(_dt(log.date_end) if log.date_end else now, now))
-                 for log in logs]
+        spans = [(max(server_time.parse(log.date_start), since),
+                  min(server_time.parse(log.date_end) if log.date_end else now, now)) for log in logs]
         # Two work centers on one machine count its run time once.
         return ordering.minutes(ordering.union([s for s in spans if s[1] > s[0]]))
 
@@ -70,13 +70,9 @@ def _repair_interval(request):
     scheduled or requested time plus its duration (hours)."""
     down = request.mes_productivity_id
     if down:
-        return (_dt(down.date_start), _dt(down.date_end) if down.date_end else None)
+        return (server_time.parse(down.date_start), server_time.parse(down.date_end) if down.date_end else None)
     if not (request.schedule_date or request.request_date):
         return None
-    start = _dt(request.schedule_date) if request.schedule_date else datetime.combine(
+    start = server_time.parse(request.schedule_date) if request.schedule_date else datetime.combine(
         fields.Date.from_string(request.request_date), time())
     return (start, start + timedelta(hours=request.duration or 0.0))
-
-
-def _dt(value):
-    return fields.Datetime.from_string(value)

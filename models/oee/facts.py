@@ -6,9 +6,7 @@ week at a time, and a screen showing a day must judge the gaps at its edges as t
 import json
 from datetime import timedelta
 
-from odoo import fields
-
-from ...services import oee_measure, oee_timeline
+from ...services import oee_measure, oee_timeline, server_time
 from ...services.oee_measure import Cycle, Facts, Unit
 
 MICRO_STOP_PARAM = 'shopfloor_mes.micro_stop_minutes'
@@ -98,8 +96,8 @@ def _scheduled(wc, start, end):
     """Work orders scheduled on the work center in the window, as their planned intervals."""
     orders = wc.env['mrp.workorder'].search([
         ('workcenter_id', '=', wc.id), ('state', '!=', 'cancel'),
-        ('date_planned_start', '<', _str(end)), ('date_planned_finished', '>', _str(start))])
-    return [(_dt(o.date_planned_start), _dt(o.date_planned_finished)) for o in orders]
+        ('date_planned_start', '<', server_time.text(end)), ('date_planned_finished', '>', server_time.text(start))])
+    return [(server_time.parse(o.date_planned_start), server_time.parse(o.date_planned_finished)) for o in orders]
 
 
 def _cycles(wc, start, end):
@@ -107,13 +105,14 @@ def _cycles(wc, start, end):
     (read as rows: a busy machine reports thousands a week)."""
     rows = wc.env['mes.event'].search_read([
         ('type', '=', 'machine_cycle'), ('state', '=', 'applied'), ('workcenter_id', '=', wc.id),
-        ('workorder_id', '!=', False), ('corrected_at', '>', _str(start)), ('corrected_at', '<=', _str(end))],
+        ('workorder_id', '!=', False), ('corrected_at', '>', server_time.text(start)),
+        ('corrected_at', '<=', server_time.text(end))],
         ['corrected_at', 'workorder_id', 'raw'])
     cycles = []
     for row in rows:
         count = (json.loads(row['raw']).get('data') or {}).get('count') or 0
         if count > 0:
-            cycles.append(Cycle(_dt(row['corrected_at']), row['workorder_id'][0], count))
+            cycles.append(Cycle(server_time.parse(row['corrected_at']), row['workorder_id'][0], count))
     return cycles, wc.env['mrp.workorder'].browse(sorted({c.workorder_id for c in cycles}))
 
 
@@ -124,8 +123,8 @@ def _intervals(wc, domain, start, end):
         domain + wc._mes_time_log_domain(start, end), order='date_start, id')
     result = []
     for record in records:
-        s = max(_dt(record.date_start), start)
-        e = min(_dt(record.date_end) if record.date_end else end, end)
+        s = max(server_time.parse(record.date_start), start)
+        e = min(server_time.parse(record.date_end) if record.date_end else end, end)
         if e > s:
             result.append((s, e, record))
     return result
@@ -150,29 +149,21 @@ def _units(wc, start, end):
     """Completed units at the work center in (start, end]: applied produce events (good),
     the finished product scrapped on its work orders, failed checks (one rejected unit each)."""
     env = wc.env
-    window = [('>', _str(start)), ('<=', _str(end))]
+    window = [('>', server_time.text(start)), ('<=', server_time.text(end))]
     units = []
     produced = env['mes.event'].search([('type', '=', 'produce'), ('state', '=', 'applied'),
                                         ('workcenter_id', '=', wc.id)] + _between('corrected_at', window))
-    units += [Unit(_dt(e.corrected_at), e.workorder_id.id, 'good', e.qty) for e in produced]
+    units += [Unit(server_time.parse(e.corrected_at), e.workorder_id.id, 'good', e.qty) for e in produced]
     scraps = env['stock.scrap'].search([('state', '=', 'done'), ('workorder_id.workcenter_id', '=', wc.id)]
                                        + _between('date_expected', window))
-    units += [Unit(_dt(s.date_expected), s.workorder_id.id, 'scrap', s.scrap_qty) for s in scraps
+    units += [Unit(server_time.parse(s.date_expected), s.workorder_id.id, 'scrap', s.scrap_qty) for s in scraps
               if s.product_id == s.workorder_id.production_id.product_id]
     failed = env['mes.quality.check'].search([('result', '=', 'fail'), ('workorder_id.workcenter_id', '=', wc.id)]
                                              + _between('checked_at', window))
-    units += [Unit(_dt(c.checked_at), c.workorder_id.id, 'rejected', 1.0) for c in failed]
+    units += [Unit(server_time.parse(c.checked_at), c.workorder_id.id, 'rejected', 1.0) for c in failed]
     workorders = produced.mapped('workorder_id') | scraps.mapped('workorder_id') | failed.mapped('workorder_id')
     return units, workorders
 
 
 def _between(field, window):
     return [(field, op, value) for op, value in window]
-
-
-def _dt(value):
-    return fields.Datetime.from_string(value)
-
-
-def _str(value):
-    return fields.Datetime.to_string(value)

@@ -28,7 +28,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.safe_eval import safe_eval
 
-from ...services import oee_measure
+from ...services import oee_measure, server_time
 from ..shared.access import SUPERVISOR, caller
 from . import facts as oee_facts
 
@@ -136,7 +136,7 @@ class MesOeeRecord(models.Model):
     def _compute_timeline_html(self):
         for record in self:
             record.timeline_html = record.workcenter_id._mes_timeline_html(
-                _dt(record.period_start), _dt(record.period_end), datetime.utcnow())
+                server_time.parse(record.period_start), server_time.parse(record.period_end), datetime.utcnow())
 
     # -- grouped views: ratios of sums, not averages of ratios ------------------------------
     @api.model
@@ -205,8 +205,9 @@ class MesOeeRecord(models.Model):
             next_day = day + timedelta(days=1)
             periods.append(('day', day, False, (workcenter._mes_utc(day), workcenter._mes_utc(next_day))))
             periods += [('shift', day, label, (start, end)) for label, start, end in workcenter._mes_shifts(day)]
-        existing = self.search([('workcenter_id', '=', workcenter.id), ('period_start', '>=', _str(week[0])),
-                                ('period_start', '<', _str(week[1]))])
+        existing = self.search([('workcenter_id', '=', workcenter.id),
+                                ('period_start', '>=', server_time.text(week[0])),
+                                ('period_start', '<', server_time.text(week[1]))])
         by_key = {(r.period_kind, r.period_start): r for r in existing}
         written = self.browse()
         for kind, day, label, period in periods:
@@ -214,7 +215,7 @@ class MesOeeRecord(models.Model):
             if measured is None:
                 continue
             values = self._prepare_values(workcenter, kind, day, label, period, *measured)
-            record = by_key.pop((kind, _str(period[0])), None)
+            record = by_key.pop((kind, server_time.text(period[0])), None)
             if record:
                 record.write(values)
             else:
@@ -227,7 +228,8 @@ class MesOeeRecord(models.Model):
     @api.model
     def _prepare_values(self, workcenter, kind, day, label, period, figures, losses):
         values = dict(figures, workcenter_id=workcenter.id, period_kind=kind, date=fields.Date.to_string(day),
-                      shift_label=label or False, period_start=_str(period[0]), period_end=_str(period[1]),
+                      shift_label=label or False, period_start=server_time.text(period[0]),
+                      period_end=server_time.text(period[1]),
                       computed_at=fields.Datetime.now())
         for name in PERCENT:
             values[name] = 100.0 * values[name]
@@ -386,14 +388,6 @@ class MesOeeRecord(models.Model):
 
 def _ratio(numerator, denominator):
     return numerator / denominator if denominator else 0.0
-
-
-def _dt(value):
-    return fields.Datetime.from_string(value)
-
-
-def _str(value):
-    return fields.Datetime.to_string(value)
 
 
 def _date(value):
