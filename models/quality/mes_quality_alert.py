@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 
+from ...services import display_sort
 from ..shared import plant_time
 from .common import guard_state, notify, require_supervisor, transition
 
@@ -64,11 +65,11 @@ class MesQualityAlert(models.Model):
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
-        return plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
+        return display_sort.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
 
     @api.model
     def _generate_order_by(self, order_spec, query):
-        return super()._generate_order_by(plant_time.order(order_spec, self._plant_time), query)
+        return super()._generate_order_by(display_sort.order(order_spec, self._plant_time), query)
 
     @api.model
     def create(self, values):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ...services import errors
+from ...services import display_sort, errors
 from ...services.quality import outcome
 from .common import MesRefusal, guard_state, transition
 from ..execution.mrp_workcenter import MONEY_GROUPS
@@ -76,11 +76,11 @@ class MesQualityCheck(models.Model):
 
     @api.model
     def fields_get(self, allfields=None, attributes=None):
-        return plant_time.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
+        return display_sort.sortable(super().fields_get(allfields, attributes), self._plant_time, attributes)
 
     @api.model
     def _generate_order_by(self, order_spec, query):
-        return super()._generate_order_by(plant_time.order(order_spec, self._plant_time), query)
+        return super()._generate_order_by(display_sort.order(order_spec, self._plant_time), query)
 
     def _compute_name(self):
         for check in self:

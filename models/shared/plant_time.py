@@ -5,7 +5,7 @@ Odoo's web client shows a datetime in the browser's time zone; the SPC chart and
 the plant's (the company's, ``mes.quality.point._spc_tz``). A model lists its display fields
 ``{char field: stored naive-UTC datetime field}``; the char reads "2026-11-24 08:20 CET", the
 UTC column stays for filters and grouping, and sorting by the char sorts by that column (so the
-list's column header sorts, which Odoo refuses for a computed field).
+list's column header sorts, which Odoo refuses for a computed field: services/display_sort.py).
 """
 import pytz
 
@@ -23,26 +23,3 @@ def compute(records, pairs):
             if value and isinstance(value, str):
                 value = fields.Datetime.from_string(value)
             record[display] = pytz.utc.localize(value).astimezone(tz).strftime(FORMAT) if value else False
-
-
-def sortable(descriptions, pairs, attributes=None):
-    """``fields_get``'s answer with the display fields marked sortable (see ``order``)."""
-    if attributes and 'sortable' not in attributes:
-        return descriptions
-    for display in pairs:
-        if display in descriptions:
-            descriptions[display]['sortable'] = True
-    return descriptions
-
-
-def order(order_spec, pairs):
-    """``order_spec`` with each display field replaced by its UTC column."""
-    if not order_spec:
-        return order_spec
-    parts = []
-    for part in order_spec.split(','):
-        words = part.split()
-        if words and words[0] in pairs:
-            words[0] = pairs[words[0]]
-        parts.append(' '.join(words))
-    return ','.join(parts)
