@@ -68,16 +68,30 @@ template_hash() {
 # older builds whose name starts with PREFIX (a LIKE pattern) are dropped first, all but the two
 # newest (by oid): another checkout or a parallel `make test` may be copying one of those right now;
 # one it is still copying cannot be dropped, and is left for a later build to drop.
+# The build runs under a name of its own (NAME_building_PID) and takes NAME once complete: a
+# parallel `make test` never copies a half-built database (it builds its own meanwhile; the first
+# to finish is kept). Builds left behind by a process that is gone are dropped.
 build_once() {
-  local name=$1 prefix=$2 what=$3 log=$LOGS/$4 old
+  local name=$1 prefix=$2 what=$3 log=$LOGS/$4 old building=${1}_building_$$
   shift 4
   if db_exists "$name"; then return 0; fi
   say "building $what $name"
-  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%' ORDER BY oid DESC OFFSET 2"); do
+  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%' AND datname NOT LIKE '%\_building\_%' ORDER BY oid DESC OFFSET 2"); do
     pg dropdb "$old" 2>/dev/null || say "left $old in place (in use)"
   done
-  "$VENV/bin/odoo" -c "$CONF" -d "$name" "$@" --stop-after-init --log-level=warn >"$log" 2>&1 \
-    || { pg dropdb --if-exists "$name"; tail -30 "$log"; die "building $name failed; see $log"; }
+  for old in $(pg psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%\_building\_%'"); do
+    kill -0 "${old##*_}" 2>/dev/null || pg dropdb "$old" 2>/dev/null || true
+  done
+  "$VENV/bin/odoo" -c "$CONF" -d "$building" "$@" --stop-after-init --log-level=warn >"$log" 2>&1 \
+    || { pg dropdb --if-exists "$building"; tail -30 "$log"; die "building $name failed; see $log"; }
+  local files=$LOCAL/filestore/filestore
+  if pg psql -d postgres -qc "ALTER DATABASE \"$building\" RENAME TO \"$name\"" 2>/dev/null; then
+    if [ -d "$files/$building" ]; then rm -rf "${files:?}/$name"; mv "$files/$building" "$files/$name"; fi
+  else
+    db_exists "$name" || die "could not rename $building to $name"
+    pg dropdb --if-exists "$building"
+    rm -rf "${files:?}/$building"
+  fi
 }
 
 # ensure_template: sets TEMPLATE, the addon + l10n_generic_coa without demo, built once per hash.
