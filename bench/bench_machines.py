@@ -148,26 +148,6 @@ def start_machine_server(db):
     return machine_server
 
 
-class BackendNice(threading.Thread):
-    """The PostgreSQL backends of the machine server (application_name mes-machines) at the
-    same lower priority: half of a machine batch's CPU is theirs. Odoo keeps its connections,
-    so a look every second finds each new one."""
-
-    def __init__(self, db):
-        super().__init__(daemon=True)
-        self.db, self.stop, self.reniced = db, threading.Event(), set()
-
-    def run(self):
-        while not self.stop.wait(1.0):
-            pids = B.psql(self.db, "SELECT pid FROM pg_stat_activity WHERE application_name = 'mes-machines'")
-            for pid in {int(p) for p in pids.split()} - self.reniced:
-                try:
-                    os.setpriority(os.PRIO_PROCESS, pid, MACHINE_NICE)
-                    self.reniced.add(pid)
-                except OSError:
-                    pass
-
-
 def publish_shift(machines, per_machine, published_in):
     """The machines' cycles, each machine's in its order (in a process of its own); the seconds
     it took into ``published_in``, once the broker acknowledged every message."""
@@ -203,7 +183,7 @@ def main():
         json.dump(machines, out)
     server = B.OdooServer(db, workers=2, name='machines').start()
     machine_server = start_machine_server(db) if OWN_SERVER else server
-    backends = BackendNice(db)
+    backends = B.BackendNice(db, 'mes-machines', MACHINE_NICE)
     if OWN_SERVER and os.environ.get('MACHINE_PG_NICE', '1') != '0':
         backends.start()
     port = B.free_port()

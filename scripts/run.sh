@@ -24,10 +24,21 @@ MACHINE_PORT=${MACHINE_PORT:-$((PORT + 1))}
 say "starting Odoo on http://127.0.0.1:$PORT (log: $LOGS/odoo.log)"
 # Prefork workers: requests wait until the registry is loaded (a tablet retrying its outbox
 # while a threaded Odoo 11 preloads can leave a half-loaded registry).
-"$VENV/bin/odoo" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$PORT" \
+# The terminals' and planners' Odoo runs no posting job (ODOO_QUEUE_JOB_CHANNELS=root:0): the
+# postings have an Odoo of their own below, at a lower priority.
+ODOO_QUEUE_JOB_CHANNELS=root:0 "$VENV/bin/odoo" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$PORT" \
   --workers=2 --max-cron-threads=1 --longpolling-port=$((PORT + 3)) >"$LOGS/odoo.log" 2>&1 &
 ODOO_PID=$!
-trap 'kill $ODOO_PID $BRIDGE_PID $MACHINE_ODOO_PID 2>/dev/null; wait $ODOO_PID $MACHINE_ODOO_PID 2>/dev/null; bash "$ROOT/scripts/mqtt.sh" stop run; echo; say "Odoo, the MQTT bridge and broker stopped (the database keeps running: make stop)"' EXIT INT TERM
+POSTING_PORT=${POSTING_PORT:-$((PORT + 2))}
+# The posting stage: queue_job's runner and the postings in an Odoo of their own (same database,
+# its own workers, no cron), nice 10: the OS serves a terminal's request first, and the ledger
+# follows in the CPU the floor leaves (within seconds at a plant's load; README, "Background postings").
+ODOO_QUEUE_JOB_CHANNELS=root:1,root.mes_posting:1 PGAPPNAME=mes-postings nice -n "${POSTING_NICE:-10}" \
+  "$VENV/bin/odoo" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-interface=127.0.0.1 \
+  --http-port="$POSTING_PORT" --workers=2 --max-cron-threads=0 --load=web,queue_job \
+  --longpolling-port=$((PORT + 5)) >"$LOGS/odoo-postings.log" 2>&1 &
+POSTING_ODOO_PID=$!
+trap 'kill $ODOO_PID $POSTING_ODOO_PID $BRIDGE_PID $MACHINE_ODOO_PID 2>/dev/null; wait $ODOO_PID $POSTING_ODOO_PID $MACHINE_ODOO_PID 2>/dev/null; bash "$ROOT/scripts/mqtt.sh" stop run; echo; say "Odoo, the MQTT bridge and broker stopped (the database keeps running: make stop)"' EXIT INT TERM
 # Requests during the registry preload can break it (Odoo 11's loader is not thread-safe).
 for _ in $(seq 1 600); do
   grep -q 'Modules loaded\.' "$LOGS/odoo.log" && break
@@ -85,6 +96,7 @@ cat <<MSG
     Demo logins      operator / operator      supervisor / supervisor      finance / finance
     Tablet operators badge MES-0001 … or pick a name and PIN 1111, 2222, … (see README)
     API              http://127.0.0.1:$PORT/mes/api/versions
+    Postings         queue_job's runner in an Odoo of its own, nice ${POSTING_NICE:-10} (log: $LOGS/odoo-postings.log)
     $BRIDGE_MSG
 
   DEMO ONLY: the database manager http://127.0.0.1:$PORT/web/database/manager is open, with
