@@ -89,6 +89,17 @@ class MesExecution(models.Model):
 
     _sql_constraints = [('workorder_unique', 'unique(workorder_id)', 'One execution state per work order.')]
 
+    def init(self):
+        # Every request rewrites the rows it touches (their state and snapshot): kept in the
+        # table, a few KB each, they filled the pages, so no update could stay on its page (HOT)
+        # and each left a dead row version and an entry in every index; the record statement
+        # then slowed with each batch (23 MB of table and 135 ms of lock for 100 rows after
+        # 8,000 events). Texts out of line (toast_tuple_target), room on each page (fillfactor)
+        # and a vacuum after every 1,000 dead versions keep the table a few pages long.
+        self.env.cr.execute("""ALTER TABLE mes_execution SET (fillfactor = 25, toast_tuple_target = 128,
+                               autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
+                               toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 1000)""")
+
     # -- record --------------------------------------------------------------------------------
     def _record(self, workorders_by_event, now, resume=False):
         """Fold the work orders that ``workorders_by_event`` ({event row id: work order}) touch;
