@@ -135,7 +135,7 @@ class Tablet(threading.Thread):
 
 def start_machine_server(db):
     """The bridge's own Odoo server: same database, its own workers, no job runner (the
-    tablets' server runs the jobs), at a lower priority (nice) than the tablets' server."""
+    posting server runs the jobs), at a lower priority (nice) than the tablets' server."""
     saved = {name: os.environ.get(name) for name in ('ODOO_QUEUE_JOB_CHANNELS', 'PGAPPNAME')}
     os.environ.update(ODOO_QUEUE_JOB_CHANNELS='root:0', PGAPPNAME='mes-machines')
     try:
@@ -181,7 +181,9 @@ def main():
     path = os.path.join(B.LOGS, 'machines.json')
     with open(path, 'w') as out:
         json.dump(machines, out)
-    server = B.OdooServer(db, workers=2, name='machines').start()
+    # the tablets' Odoo and the postings' own at nice 10, as make run deploys them
+    floor_servers = B.FloorServers(db, 'machines').start()
+    server = floor_servers.server
     machine_server = start_machine_server(db) if OWN_SERVER else server
     backends = B.BackendNice(db, 'mes-machines', MACHINE_NICE)
     if OWN_SERVER and os.environ.get('MACHINE_PG_NICE', '1') != '0':
@@ -253,7 +255,7 @@ def main():
         bridge.terminate()
         bridge.wait(10)
         subprocess.run(['bash', os.path.join(B.ROOT, 'scripts', 'mqtt.sh'), 'stop', 'bench'], env=env)
-        server.stop()
+        floor_servers.stop()
         backends.stop.set()
         if machine_server is not server:
             machine_server.stop()
