@@ -111,12 +111,17 @@ def fault_db_name(kind):
 
 
 class ThrowawayCluster:
-    """A PostgreSQL cluster of the test's own under .local/pg-fault/, on a unix socket only, so
+    """A PostgreSQL cluster of the test's own under .local/pg-fault/ (or beside the project's
+    cluster when that is outside the checkout), on a unix socket only, so
     stopping it disturbs nobody else. As root, it runs as the OS user ``postgres`` (initdb and
     postgres refuse root)."""
 
     def __init__(self, name):
-        self.root = os.path.join(LOCAL, 'pg-fault', name)
+        # beside the project's own cluster: where scripts/common.sh's pg_dir put it (under
+        # /var/tmp when the postgres user cannot enter the checkout, .local/pg links there)
+        main = os.path.realpath(os.path.join(LOCAL, 'pg'))
+        beside = main + '-fault' if not main.startswith(os.path.realpath(LOCAL) + os.sep) else None
+        self.root = os.path.join(beside or os.path.join(LOCAL, 'pg-fault'), name)
         self.data = os.path.join(self.root, 'data')
         self.sock = os.path.join(self.root, 'sock')
         self.port = free_port()
@@ -131,8 +136,9 @@ class ThrowawayCluster:
         return os.path.exists(os.path.join(PGBIN, 'initdb')) and os.path.exists(os.path.join(PGBIN, 'pg_ctl'))
 
     def _run(self, *args, timeout=120):
+        # from / : the postgres user may not enter the caller's folder (a checkout in /root)
         result = subprocess.run(self.as_pg + list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                timeout=timeout)
+                                timeout=timeout, cwd='/')
         if result.returncode:
             raise RuntimeError('%s failed: %s' % (' '.join(args), result.stdout.decode(errors='replace')))
         return result
@@ -142,7 +148,7 @@ class ThrowawayCluster:
         os.makedirs(self.sock)
         os.makedirs(self.data)
         if self.as_pg:
-            for path in (LOCAL, os.path.dirname(self.root)):
+            for path in {LOCAL, os.path.dirname(self.root)}:
                 os.chmod(path, os.stat(path).st_mode | 0o011)
             subprocess.run(['chown', '-R', self.os_user + ':', self.root], check=True)
         self._run(os.path.join(PGBIN, 'initdb'), '-D', self.data, '-U', self.user, '--auth=trust', '-E', 'UTF8',
