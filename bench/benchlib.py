@@ -531,25 +531,32 @@ def load_average():
 def cpu_seconds(server):
     """CPU seconds (user + system) used so far by the server's processes and by the PostgreSQL
     backends serving its database: says whether Python or the database is the bottleneck."""
-    import psutil
-    odoo_cpu = 0.0
-    try:
-        main = psutil.Process(server.process.pid)
-        for proc in [main] + main.children(recursive=True):
-            times = proc.cpu_times()
-            odoo_cpu += times.user + times.system
-    except psutil.NoSuchProcess:
-        pass
-    pg_cpu = 0.0
     pids = psql('postgres', "SELECT string_agg(pid::text, ',') FROM pg_stat_activity "
                             "WHERE datname = '%s' AND application_name <> '%s'" % (server.db, POSTING_APP))
-    for pid in filter(None, pids.split(',')):
+    return process_tree_cpu(server.process.pid), processes_cpu(int(pid) for pid in filter(None, pids.split(',')))
+
+
+def process_tree_cpu(pid):
+    """CPU seconds (user + system) of process ``pid`` and its children so far."""
+    import psutil
+    try:
+        main = psutil.Process(pid)
+        return processes_cpu([main.pid] + [child.pid for child in main.children(recursive=True)])
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def processes_cpu(pids):
+    """CPU seconds (user + system) of the processes ``pids`` so far; gone ones count nothing."""
+    import psutil
+    total = 0.0
+    for pid in pids:
         try:
-            times = psutil.Process(int(pid)).cpu_times()
-            pg_cpu += times.user + times.system
+            times = psutil.Process(pid).cpu_times()
+            total += times.user + times.system
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
-    return odoo_cpu, pg_cpu
+    return total
 
 
 def time_budget():
@@ -672,21 +679,7 @@ class FloorServers:
         """CPU seconds of the posting server's processes and its PostgreSQL backends so far."""
         if not self.posting:
             return 0.0, 0.0
-        import psutil
-        odoo_cpu = 0.0
-        try:
-            main = psutil.Process(self.posting.process.pid)
-            for proc in [main] + main.children(recursive=True):
-                odoo_cpu += sum(proc.cpu_times()[:2])
-        except psutil.NoSuchProcess:
-            pass
-        pg_cpu = 0.0
-        for pid in self.backends.reniced:
-            try:
-                pg_cpu += sum(psutil.Process(pid).cpu_times()[:2])
-            except psutil.NoSuchProcess:
-                pass
-        return odoo_cpu, pg_cpu
+        return process_tree_cpu(self.posting.process.pid), processes_cpu(list(self.backends.reniced))
 
     def stop(self):
         if self.backends:
