@@ -25,9 +25,15 @@ FORMAT = 1
 
 
 def snapshot_fold(events, context):
-    """(state, snapshot text) of a full fold of ``events``."""
+    """(state, snapshot text, running start ids) of a full fold of ``events``."""
     walk = walk_all(events, context)
-    return walk.state(), _dump(walk, sorted({e.corrects for e in events if e.corrects}))
+    return walk.state(), _dump(walk, sorted({e.corrects for e in events if e.corrects})), running_ids(walk)
+
+
+def running_ids(walk):
+    """The starts still running at the end of ``walk``: a walk on from its snapshot judges
+    them again at its own end, so the caller reads them with the new events."""
+    return sorted(event.id for event in walk.running.values())
 
 
 def load(snapshot):
@@ -37,8 +43,8 @@ def load(snapshot):
 
 
 def resume(saved, events, context):
-    """(state, snapshot text) after walking the new ``events`` on from the ``load``-ed
-    snapshot; None when they cannot be walked on from it."""
+    """(state, snapshot text, running start ids) after walking the new ``events`` on from
+    the ``load``-ed snapshot; None when they cannot be walked on from it."""
     if isinstance(saved, str):
         saved = load(saved)
     if not saved or not events:
@@ -56,7 +62,7 @@ def resume(saved, events, context):
     for event in ordered:
         walk.step(event)
     walk.last_key = true_time_key(ordered[-1])
-    return walk.state(), _dump(walk, saved['corrected'])
+    return walk.state(), _dump(walk, saved['corrected']), running_ids(walk)
 
 
 def _fingerprint(context):

@@ -33,7 +33,9 @@ def _state_json(state):
 
 def _s(moment):
     """A recorded time: to the microsecond (Odoo's own datetimes keep the second)."""
-    return moment.strftime('%Y-%m-%d %H:%M:%S.%f') if moment else None
+    # isoformat gives strftime's '%Y-%m-%d %H:%M:%S.%f' (years from 1000) several times faster:
+    # every closed interval is written again on each record of its order
+    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
 
 
 def odoo_time(stamp):

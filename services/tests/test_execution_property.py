@@ -151,9 +151,9 @@ def test_walking_on_from_the_last_record_gives_what_a_full_fold_gives(codes, now
             continue
         walked = resume(snapshot, new, context)
         if walked is None:
-            state, snapshot = snapshot_fold(list(store.values()), context)
+            state, snapshot, _running = snapshot_fold(list(store.values()), context)
         else:
-            (state, snapshot), resumed = walked, resumed + 1
+            (state, snapshot, _running), resumed = walked, resumed + 1
         log.update(state.verdicts)
     assert sorted(log.items()) == list(in_true_time.verdicts)
     assert _without_verdicts(state) == _without_verdicts(in_true_time)
