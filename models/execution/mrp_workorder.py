@@ -131,7 +131,7 @@ class MrpWorkorderExecution(models.Model):
                 continue   # reported by the operator, or tracked: the operator must say which lot
             component_qty = move.product_uom._compute_quantity(qty * move.unit_factor, move.product_id.uom_id)
             if not float_is_zero(component_qty, precision_rounding=move.product_id.uom_id.rounding):
-                moves |= move._mes_set_done_quantity(component_qty, kind, event)
+                moves |= move._mes_take(component_qty, kind, event)
         return moves
 
     def _mes_produce(self, qty, lot, event):
@@ -155,13 +155,19 @@ class MrpWorkorderExecution(models.Model):
         """The stock side of good quantity: this operation's components consumed, and at the
         last operation the finished goods into stock at standard, done together (one
         ``_action_done`` for all of them)."""
-        moves = self._mes_backflush(qty, 'backflush', event)
-        if not self.next_work_order_id:
-            finished = self.production_id.move_finished_ids.filtered(
-                lambda m: m.product_id == self.production_id.product_id and m.state not in ('done', 'cancel'))[:1]
-            if finished:
-                finished_qty = self.production_id.product_uom_id._compute_quantity(qty, finished.product_id.uom_id)
-                moves |= finished._mes_set_done_quantity(finished_qty, 'finished', event, lot=lot)
+        # what the new moves change of stored figures (theirs, the order's availability) is
+        # recomputed once for all of them, not after each move
+        with self.env.norecompute():
+            moves = self.env['stock.move']
+            if not self.next_work_order_id:
+                # first, as Odoo orders the planned moves: the entry lists the finished goods first
+                finished = self.production_id.move_finished_ids.filtered(
+                    lambda m: m.product_id == self.production_id.product_id and m.state not in ('done', 'cancel'))[:1]
+                if finished:
+                    finished_qty = self.production_id.product_uom_id._compute_quantity(qty, finished.product_id.uom_id)
+                    moves |= finished._mes_take(finished_qty, 'finished', event, lot=lot)
+            moves |= self._mes_backflush(qty, 'backflush', event)
+        moves.recompute()
         moves._action_done()
 
     def _mes_unproduce(self, qty, lot, event):

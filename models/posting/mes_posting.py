@@ -209,6 +209,18 @@ class MesExecutionPosting(models.Model):
         Labor = self.env['mes.labor.log'].sudo()
         logs = {log.start_event_id.event_uid: log for log in Labor.search([('workorder_id', '=', wo.id)])}
         wanted = {i[3]: i for i in new['labor']}
+        # the logs' stored figures (duration, work center, order) computed once for all of them
+        with self.env.norecompute():
+            self._post_labor_logs(wo, Labor, logs, wanted, events)
+        Labor.recompute()
+        if new['labor']:
+            _mark_started(wo, min(i[1] for i in new['labor']))
+        # an operator on several orders at once: each is charged its share; the others' cost moves too
+        return wo | Labor.search([('workorder_id', '=', wo.id)])._mes_split_concurrent()
+
+    def _post_labor_logs(self, wo, Labor, logs, wanted, events):
+        """Create, move or drop ``wo``'s labor logs (``logs``, by start event) to the recorded
+        intervals (``wanted``)."""
         for uid, (_badge, start, end, start_uid, end_uid, by_finish) in sorted(wanted.items(), key=lambda w: w[1][1]):
             values = {'date_start': odoo_time(start), 'date_stop': odoo_time(end),
                       'stop_event_id': events[end_uid].id if end_uid in events else False,
@@ -230,10 +242,6 @@ class MesExecutionPosting(models.Model):
                 log.write(values)
         for log in logs.values():
             log.unlink()   # its start was judged otherwise since (history arrived): cost follows
-        if new['labor']:
-            _mark_started(wo, min(i[1] for i in new['labor']))
-        # an operator on several orders at once: each is charged its share; the others' cost moves too
-        return wo | Labor.search([('workorder_id', '=', wo.id)])._mes_split_concurrent()
 
     def _post_downtime(self, wo, new, old, events):
         """Downtime records equal to the recorded intervals; the earliest moment touched, if any."""
