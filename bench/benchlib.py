@@ -654,6 +654,8 @@ class FloorServers:
     def __init__(self, db, name, workers=2):
         self.db, self.name, self.workers = db, name, workers
         self.shared = os.environ.get('BENCH_POSTING') == 'shared'
+        # BENCH_POSTING=off: no posting server (the record stage alone, for a diagnosis)
+        self.off = os.environ.get('BENCH_POSTING') == 'off'
         self.server = self.posting = self.backends = None
 
     def start(self):
@@ -662,6 +664,8 @@ class FloorServers:
             return self
         with environment(ODOO_QUEUE_JOB_CHANNELS='root:0'):
             self.server = OdooServer(self.db, workers=self.workers, name=self.name).start()
+        if self.off:
+            return self
         with environment(ODOO_QUEUE_JOB_CHANNELS='root:1,root.mes_posting:1', PGAPPNAME=POSTING_APP):
             self.posting = OdooServer(self.db, workers=2, name=self.name + '-postings',
                                       extra=['--load=web,queue_job']).start()
@@ -673,6 +677,8 @@ class FloorServers:
     def describe(self):
         if self.shared:
             return 'postings in the terminals\' server (BENCH_POSTING=shared)'
+        if self.off:
+            return 'no posting server (BENCH_POSTING=off): the record stage alone'
         return 'postings in a server of their own at nice %d, its PostgreSQL backends too' % POSTING_NICE
 
     def posting_cpu(self):

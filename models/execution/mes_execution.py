@@ -10,7 +10,7 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from odoo import _, fields, models
+from odoo import _, fields, models, tools
 
 from ...services import execution, execution_resume
 from ...services.recorded_state import state_to_json
@@ -251,18 +251,28 @@ class MesExecution(models.Model):
     def _fold_context(self, locked_row, rows, now):
         """The fold's context: the company's limits, and the work order's planned quantity,
         product and component needs as ``_lock`` read them with the row."""
-        params = self.env['ir.config_parameter'].sudo()
         _id, _wo, _version, _state, planned_qty, product_id, needs, _company_id, company_limits = locked_row[:9]
-        limits = {}
-        for name, (field, key, convert) in PARAMS.items():
-            value = ((company_limits or {}).get(field) if field else 0.0) or float(params.get_param(key) or 0.0) \
-                or DEFAULTS.get(name)
-            if value:
-                limits[name] = convert(float(value))
         return execution.ExecutionContext(
             now=now, planned_qty=planned_qty, product_id=product_id,
             component_needs={int(product): qty for product, qty in (needs or {}).items()},
-            approved=frozenset(r['event_uid'] for r in rows if r['approved']), **limits)
+            approved=frozenset(r['event_uid'] for r in rows if r['approved']),
+            **self._limits(json.dumps(company_limits, sort_keys=True)))
+
+    @tools.ormcache('company_limits')
+    def _limits(self, company_limits):
+        """The limits of plausibility for a company's settings (``company_limits``, as JSON),
+        else the plant's system parameters, else the defaults. Cached like the parameters
+        themselves: writing a parameter clears Odoo's caches, and a company's settings are
+        part of the key."""
+        params = self.env['ir.config_parameter'].sudo()
+        settings = json.loads(company_limits) or {}
+        limits = {}
+        for name, (field, key, convert) in PARAMS.items():
+            value = (settings.get(field) if field else 0.0) or float(params.get_param(key) or 0.0) \
+                or DEFAULTS.get(name)
+            if value:
+                limits[name] = convert(float(value))
+        return limits
 
     def _fold(self, locked_row, rows, now):
         """(state, snapshot, running start ids) of the whole history ``rows``."""
