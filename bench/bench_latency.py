@@ -1,6 +1,7 @@
 """4. Latency: simulated terminals (threads) at once, one event per request, each on its own
 10 work orders of the same work center (start, produce, produce, stop), against the terminals'
-Odoo in prefork mode (2 workers), with the postings in a server of their own at a lower priority
+Odoo in prefork mode (2 x cores + 1 workers, as production gets), with the postings in a server
+of their own at a lower priority
 as `make run` deploys them (``benchlib.FloorServers``; BENCH_POSTING=shared for one server).
 
 A request answered 503 (the server's "retry the same request") is sent again the way the
@@ -9,7 +10,7 @@ the answer that accepted it.
 
 Two loads, each run 3 times:
 - saturated: 20 terminals, each sends its next event as soon as the previous one is answered
-  (20 requests always in flight on 2 workers);
+  (20 requests always in flight);
 - paced: 50 terminals, each sends one event a second on average (random 0.5-1.5 s apart), 50
   events/s in all, far busier than a shop floor of 50 stations.
 

@@ -651,8 +651,11 @@ class FloorServers:
     in the CPU the floor leaves. BENCH_POSTING=shared runs both in one server (the set-up before
     the posting server had its own process), for comparison."""
 
-    def __init__(self, db, name, workers=2):
-        self.db, self.name, self.workers = db, name, workers
+    def __init__(self, db, name, workers=None):
+        # as many prefork workers as production gets (scripts/production_conf.py, 2 x cores + 1;
+        # FLOOR_WORKERS to try others): a worker waits for PostgreSQL most of a request
+        self.db, self.name = db, name
+        self.workers = workers or int(os.environ.get('FLOOR_WORKERS') or 0) or production_workers()
         self.shared = os.environ.get('BENCH_POSTING') == 'shared'
         # BENCH_POSTING=off: no posting server (the record stage alone, for a diagnosis)
         self.off = os.environ.get('BENCH_POSTING') == 'off'

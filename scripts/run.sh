@@ -26,8 +26,11 @@ say "starting Odoo on http://127.0.0.1:$PORT (log: $LOGS/odoo.log)"
 # while a threaded Odoo 11 preloads can leave a half-loaded registry).
 # The terminals' and planners' Odoo runs no posting job (ODOO_QUEUE_JOB_CHANNELS=root:0): the
 # postings have an Odoo of their own below, at a lower priority.
+# Workers as production gets them (scripts/production_conf.py: 2 x cores + 1; ODOO_WORKERS to
+# change): a worker waits for PostgreSQL for much of a request, and Odoo's accept backlog is 8
+# per worker (with 2, the 17th tablet connecting at once was reset).
 ODOO_QUEUE_JOB_CHANNELS=root:0 "$VENV/bin/odoo" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$PORT" \
-  --workers=2 --max-cron-threads=1 --longpolling-port=$((PORT + 3)) >"$LOGS/odoo.log" 2>&1 &
+  --workers="${ODOO_WORKERS:-$((2 * $(nproc) + 1))}" --max-cron-threads=1 --longpolling-port=$((PORT + 3)) >"$LOGS/odoo.log" 2>&1 &
 ODOO_PID=$!
 POSTING_PORT=${POSTING_PORT:-$((PORT + 2))}
 # The posting stage: queue_job's runner and the postings in an Odoo of their own (same database,
