@@ -65,7 +65,6 @@ class StockMovePosting(models.Model):
 
     def _action_done(self):
         if not self.env.context.get('mes_posting_entry') or 'mes_valuation_lines' in self.env.context:
-            self._mes_read_product_accounts()
             return super()._action_done()
         # in a posting, the valuation lines of all these moves join their order's entry together
         # (one look-up of the entry, one statement for the lines), not one move at a time
@@ -86,7 +85,7 @@ class StockMovePosting(models.Model):
         """Read the products' own stock and income accounts for all these moves at once, into
         the cache stock_account's valuation reads them from (as superuser, below): it reads them
         one move at a time, and each is a company-dependent property (some four statements a
-        field and product)."""
+        field and product). For a posting's moves, which are all valued."""
         templates = self.sudo().mapped('product_id.product_tmpl_id')
         for name in ('property_account_income_id', 'property_account_expense_id',
                      'property_stock_account_input', 'property_stock_account_output'):
