@@ -27,7 +27,9 @@ orders running at once is ``execution_split``.
 from datetime import datetime, timedelta
 
 from . import errors, event_types, ordering
+from .closed_labor import ClosedLabor
 from .execution_machine import MachineWalk, explained_by, uncovered
+from .recorded_state import state_text
 from .execution_records import (APPLIED, DEAD, HELD, SUPERSEDED, WAITING, CheckRecord, DownInterval,
                                 ExecutionContext, ExecutionEvent, ExecutionState, LaborInterval,
                                 Verdict, true_time_key)
@@ -143,7 +145,7 @@ class _Walk:
         self.running = {}          # employee -> its start, while on the order
         self.held_starts = {}      # employee -> a held start whose stop is held with it
         self.closed_at_finish = set()   # employees whose time the finish closed
-        self.labor = []
+        self.labor = ClosedLabor()   # closed intervals, in the order they closed
         self.down_open = None      # the downtime_start of the downtime running now
         self.down_held = None
         self.downs = []
@@ -408,12 +410,26 @@ class _Walk:
         walked = self.verdicts
         self.verdicts = dict(walked)
         try:
-            return self._state()
+            return self._state(self._still_running())
         finally:
             self.verdicts = walked
 
-    def _state(self):
-        labor = self.labor + self._still_running()
+    def recorded(self):
+        """(state, the recorded JSON text of it) as of ``context.now``, as the record stage
+        stores them: the state leaves out the labor intervals and run time, which grow with the
+        order's history; the text holds the labor, the closed intervals as they were stored
+        (``ClosedLabor``) and then the open ones."""
+        walked = self.verdicts
+        self.verdicts = dict(walked)
+        try:
+            open_intervals = self._still_running()
+            state = self._state(open_intervals, labor_apart=True)
+            return state, state_text(state, self.labor.to_json(open_intervals))
+        finally:
+            self.verdicts = walked
+
+    def _state(self, open_intervals, labor_apart=False):
+        labor = [] if labor_apart else self.labor.intervals() + open_intervals
         down = self.downs + ([DownInterval(self.down_open.at, None, self.down_open.data['reason'],
                                            self.down_open.id, None)] if self.down_open else [])
         # a machine's stop during a downtime the operators reported is explained by it; one the
@@ -423,8 +439,9 @@ class _Walk:
         down += [DownInterval(start, end, s.reason, start_event, end_event) for s in machine.stops
                  if s.reason and self.machine.classified(s.start_event)
                  for start, end, start_event, end_event in uncovered(s, operators)]
-        run = ordering.subtract([(i.start, i.end) for i in labor],
-                                [(d.start, d.end) for d in down] + list(self.context.workcenter_downtime))
+        run = [] if labor_apart else ordering.subtract([(i.start, i.end) for i in labor],
+                                                       [(d.start, d.end) for d in down]
+                                                       + list(self.context.workcenter_downtime))
         return ExecutionState(
             labor=tuple(sorted(labor, key=lambda i: (i.employee, i.start))),
             run=tuple(run),

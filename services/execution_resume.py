@@ -15,19 +15,32 @@ on changes verdicts of waiting events only through a full fold (``mes.execution`
 """
 import json
 from datetime import datetime
+from typing import List, NamedTuple, Optional
 
+from .closed_labor import ClosedLabor
 from .execution import walk_all, _Walk
 from .execution_machine import MachineWalk
-from .execution_records import (APPLIED, CheckRecord, DownInterval, ExecutionEvent, LaborInterval, Verdict,
+from .execution_records import (APPLIED, CheckRecord, DownInterval, ExecutionEvent, ExecutionState, Verdict,
                                 true_time_key)
 
-FORMAT = 1
+# 2: the closed labor intervals after the rest, as their own JSON text (services/closed_labor.py)
+FORMAT = 2
 
 
-def snapshot_fold(events, context):
-    """(state, snapshot text, running start ids) of a full fold of ``events``."""
+class Walked(NamedTuple):
+    """A walk's result: the state, the snapshot to walk on from, the starts still running and,
+    walked for the record stage, the recorded state's JSON text (then the state leaves out
+    labor and run time: ``_Walk.recorded``)."""
+    state: ExecutionState
+    snapshot: str
+    running: List[str]
+    text: Optional[str] = None
+
+
+def snapshot_fold(events, context, record=False):
+    """The ``Walked`` of a full fold of ``events``."""
     walk = walk_all(events, context)
-    return walk.state(), _dump(walk, sorted({e.corrects for e in events if e.corrects})), running_ids(walk)
+    return _walked(walk, sorted({e.corrects for e in events if e.corrects}), record)
 
 
 def running_ids(walk):
@@ -37,14 +50,21 @@ def running_ids(walk):
 
 
 def load(snapshot):
-    """A stored snapshot's text read back (None for none, or one of another format)."""
-    saved = json.loads(snapshot) if snapshot else None
-    return saved if saved and saved.get('format') == FORMAT else None
+    """A stored snapshot's text read back (None for none, or one of another format). The closed
+    labor stays text (``labor_json``)."""
+    if not snapshot:
+        return None
+    head, _newline, labor = snapshot.partition('\n')
+    saved = json.loads(head)
+    if not saved or saved.get('format') != FORMAT:
+        return None
+    saved['labor_json'] = labor or '[]'
+    return saved
 
 
-def resume(saved, events, context):
-    """(state, snapshot text, running start ids) after walking the new ``events`` on from
-    the ``load``-ed snapshot; None when they cannot be walked on from it."""
+def resume(saved, events, context, record=False):
+    """The ``Walked`` after walking the new ``events`` on from the ``load``-ed snapshot; None
+    when they cannot be walked on from it."""
     if isinstance(saved, str):
         saved = load(saved)
     if not saved or not events:
@@ -62,7 +82,12 @@ def resume(saved, events, context):
     for event in ordered:
         walk.step(event)
     walk.last_key = true_time_key(ordered[-1])
-    return walk.state(), _dump(walk, saved['corrected']), running_ids(walk)
+    return _walked(walk, saved['corrected'], record)
+
+
+def _walked(walk, corrected, record):
+    state, text = walk.recorded() if record else (walk.state(), None)
+    return Walked(state, _dump(walk, corrected), running_ids(walk), text)
 
 
 def _fingerprint(context):
@@ -76,6 +101,7 @@ def _fingerprint(context):
 # -- the walk as JSON ------------------------------------------------------------------------
 
 def _dump(walk, corrected):
+    # JSON, then a line of the closed labor's own JSON text: read back, it stays text (``load``)
     return json.dumps({
         'format': FORMAT,
         'corrected': corrected,   # events a correction replaces: arriving late, they need a full fold
@@ -84,8 +110,6 @@ def _dump(walk, corrected):
         'running': [_dump_event(e) for _employee, e in sorted(walk.running.items())],
         'held_starts': [_dump_event(e) for _employee, e in sorted(walk.held_starts.items())],
         'closed_at_finish': sorted(walk.closed_at_finish),
-        'labor': [[i.employee, _t(i.start), _t(i.end), i.start_event, i.end_event, i.closed_by_finish]
-                  for i in walk.labor],
         'down_open': _dump_event(walk.down_open),
         'down_held': _dump_event(walk.down_held),
         'downs': [[_t(d.start), _t(d.end), d.reason, d.start_event, d.end_event] for d in walk.downs],
@@ -97,7 +121,7 @@ def _dump(walk, corrected):
         'finish': _dump_event(walk.finish),
         'machine': walk.machine.dump(),
         'maintenance': walk.maintenance,
-    }, sort_keys=True)
+    }, sort_keys=True) + '\n' + walk.labor.to_json()
 
 
 def _load(saved, context):
@@ -109,8 +133,7 @@ def _load(saved, context):
         walk.verdicts[start.id] = Verdict(APPLIED)
     walk.held_starts = {e.employee: e for e in map(_load_event, saved['held_starts'])}
     walk.closed_at_finish = set(saved['closed_at_finish'])
-    walk.labor = [LaborInterval(emp, _d(start), _d(end), s_id, e_id, by_finish)
-                  for emp, start, end, s_id, e_id, by_finish in saved['labor']]
+    walk.labor = ClosedLabor(saved['labor_json'])
     walk.down_open = _load_event(saved['down_open'])
     walk.down_held = _load_event(saved['down_held'])
     walk.downs = [DownInterval(_d(start), _d(end), reason, s_id, e_id)

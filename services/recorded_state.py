@@ -2,8 +2,10 @@
 (services/execution.py) that Odoo's records follow, as ``mes.execution`` stores them. The
 posting compares the recorded JSON before and after a fold and books the difference
 (``deltas``)."""
+import json
 import math
 
+from .closed_labor import interval_to_json, stamp
 from .execution_machine import machine_to_json
 
 QTY_DIGITS = 6      # a quantity moved when it differs at this many decimals
@@ -11,14 +13,25 @@ QTY_DIGITS = 6      # a quantity moved when it differs at this many decimals
 
 def state_to_json(state):
     """The parts of an ``ExecutionState`` that Odoo's records follow, as plain JSON."""
-    # maintenance requests only when there are any: the states recorded before keep their text
-    return dict(_state_json(state), **({'maintenance': list(state.maintenance)} if state.maintenance else {}))
+    return dict(_state_json(state), labor=[interval_to_json(i) for i in state.labor])
+
+
+def state_text(state, labor_json):
+    """The recorded state's JSON text as the record stage stores it: labor (``labor_json``, the
+    intervals' JSON text in the order the walk closed them, then the open ones) first, then the
+    rest of ``state`` (whose own labor is left out) with its keys sorted."""
+    rest = json.dumps(_state_json(state), sort_keys=True)
+    return '{"labor": ' + labor_json + ', ' + rest[1:]
 
 
 def _state_json(state):
+    """The state's parts but labor."""
+    # maintenance requests only when there are any: the states recorded before keep their text
+    return dict(_state_parts(state), **({'maintenance': list(state.maintenance)} if state.maintenance else {}))
+
+
+def _state_parts(state):
     return {
-        'labor': [[i.employee, _s(i.start), _s(i.end), i.start_event, i.end_event, i.closed_by_finish]
-                  for i in state.labor],
         'down': [[_s(d.start), _s(d.end), d.reason, d.start_event, d.end_event] for d in state.down],
         'good': state.good,
         'good_by_lot': [[lot, qty] for lot, qty in state.good_by_lot],
@@ -33,9 +46,7 @@ def _state_json(state):
 
 def _s(moment):
     """A recorded time: to the microsecond (Odoo's own datetimes keep the second)."""
-    # isoformat gives strftime's '%Y-%m-%d %H:%M:%S.%f' (years from 1000) several times faster:
-    # every closed interval is written again on each record of its order
-    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
+    return stamp(moment)
 
 
 def odoo_time(stamp):

@@ -1,11 +1,11 @@
 """The record stage on the shop floor: the same facts give the same work order whatever the
 order, batching or repetition they arrive in; implausible facts wait for a supervisor; history
 that arrives late rejects what it makes impossible, and says which event did."""
-import json
 import random
 from unittest.mock import patch
 from datetime import timedelta
 
+from ..services import execution_resume
 from .common import T0, ShopFloorCase
 
 
@@ -214,7 +214,7 @@ class TestRecordPath(ShopFloorCase):
         execution = Execution.search([('workorder_id', '=', self.wo_cut.id)])
         rows = Event.search([('workorder_id', '=', self.wo_cut.id)])
         # each request walked on from where the previous one left the order
-        self.assertEqual(json.loads(execution.fold_snapshot)['last_key'][-1], shift[-1]['id'])
+        self.assertEqual(execution_resume.load(execution.fold_snapshot)['last_key'][-1], shift[-1]['id'])
 
         def recorded():
             execution.invalidate_cache()

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from odoo import _, fields, models, tools
 
 from ...services import execution, execution_resume
-from ...services.recorded_state import state_to_json
 
 # Limits of plausibility: the company's setting (res.company field), else the plant-wide system
 # parameter, else the fold's default. (context name: company field, system parameter, unit)
@@ -139,17 +138,17 @@ class MesExecution(models.Model):
         rest = [wo_id for wo_id in workorders if wo_id not in walked]
         if rest:
             for wo_id, rows in self._fold_rows(rest).items():
-                walked[wo_id] = (rows,) + self._fold(locked[wo_id], rows, now)
+                walked[wo_id] = (rows, self._fold(locked[wo_id], rows, now))
         changed, verdicts, states = [], [], []
         for wo_id in sorted(workorders):
             wo, locked_row = workorders[wo_id], locked[wo_id]
-            rows, state, snapshot, running = walked.get(wo_id) or ((),) + self._fold(locked_row, [], now)
-            verdicts.extend(_verdict_changes(wo, rows, state))
-            text = json.dumps(state_to_json(state), sort_keys=True)
-            digest = hashlib.md5(text.encode()).hexdigest()
+            rows, result = walked.get(wo_id) or ((), self._fold(locked_row, [], now))
+            verdicts.extend(_verdict_changes(wo, rows, result.state))
+            digest = hashlib.md5(result.text.encode()).hexdigest()
             bump = digest != locked_row[3]
-            if bump or snapshot != locked_row[9]:
-                states.append((locked_row[0], text, state, snapshot, int(bump), digest, json.dumps(running)))
+            if bump or result.snapshot != locked_row[9]:
+                states.append((locked_row[0], result.text, result.state, result.snapshot, int(bump), digest,
+                               json.dumps(result.running)))
             if bump:
                 changed.append(locked_row[0])
         self._store(states, verdicts, now)
@@ -158,8 +157,8 @@ class MesExecution(models.Model):
         return self.browse(changed)
 
     def _resume(self, locked, workorders_by_event, now):
-        """{work order id: (rows read, state, snapshot, running start ids)} of the work orders
-        walked on from their snapshot; the others are left out."""
+        """{work order id: (rows read, ``execution_resume.Walked``)} of the work orders walked
+        on from their snapshot; the others are left out."""
         walked = {}
         for wo_id, row in locked.items():
             saved, rows = execution_resume.load(row[9]), row[10]
@@ -167,9 +166,9 @@ class MesExecution(models.Model):
                 continue
             new = [r for r in rows if r['id'] in workorders_by_event]
             result = execution_resume.resume(saved, self._fold_events(new),
-                                             self._fold_context(locked[wo_id], rows, now))
+                                             self._fold_context(locked[wo_id], rows, now), record=True)
             if result is not None:
-                walked[wo_id] = (rows,) + result
+                walked[wo_id] = (rows, result)
         return walked
 
     def _cron_expire_waiting(self, now=None):
@@ -275,8 +274,9 @@ class MesExecution(models.Model):
         return limits
 
     def _fold(self, locked_row, rows, now):
-        """(state, snapshot, running start ids) of the whole history ``rows``."""
-        return execution_resume.snapshot_fold(self._fold_events(rows), self._fold_context(locked_row, rows, now))
+        """The ``execution_resume.Walked`` of the whole history ``rows``, for the record stage."""
+        return execution_resume.snapshot_fold(self._fold_events(rows), self._fold_context(locked_row, rows, now),
+                                              record=True)
 
     @staticmethod
     def _fold_events(rows):

@@ -83,8 +83,8 @@ def test_the_fold_walks_it_with_its_step_and_the_rules_its_description_flags(pal
     assert (alone.status, alone.code) == (DEAD, 'not_started')               # its step
     assert alone.error(wo='WO/0001').message.startswith('A has no running time on work order WO/0001')
     # walked on from a snapshot like any other type
-    _state, snapshot, _running = snapshot_fold([start], CONTEXT)
-    resumed, _snapshot, _running = resume(snapshot, [pallets], CONTEXT)
+    _state, snapshot, _running, _text = snapshot_fold([start], CONTEXT)
+    resumed, _snapshot, _running, _text = resume(snapshot, [pallets], CONTEXT)
     assert resumed.verdict(pallets.id).status == APPLIED
 
 

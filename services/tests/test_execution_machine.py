@@ -107,7 +107,7 @@ class TestThreshold:
         assert len(fold(still_idle, context(now_minute=16, machine_stop_threshold=five)).machine.stops) == 1
 
     def test_a_snapshot_of_another_threshold_is_not_walked_on_from(self):
-        _state, snapshot, _running = snapshot_fold([state(1, 0, 'running'), state(2, 10, 'idle')], context())
+        _state, snapshot, _running, _text = snapshot_fold([state(1, 0, 'running'), state(2, 10, 'idle')], context())
         assert resume(snapshot, [state(3, 14, 'running')], context(machine_stop_threshold=timedelta(minutes=5))) is None
 
 
@@ -179,8 +179,8 @@ class TestClassification:
 
     def test_walking_on_keeps_the_classification(self):
         first = self.EVENTS[:3] + [classify('c', 15, 2)]
-        _state, snapshot, _running = snapshot_fold(first, context(now_minute=60))
-        walked, _snapshot, _running = resume(snapshot, [self.EVENTS[3]], context(now_minute=60))
+        _state, snapshot, _running, _text = snapshot_fold(first, context(now_minute=60))
+        walked, _snapshot, _running, _text = resume(snapshot, [self.EVENTS[3]], context(now_minute=60))
         full = fold(first + [self.EVENTS[3]], context(now_minute=60))
         assert (walked.machine, walked.down) == (full.machine, full.down)
         assert walked.down[0].reason == 'JAM'
@@ -213,7 +213,7 @@ class TestWalkingOn:
     def test_walking_on_from_a_snapshot_keeps_the_machine(self):
         first = [cycle(1, 1, good=1), state(2, 2, 'down', 'E1')]
         later = [cycle(3, 12, good=1), state(4, 13, 'running')]
-        _state, snapshot, _running = snapshot_fold(first, context())
-        walked, _snapshot, _running = resume(snapshot, later, context())
+        _state, snapshot, _running, _text = snapshot_fold(first, context())
+        walked, _snapshot, _running, _text = resume(snapshot, later, context())
         assert walked.machine == fold(first + later, context()).machine   # verdicts: the walked ones only
         assert walked.machine.cycles == 2 and len(walked.machine.stops) == 1

@@ -30,8 +30,8 @@ def test_a_request_after_the_finish_still_counts():
 def test_walked_on_from_a_snapshot_gives_the_full_folds_requests():
     earlier = [ev('start', 0), ev('maintenance_request', 5, note='Blade guard loose')]
     later = [ev('maintenance_request', 40, note='Coolant leak'), ev('stop', 50)]
-    _state, snapshot, _running = snapshot_fold(earlier, context())
-    walked, _snapshot, _running = resume(snapshot, later, context())
+    _state, snapshot, _running, _text = snapshot_fold(earlier, context())
+    walked, _snapshot, _running, _text = resume(snapshot, later, context())
     # a resumed walk gives the verdicts of the events it walked; the rest is the full fold's
     assert replace(walked, verdicts=()) == replace(fold(earlier + later, context()), verdicts=())
     assert len(walked.maintenance) == 2

@@ -8,6 +8,7 @@ store, after the last batch, must equal the state folded from the history in tru
 
 FUZZ_CASES sets the number of histories (``make fuzz`` asks for over 100,000).
 """
+import json
 import os
 import random
 from datetime import timedelta
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from services import ordering
 from services.execution import APPLIED, ExecutionContext, ExecutionEvent, fold, true_time_key
 from services.execution_resume import resume, snapshot_fold
+from services.recorded_state import state_to_json
 from services.tests.support import at
 
 CASES = int(os.environ.get('FUZZ_CASES') or 300)
@@ -135,7 +137,7 @@ def test_walking_on_from_the_last_record_gives_what_a_full_fold_gives(codes, now
     events = build_history(codes)
     context = context_for(events, now, approved)
     in_true_time = fold(events, context)
-    store, log, snapshot, resumed = {}, {}, None, 0
+    store, log, snapshot, resumed, recorded = {}, {}, None, 0, None
     rnd = random.Random(seed)
     # in true time (each batch walks on), as received (late ones now and then), or shuffled
     batches = rnd.choice([deliver_in_order(sorted(events, key=true_time_key), rnd),
@@ -151,12 +153,20 @@ def test_walking_on_from_the_last_record_gives_what_a_full_fold_gives(codes, now
             continue
         walked = resume(snapshot, new, context)
         if walked is None:
-            state, snapshot, _running = snapshot_fold(list(store.values()), context)
+            state, snapshot, _running, _text = snapshot_fold(list(store.values()), context)
         else:
-            (state, snapshot, _running), resumed = walked, resumed + 1
+            state, snapshot, resumed = walked.state, walked.snapshot, resumed + 1
         log.update(state.verdicts)
+        # as the record stage walks: the recorded text, the closed labor kept as text
+        recorded = resume(recorded.snapshot if recorded else None, new, context, record=True) \
+            or snapshot_fold(list(store.values()), context, record=True)
     assert sorted(log.items()) == list(in_true_time.verdicts)
     assert _without_verdicts(state) == _without_verdicts(in_true_time)
+    # the recorded text is the same however the batches were walked, and holds the full fold's state
+    assert recorded.text == snapshot_fold(events, context, record=True).text
+    text, full = json.loads(recorded.text), json.loads(json.dumps(state_to_json(in_true_time)))
+    assert sorted(map(json.dumps, text.pop('labor'))) == sorted(map(json.dumps, full.pop('labor')))
+    assert text == full
     HISTORIES['resumed'] = HISTORIES.get('resumed', 0) + resumed
 
 

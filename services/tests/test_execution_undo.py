@@ -112,7 +112,7 @@ def test_any_delivery_order_gives_the_same_state():
 
 def test_an_undo_arriving_after_a_snapshot_needs_the_full_fold():
     three = ev('produce', 10, qty=3.0)
-    _state, snapshot, _running = snapshot_fold([ev('start', 0), three], context())
+    _state, snapshot, _running, _text = snapshot_fold([ev('start', 0), three], context())
     # the resume path refuses to walk on over a correction: the caller folds in full
     assert resume(snapshot, [undo(three, 11)], context()) is None
 
