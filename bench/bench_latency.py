@@ -73,6 +73,12 @@ def run_load(server, floor, streams, pace, terminals):
     return latencies, statuses, failures, time.time() - started
 
 
+def _per_event(latencies, cpu1, cpu0, posting1, posting0, client):
+    count = max(len(latencies), 1) / 1000.0
+    return ((cpu1[0] - cpu0[0]) / count, (cpu1[1] - cpu0[1]) / count, (posting1[0] - posting0[0]) / count,
+            (posting1[1] - posting0[1]) / count, client / count)
+
+
 def main():
     B.say('## 4. Latency: %d terminals saturated, %d paced, one event per request, %d events each per run'
           % (TERMINALS['saturated'], TERMINALS['paced'], EVENTS_EACH))
@@ -98,7 +104,10 @@ def main():
             if run and budget and time.time() - began > budget:
                 B.say('  %-9s stopped by BENCH_TIME_BUDGET=%s s after %d runs' % (mode, budget, run))
                 break
+            cpu0, posting0, client0 = B.cpu_seconds(server), floor_servers.posting_cpu(), time.process_time()
             latencies, statuses, failures, wall = run_load(server, floor, streams, pace, TERMINALS[mode])
+            cpu = _per_event(latencies, B.cpu_seconds(server), cpu0, floor_servers.posting_cpu(), posting0,
+                             time.process_time() - client0)
             p50, p95, p99 = (B.percentile(latencies, p) for p in (50, 95, 99))
             p50s.append(p50)
             p95s.append(p95)
@@ -108,6 +117,8 @@ def main():
                       mode, run + 1, len(latencies), wall, len(latencies) / wall, p50, p95, p99, max(latencies),
                       statuses, B.RETRIES['count'], ' (%s)' % B.RETRIES['last'][:160] if B.RETRIES.get('last') else '',
                       '; %d given up: %s' % (len(failures), failures[0]) if failures else '', B.load_average()))
+            B.say('  %-9s        CPU ms per event: terminals\' Odoo %.1f, its PostgreSQL %.1f; postings %.1f + %.1f; '
+                  'the simulated tablets (this process) %.1f' % ((mode,) + cpu))
         summary[mode] = (p50s, p95s, p99s)
         B.say('  %-9s over %d runs, min / median / max: p50 %s ms; p95 %s ms; p99 %s ms'
               % (mode, len(p95s), B.spread(p50s, '%.0f'), B.spread(p95s, '%.0f'), B.spread(p99s, '%.0f')))

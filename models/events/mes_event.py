@@ -46,13 +46,16 @@ class MesEvent(models.Model):
     _description = 'Terminal event (inbox)'
     _order = 'received_at desc, id desc'
 
-    event_uid = fields.Char('Event id', readonly=True, index=True,
+    # Indexed by the unique constraint's index only: every index here is written by the insert and
+    # both updates of each event the record stage takes in (no update of an indexed column stays
+    # on its page); type, error code, folded and made by are read within other filters.
+    event_uid = fields.Char('Event id', readonly=True,
                             help='Made by the terminal; the key of idempotency.')
     raw = fields.Text('Raw JSON', readonly=True, required=True)
     terminal_id = fields.Many2one('mes.terminal', readonly=True, index=True, ondelete='restrict')
     # seq, workorder_ref, clock_offset_ms: identities or positions, not quantities: never summed in a group
     seq = fields.Integer(readonly=True, group_operator=False)
-    type = fields.Char(readonly=True, index=True)
+    type = fields.Char(readonly=True)
     workorder_ref = fields.Integer('Work order id sent', readonly=True, group_operator=False)
     workorder_id = fields.Many2one('mrp.workorder', readonly=True, index=True, ondelete='restrict')
     production_id = fields.Many2one(related='workorder_id.production_id', store=True, readonly=True)
@@ -67,7 +70,7 @@ class MesEvent(models.Model):
     corrected_at = fields.Datetime('Corrected time', readonly=True, index=True,
                                    help='Terminal time plus the measured clock offset.')
     state = fields.Selection(STATES, default='received', readonly=True, index=True, required=True)
-    error_code = fields.Char(readonly=True, index=True)
+    error_code = fields.Char(readonly=True)
     error_message = fields.Text(readonly=True)
     error_message_shown = fields.Text('Message', compute='_compute_error_message_shown',
                                       help='The error message in your language (it is stored in English).')

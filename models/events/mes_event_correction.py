@@ -46,7 +46,7 @@ class _Refused(Exception):
 class MesEventCorrection(models.Model):
     _inherit = 'mes.event'
 
-    made_by = fields.Many2one('res.users', 'Made by', readonly=True, index=True,
+    made_by = fields.Many2one('res.users', 'Made by', readonly=True,
                               help='The user who made this event on the server (a correction); '
                                    'empty for what a terminal sent.')
     correction_reason = fields.Text('Why', readonly=True)

@@ -26,7 +26,7 @@ TERMINAL_SEEN = """seen AS (UPDATE mes_terminal SET last_seen_at = %(seen_at)s, 
 class MesEventRecord(models.Model):
     _inherit = 'mes.event'
 
-    folded = fields.Boolean(readonly=True, index=True,
+    folded = fields.Boolean(readonly=True,
                             help='Passed the checks that need no history; takes part in its work order\'s fold.')
     data_json = fields.Text('Data (parsed)', readonly=True)
     blocked_by_uid = fields.Char('Made impossible by', readonly=True,
