@@ -75,8 +75,8 @@ class MesExecution(models.Model):
     fold_snapshot = fields.Text(readonly=True, prefetch=False)
     # what the record stage reads back instead of the texts: the state's digest (has it
     # changed?) and the starts still running (JSON list of event ids, read with the new events)
-    state_digest = fields.Char(readonly=True)
-    running_event_uids = fields.Text(readonly=True, prefetch=False)
+    state_digest = fields.Char('State digest', readonly=True)
+    running_event_uids = fields.Text('Running starts', readonly=True, prefetch=False)
     # What was posted lives in mes.posting, a row of its own: a posting never holds the lock
     # that the record stage takes on this row, so terminals never wait for the ledger.
     posted_version = fields.Integer(compute='_compute_posted', help='The version Odoo\'s records were last brought to.')
