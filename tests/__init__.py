@@ -39,6 +39,7 @@ if __name__ == 'odoo.addons.shopfloor_mes.tests':
         test_planner_todos,
         test_posting_errors,
         test_posting_queue,
+        test_posting_statements,
         test_quality_cost,
         test_quality_gate,
         test_quality_nonconformance,
