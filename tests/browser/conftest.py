@@ -139,7 +139,17 @@ class Terminal:
             time.sleep(0.1)
 
     def text(self, css, timeout=20):
-        return self.find(css, timeout).text
+        """The visible element's text; read again when the screen was rebuilt between finding
+        the element and reading it (the app re-renders on every answer and poll)."""
+        from selenium.common.exceptions import StaleElementReferenceException
+        deadline = time.time() + timeout
+        while True:
+            element = self.find(css, max(1, deadline - time.time()))
+            try:
+                return element.text
+            except StaleElementReferenceException:
+                if time.time() > deadline:
+                    raise
 
     def wait_text(self, css, expected, timeout=20):
         from selenium.common.exceptions import StaleElementReferenceException
