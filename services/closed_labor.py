@@ -24,7 +24,7 @@ def interval_to_json(interval):
 
 def interval_from_json(item):
     employee, start, end, start_event, end_event, closed_by_finish = item
-    return LaborInterval(employee, _moment(start), _moment(end), start_event, end_event, closed_by_finish)
+    return LaborInterval(employee, moment(start), moment(end), start_event, end_event, closed_by_finish)
 
 
 def stamp(moment):
@@ -33,7 +33,8 @@ def stamp(moment):
     return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
 
 
-def _moment(text):
+def moment(text):
+    """A recorded time read back (``stamp``'s text)."""
     return datetime.fromisoformat(text) if text else None
 
 

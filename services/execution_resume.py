@@ -14,10 +14,9 @@ context other than the snapshot's (the plan or the limits changed) cannot be wal
 on changes verdicts of waiting events only through a full fold (``mes.execution``'s expiry cron).
 """
 import json
-from datetime import datetime
 from typing import List, NamedTuple, Optional
 
-from .closed_labor import ClosedLabor
+from .closed_labor import ClosedLabor, moment, stamp
 from .execution import walk_all, _Walk
 from .execution_machine import MachineWalk
 from .execution_records import (APPLIED, CheckRecord, DownInterval, ExecutionEvent, ExecutionState, Verdict,
@@ -179,9 +178,5 @@ def _load_key(saved):
     return (_d(at), terminal, no_seq, seq, event_id)
 
 
-def _t(moment):
-    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
-
-
-def _d(text):
-    return datetime.fromisoformat(text) if text else None
+# the recorded times of the snapshot are those of the closed labor and the recorded state
+_t, _d = stamp, moment
