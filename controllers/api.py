@@ -170,14 +170,14 @@ class MesApi(http.Controller):
                 return error_response(exc, gettext_for(env, request_lang(env, terminal)))
             # in the queue mode, the postings are queued in this transaction: recorded and queued, or neither
             queue = posting_mode(env) == 'queue'
+            clock = terminal._mes_clock(batch.sent_at, received_at)
             results, executions = env['mes.event']._record_batch(terminal, batch.events, batch.sent_at, received_at,
-                                                                 enqueue=queue)
+                                                                 enqueue=queue, clock=clock)
             if not queue:
                 recorded[:] = executions.ids
-            offset = ordering.clock_offset(received_at, batch.sent_at)
             results = translate_results(env, terminal, batch.events, results)   # in each operator's language
             return json_response({'server_time': contract.format_time(received_at),
-                                  'clock_offset_ms': ordering.offset_ms(offset), 'results': results})
+                                  'clock_offset_ms': ordering.offset_ms(clock.offset), 'results': results})
         response = in_transaction(authenticated(work), serialized=False)
         if recorded:
             post_recorded(recorded)

@@ -5,12 +5,38 @@ terminal's ``sent_at``) and corrects every event time by it. The order the fold 
 in is ``execution_records.true_time_key`` (corrected time, then terminal and ``seq``).
 """
 from datetime import timedelta
+from typing import NamedTuple
 
 
 def clock_offset(received_at, sent_at):
-    """Server clock minus terminal clock, as a timedelta (network delay is ignored: it is
-    milliseconds against the minutes of drift this corrects)."""
+    """Server clock minus terminal clock as one request measures it, as a timedelta: the
+    clock's error plus the time the request took to reach the server's clock reading."""
     return received_at - sent_at
+
+
+# A request can wait in a busy or restarting server's queue before its receipt time is read,
+# and the wait adds to the measured offset: a batch that waited 20 s would land 20 s late,
+# after events its tablet sent later (a finish before the produce tapped ahead of it). A clock
+# does not jump by seconds between requests minutes apart, so the smallest offset measured
+# lately is the clock's (NTP's clock filter keeps its least-delayed sample for the same reason).
+SAMPLE_LIFETIME = timedelta(minutes=10)   # long enough to span an outage, short against drift
+MAX_QUEUE_WAIT = timedelta(seconds=30)    # the tablet gives up on a request after 30 s (api.js)
+
+
+class ClockSample(NamedTuple):
+    offset: timedelta     # what this request's event times are corrected by
+    sampled: bool         # measured now (the terminal keeps it as its sample) or a kept sample
+
+
+def request_offset(measured, known, known_at, now):
+    """The offset to correct a request's times by: the terminal's kept sample ``known`` (measured
+    at ``known_at``, both None when there is none) while it is recent and ``measured`` exceeds
+    it by no more than a request can wait; else ``measured``, a new sample (a smaller offset,
+    an old sample, or a clock set anew)."""
+    if known is not None and known_at is not None and timedelta(0) <= now - known_at <= SAMPLE_LIFETIME \
+            and timedelta(0) <= measured - known <= MAX_QUEUE_WAIT:
+        return ClockSample(known, False)
+    return ClockSample(measured, True)
 
 
 def offset_ms(offset):

@@ -70,6 +70,29 @@ class TestReplay(ShopFloorCase):
                                                     ('2026-11-24 09:00:00', '2026-11-24 10:00:00')])
         self.assertEqual(self.wo_cut.date_start, '2026-11-24 07:00:00')
 
+    def test_a_batch_that_waited_in_the_servers_queue_keeps_the_tablets_order(self):
+        # The tablet's clock is right. Back from a network outage, its first batch waited 20 s
+        # in a busy server's queue before the server read the time; the next one did not. The
+        # wait is no clock error: the produce stays before the finish tapped after it (seen on
+        # CI as a finished work order one piece short, the produce refused after the fact).
+        wait = timedelta(seconds=20)
+        self.send_ok([self.event('start', 0), self.event('produce', 10, data={'qty': 1})], received_at=self.T(11))
+        self.send_ok([self.event('produce', 12, data={'qty': 1})], received_at=self.T(13) + wait, skew=-wait)
+        self.send_ok([self.event('finish', 12.2)], received_at=self.T(13.5))
+        self.assertEqual(self.wo_cut.state, 'done')
+        self.assertEqual(self.wo_cut.qty_produced, 2)
+        rows = self.env['mes.event'].search([('workorder_id', '=', self.wo_cut.id)])
+        self.assertEqual(set(rows.mapped('state')), {'applied'})
+        self.assertEqual(set(rows.mapped('clock_offset_ms')), {0})
+
+    def test_a_tablet_clock_set_back_is_corrected_from_its_next_batch(self):
+        # minutes, not seconds: no request waits that long (the tablet gives up after 30 s)
+        self.send_ok([self.event('start', 0)], received_at=self.T(1))
+        behind = timedelta(minutes=-10)
+        self.send_ok([self.event('stop', 30, skew=behind)], received_at=self.T(31), skew=behind)
+        self.assertAlmostEqual(self.labor_minutes(self.anna), 30.0)
+        self.assertEqual(self.terminal.clock_offset_ms, 600000)
+
     def T(self, minute):
         return T0 + timedelta(minutes=minute)
 

@@ -196,7 +196,9 @@ class MesEventCorrection(models.Model):
         Event = self.sudo()
         try:
             with self.env.cr.savepoint():   # a refused correction leaves no row behind
-                results, executions = Event._record_batch(self.terminal_id, [corrected], sent, received)
+                # the original's offset, not a sample of the terminal's clock: the terminal keeps its own
+                clock = ordering.ClockSample(received - sent, False)
+                results, executions = Event._record_batch(self.terminal_id, [corrected], sent, received, clock=clock)
                 if results[0]['status'] != 'applied':
                     raise _Refused(results[0].get('error') or {})
         except _Refused as refused:

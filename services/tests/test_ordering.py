@@ -67,6 +67,42 @@ class TestClock:
         assert ordering.seconds_in_future(now - timedelta(hours=3), now) == -3 * 3600.0
 
 
+class TestRequestOffset:
+    """The offset a request's times are corrected by: a wait in the server's queue is no clock error."""
+    NOW = datetime(2026, 11, 24, 8, 0, 0)
+    SLOW = timedelta(minutes=-10)       # the tablet's clock is 10 minutes fast: the server is behind it
+
+    def test_first_request_is_a_sample(self):
+        assert ordering.request_offset(self.SLOW, None, None, self.NOW) == (self.SLOW, True)
+
+    @pytest.mark.parametrize('waited', [timedelta(0), timedelta(milliseconds=1), timedelta(seconds=20),
+                                        ordering.MAX_QUEUE_WAIT])
+    def test_a_request_that_waited_keeps_the_recent_sample(self, waited):
+        sampled_at = self.NOW - timedelta(minutes=4)
+        assert ordering.request_offset(self.SLOW + waited, self.SLOW, sampled_at, self.NOW) == (self.SLOW, False)
+
+    def test_a_smaller_offset_is_a_new_sample(self):
+        sampled_at = self.NOW - timedelta(minutes=1)
+        smaller = self.SLOW - timedelta(milliseconds=3)
+        assert ordering.request_offset(smaller, self.SLOW, sampled_at, self.NOW) == (smaller, True)
+
+    def test_a_clock_set_back_by_more_than_a_request_can_wait_is_a_new_sample(self):
+        sampled_at = self.NOW - timedelta(minutes=1)
+        reset = self.SLOW + ordering.MAX_QUEUE_WAIT + timedelta(milliseconds=1)
+        assert ordering.request_offset(reset, self.SLOW, sampled_at, self.NOW) == (reset, True)
+
+    def test_an_old_sample_is_measured_again(self):
+        sampled_at = self.NOW - ordering.SAMPLE_LIFETIME - timedelta(seconds=1)
+        later = self.SLOW + timedelta(seconds=2)
+        assert ordering.request_offset(later, self.SLOW, sampled_at, self.NOW) == (later, True)
+
+    def test_a_sample_from_the_future_is_not_trusted(self):
+        # a server clock set back, or a test that sends yesterday's batch after today's
+        sampled_at = self.NOW + timedelta(minutes=1)
+        later = self.SLOW + timedelta(seconds=2)
+        assert ordering.request_offset(later, self.SLOW, sampled_at, self.NOW) == (later, True)
+
+
 # -- union -------------------------------------------------------------------------------------
 
 class TestUnion:
