@@ -1,9 +1,12 @@
 """The terminal contract over real HTTP, against a running Odoo server."""
+import configparser
 import json
+import os
 import uuid
 from datetime import datetime, timedelta
 
 import pytest
+import requests
 
 from ..services.contract import format_time as iso
 
@@ -180,3 +183,25 @@ def test_pin_login_needs_a_badge_and_the_terminal_lists_only_badged_operators(li
                  401, 'login_failed')
     listed = [e['id'] for e in live_server.get('/mes/api/v1/terminal', floor.token).json()['employees']]
     assert floor.employee_id in listed and nobadge not in listed
+
+
+def session_dir(server):
+    parser = configparser.ConfigParser()
+    parser.read(server.conf)
+    return os.path.join(parser.get('options', 'data_dir'), 'sessions')
+
+
+def test_the_api_keeps_no_session(live_server, floor):
+    # A tablet sends no cookie (credentials 'omit'): Odoo 11 saved a new session file for each
+    # of its requests, some 100,000 a day per tablet, and lists them all to collect old ones.
+    sessions = session_dir(live_server)
+    assert os.path.isdir(sessions)
+    responses = [requests.get(live_server.url + '/mes/api/versions', timeout=30),
+                 live_server.get('/mes/api/v1/terminal', floor.token),
+                 live_server.get('/mes/api/v1/terminal', 'wrong-token'),
+                 live_server.post_json('/mes/api/v1/events', batch([event(floor, 'start', datetime.utcnow())]),
+                                       floor.token)]
+    assert [r.status_code for r in responses] == [200, 200, 401, 200]
+    sids = [r.cookies.get('session_id') for r in responses if r.cookies.get('session_id')]
+    assert sids, 'Odoo names a session in every answer (Set-Cookie); none was seen'
+    assert [sid for sid in sids if os.path.exists(os.path.join(sessions, 'werkzeug_%s.sess' % sid))] == []
