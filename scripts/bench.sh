@@ -16,7 +16,8 @@ ALL="terminal queries cost native latency replay ingest memory ledger machines"
 ONLY=${BENCH_ONLY:-$ALL}
 COMMAND="make bench"
 for var in BENCH_ONLY BENCH_SCALE BENCH_TIME_BUDGET $(compgen -e | grep '^BENCH_SCALE_' || true); do
-  if [ -n "${!var:-}" ]; then COMMAND="$var=${!var} $COMMAND"; fi
+  if [ -n "${!var:-}" ]; then COMMAND="$var=${!var} $COMMAND"
+  elif [ -n "${!var+set}" ]; then COMMAND="$var= $COMMAND"; fi   # set empty: BENCH_TIME_BUDGET= is no budget
 done
 if [ -n "${BENCH_ONLY:-}${BENCH_SCALE:-}" ]; then OUT=$BENCH_LOGS/RESULTS-quick.md; else OUT=$ROOT/bench/RESULTS.md; fi
 # Bounded by default so that `make bench` ends within about an hour on the 2-core machine: at
