@@ -11,9 +11,9 @@ The text of a list is the same whether it was written at once or joined from its
 (``json.dumps`` of the whole list), so the recorded state does not depend on how it was walked.
 """
 import json
-from datetime import datetime
 
 from .execution_records import LaborInterval
+from .server_time import moment, stamp
 
 
 def interval_to_json(interval):
@@ -25,17 +25,6 @@ def interval_to_json(interval):
 def interval_from_json(item):
     employee, start, end, start_event, end_event, closed_by_finish = item
     return LaborInterval(employee, moment(start), moment(end), start_event, end_event, closed_by_finish)
-
-
-def stamp(moment):
-    """A recorded time, to the microsecond (isoformat is strftime's '%Y-%m-%d %H:%M:%S.%f' for
-    years from 1000, several times faster)."""
-    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
-
-
-def moment(text):
-    """A recorded time read back (``stamp``'s text)."""
-    return datetime.fromisoformat(text) if text else None
 
 
 def join_json(first, second):

@@ -27,6 +27,8 @@ from typing import Optional, Tuple
 
 from . import ordering
 from .contract import format_time
+# the recorded times of a machine's walk, as the fold's state and snapshot write them
+from .server_time import moment as _d, stamp as _t
 
 STOP_THRESHOLD = timedelta(minutes=2)
 STOPPED = ('down', 'idle')
@@ -233,11 +235,3 @@ def stops_to_classify(machine, now, threshold=STOP_THRESHOLD):
 def _iso(text):
     """A recorded time as the terminal contract writes times."""
     return format_time(_d(text)) if text else None
-
-
-def _t(moment):
-    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
-
-
-def _d(text):
-    return datetime.fromisoformat(text) if text else None

@@ -16,11 +16,13 @@ on changes verdicts of waiting events only through a full fold (``mes.execution`
 import json
 from typing import List, NamedTuple, Optional
 
-from .closed_labor import ClosedLabor, moment, stamp
+from .closed_labor import ClosedLabor
 from .execution import walk_all, _Walk
 from .execution_machine import MachineWalk
 from .execution_records import (APPLIED, CheckRecord, DownInterval, ExecutionEvent, ExecutionState, Verdict,
                                 true_time_key)
+# the recorded times of the snapshot, as the closed labor and the recorded state write them
+from .server_time import moment as _d, stamp as _t
 
 # 2: the closed labor intervals after the rest, as their own JSON text (services/closed_labor.py)
 FORMAT = 2
@@ -176,7 +178,3 @@ def _load_key(saved):
         return None
     at, terminal, no_seq, seq, event_id = saved
     return (_d(at), terminal, no_seq, seq, event_id)
-
-
-# the recorded times of the snapshot are those of the closed labor and the recorded state
-_t, _d = stamp, moment

@@ -5,7 +5,8 @@ posting compares the recorded JSON before and after a fold and books the differe
 import json
 import math
 
-from .closed_labor import interval_to_json, stamp
+from .closed_labor import interval_to_json
+from .server_time import stamp
 from .execution_machine import machine_to_json
 
 QTY_DIGITS = 6      # a quantity moved when it differs at this many decimals

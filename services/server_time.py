@@ -24,6 +24,17 @@ def text(moment):
     return moment.strftime(FORMAT) if moment else False
 
 
+def stamp(moment):
+    """A recorded time (the fold's state and snapshot), to the microsecond (isoformat is
+    strftime's '%Y-%m-%d %H:%M:%S.%f' for years from 1000, several times faster)."""
+    return moment.isoformat(sep=' ', timespec='microseconds') if moment else None
+
+
+def moment(text):
+    """A recorded time read back (``stamp``'s text)."""
+    return datetime.fromisoformat(text) if text else None
+
+
 def iso(value):
     """A stored time (text or datetime) as the terminal contract writes times; None when empty."""
     if not value:
