@@ -30,8 +30,8 @@ MAX_ATTEMPTS = 8
 def json_response(body, status=200):
     """An answer of the API. The API keeps no session (a bearer token names the terminal, and the
     tablet sends no cookie): the session Odoo opens for a request without a cookie is not saved.
-    Odoo 11 would write a file for each such request, some 100,000 a day per tablet, and list
-    them all each time it collects the old ones."""
+    Odoo 11 would write a file for each such request (every event and poll of every tablet) and
+    list them all each time it collects the old ones."""
     forget_session()
     return http.Response(json.dumps(body, ensure_ascii=False), status=status, headers=[
         ('Content-Type', 'application/json; charset=utf-8'), ('Cache-Control', 'no-store'),
